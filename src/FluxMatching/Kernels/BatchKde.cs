@@ -117,7 +117,7 @@ public sealed class BatchKde : IDisposable
     {
         var flat = Flatten(z);
         var zz = flat.square().sum(1, keepdim: true).mul_(minusHalfInvSigma2);
-        return bias.addmm(flat, scaledT).add_(zz).logsumexp(1).add_(logNormalizer);
+        return bias.addmm(flat, scaledT).add_(zz).logsumexp(1).add(logNormalizer);
     }
 
     /// <summary>Disposes the precomputed tensors and native Scalars.</summary>

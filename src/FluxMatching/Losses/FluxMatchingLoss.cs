@@ -118,9 +118,8 @@ public sealed class FluxMatchingLoss
         using (no_grad())
         {
             double rho = Math.Exp(-t);
-            var towardMean = kde.Weights(x0).mm(reference).sub_(x0);           // m(x0) − x0 = σ² ŝ(x0)
-            scoreX0 = towardMean.div(sc[sigma2]);
-            var mu = x0.add(towardMean, sc[1.0 - rho]);
+            scoreX0 = kde.Score(x0);                                            // computed once, used twice
+            var mu = x0.add(scoreX0, sc[(1.0 - rho) * sigma2]);               // one-jump mean over [0, t]
             double v = sigma2 * (1.0 - rho * rho);
             if (Options.MinOneJumpVariance is { } minV)
             {

@@ -3,6 +3,7 @@ namespace FluxMatching.Tests.Losses;
 using FluxMatching.Losses;
 
 /// <summary>Golden case A of reference-code §5.1 (float64), by seed parity and by injected draws.</summary>
+[Collection(GlobalRngCollection.Name)]
 public class GoldenCaseATests
 {
     private static readonly double[] X = [0.5, -1.0, 1.5, 0.25, -0.75, 0.8, 0.1, 2.0];
