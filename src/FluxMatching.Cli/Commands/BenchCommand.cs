@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FluxMatching.Data;
+using FluxMatching.Fields;
 using FluxMatching.Models;
 using FluxMatching.Runtime;
 using FluxMatching.Sampling;
@@ -106,7 +107,7 @@ internal static class BenchCommand
             var gen = new Generator(0);
             using var x0 = torch.randn(n, 2, generator: gen);
             long t0 = Stopwatch.GetTimestamp();
-            var result = LangevinSampler.Sample(field, x0, new LangevinOptions { Steps = steps, StepSize = stepSize }, gen);
+            var result = new LangevinSampler(new LangevinOptions { Steps = steps, StepSize = stepSize }).Sample(field, x0, gen);
             times[k] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             result.Samples.Dispose();
         }

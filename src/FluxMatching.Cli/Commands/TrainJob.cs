@@ -43,11 +43,11 @@ internal static class TrainJob
             var sampled = model.Sample(new SamplingRequest { N = s.Samples, Seed = s.Seed });
             using var samples = sampled.Samples.cpu().to(ScalarType.Float32);
             SampleCsv.Write(Path.Combine(dir, $"samples-{key}.csv"), samples);
-            var metrics = MetricSuite.Compute(samples, fresh, seed: s.Seed);
+            var metrics = MetricReport.Compute(samples, fresh, generator: new Generator((ulong)s.Seed + 1));
             Console.WriteLine($"  {key}: MMD² = {metrics.Mmd2:G4}, energy distance = {metrics.EnergyDistance:G4}, sliced W2 = {metrics.SlicedW2:G4}");
             results.Add(new RunModelResult(key, config, training, metrics, model.LossHistory.ToArray(), samples.data<float>().ToArray()));
         }
-        var floor = MetricSuite.Compute(fresh2, fresh, seed: s.Seed);
+        var floor = MetricReport.Compute(fresh2, fresh, generator: new Generator((ulong)s.Seed + 1));
         RunFiles.WriteMetrics(Path.Combine(dir, "metrics.json"), s, results, floor);
         RunFiles.WriteReport(Path.Combine(dir, "report.html"), s, results, fresh);
         Console.WriteLine($"  noise floor (fresh data vs fresh data): MMD² = {floor.Mmd2:G4}, energy distance = {floor.EnergyDistance:G4}");

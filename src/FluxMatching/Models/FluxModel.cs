@@ -86,9 +86,9 @@ public sealed class FluxModel : nn.Module
     public long ParameterCount => TrainableParameters().Sum(p => p.numel());
 
     /// <summary>The parameters an optimizer updates: field, normalizer and proposal (not the EMA copy).</summary>
-    public IReadOnlyList<nn.Parameter> TrainableParameters()
+    public IReadOnlyList<TorchSharp.Modules.Parameter> TrainableParameters()
     {
-        var ps = new List<nn.Parameter>(Field.parameters());
+        var ps = new List<TorchSharp.Modules.Parameter>(Field.parameters());
         if (Normalizer is not null) ps.AddRange(Normalizer.parameters());
         if (Proposal is not null) ps.AddRange(Proposal.parameters());
         return ps;
@@ -121,27 +121,30 @@ public sealed class FluxModel : nn.Module
         var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
         var gen = new Generator((ulong)request.Seed, Device);
         var dtype = Field.parameters().First().dtype;
+        int frames = Math.Max(1, request.Frames);
         if (kind == SamplerKind.ReverseSde)
         {
             if (!Config.Annealed)
                 throw new ArgumentException("The reverse-SDE sampler needs a noise-conditioned (annealed) model; use langevin.", nameof(request));
             int steps = request.Steps ?? 1000;
-            return ReverseSdeSampler.Sample(field, request.N, new ReverseSdeOptions
+            var sde = new ReverseSdeSampler(new ReverseSdeOptions
             {
                 Steps = steps, SigmaMax = Config.SigmaMax, SigmaMin = Config.SigmaMin,
-                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / Math.Max(1, request.Frames)) : 0,
-            }, gen, Device, dtype);
+                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
+            });
+            return sde.Sample(field, request.N, gen, Device, dtype);
         }
         else
         {
             int steps = request.Steps ?? 2000;
-            var sigma = Config.Annealed ? torch.tensor(Config.SigmaMin, dtype, Device) : null;
-            using var x0 = torch.randn(request.N, Data.Dimension, dtype, Device, generator: gen);
-            return LangevinSampler.Sample(field, x0, new LangevinOptions
+            var langevin = new LangevinSampler(new LangevinOptions
             {
                 Steps = steps, StepSize = request.StepSize ?? 0.01,
-                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / Math.Max(1, request.Frames)) : 0,
-            }, gen, sigma);
+                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
+                Sigma = Config.Annealed ? Config.SigmaMin : null,
+            });
+            using var x0 = torch.randn(request.N, Data.Dimension, dtype, Device, generator: gen);
+            return langevin.Sample(field, x0, gen);
         }
     }
 

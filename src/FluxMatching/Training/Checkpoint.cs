@@ -82,7 +82,7 @@ public static class Checkpoint
         }
         model.StepsTrained = info.Step;
         model.LossHistory.AddRange(info.LossHistory ?? []);
-        if (device is not null && device.type != DeviceType.CPU) model.MoveTo(device);
+        if (device is not null && device.type != TorchSharp.DeviceType.CPU) model.MoveTo(device);
         return model;
     }
 

@@ -29,8 +29,9 @@ public sealed class Ema
     {
         _updates++;
         double beta = Math.Min(_decay, (1.0 + _updates) / (10.0 + _updates));
-        using var weight = (1.0 - beta).ToScalar();
+        using var keep = beta.ToScalar();
+        using var take = (1.0 - beta).ToScalar();
         using var _ = torch.no_grad();
-        foreach (var (e, p) in _pairs) e.lerp_(p, weight);
+        foreach (var (e, p) in _pairs) e.mul_(keep).add_(p, take);
     }
 }

@@ -11,14 +11,14 @@ using static TorchSharp.torch;
 public sealed class FusedAdam : IDisposable
 {
     private readonly Tensor _flatParams, _flatGrads, _m, _v;
-    private readonly Scalar _beta1c, _beta2, _beta2c, _one;
+    private readonly Scalar _beta1, _beta1c, _beta2, _beta2c;
     private readonly double _beta1Value = 0.9, _beta2Value = 0.999, _eps = 1e-8;
     private int _t;
 
     /// <summary>Re-homes <paramref name="parameters"/> into one flat buffer (their values are kept).</summary>
     /// <param name="parameters">Parameters of one dtype and device.</param>
     /// <param name="learningRate">Step size.</param>
-    public FusedAdam(IReadOnlyList<nn.Parameter> parameters, double learningRate)
+    public FusedAdam(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, double learningRate)
     {
         if (parameters.Count == 0) throw new ArgumentException("FusedAdam needs at least one parameter.", nameof(parameters));
         LearningRate = learningRate;
@@ -41,10 +41,10 @@ public sealed class FusedAdam : IDisposable
         }
         _m = torch.zeros_like(_flatParams);
         _v = torch.zeros_like(_flatParams);
+        _beta1 = _beta1Value.ToScalar();
         _beta1c = (1 - _beta1Value).ToScalar();
         _beta2 = _beta2Value.ToScalar();
         _beta2c = (1 - _beta2Value).ToScalar();
-        _one = 1.0.ToScalar();
     }
 
     /// <summary>Current learning rate (may be changed between steps, e.g. for warm-up).</summary>
@@ -59,7 +59,7 @@ public sealed class FusedAdam : IDisposable
         _t++;
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        _m.lerp_(_flatGrads, _beta1c);
+        _m.mul_(_beta1).add_(_flatGrads, _beta1c);
         _v.mul_(_beta2).addcmul_(_flatGrads, _flatGrads, _beta2c);
         double bc1 = 1 - Math.Pow(_beta1Value, _t), bc2 = 1 - Math.Pow(_beta2Value, _t);
         using var invSqrtBc2 = (1 / Math.Sqrt(bc2)).ToScalar();
@@ -77,6 +77,6 @@ public sealed class FusedAdam : IDisposable
         _beta1c.Dispose();
         _beta2.Dispose();
         _beta2c.Dispose();
-        _one.Dispose();
+        _beta1.Dispose();
     }
 }

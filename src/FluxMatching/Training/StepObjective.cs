@@ -2,6 +2,7 @@ namespace FluxMatching.Training;
 
 using FluxMatching.Losses;
 using FluxMatching.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -16,7 +17,8 @@ internal sealed class StepObjective
     private readonly Generator _generator;
     private readonly ScalarType _dtype;
     private readonly SigmaSampler _sigmas;
-    private readonly FluxLossOptions _options = new();
+    private readonly FluxMatchingLoss _flux = new();
+    private readonly AnnealedFluxLoss _annealed = new();
 
     public StepObjective(FluxModel model, int batch, Generator generator, ScalarType dtype)
     {
@@ -36,15 +38,15 @@ internal sealed class StepObjective
         var field = _model.Field;
         if (c.Loss == LossKind.Dsm)
         {
-            double sigma = _sigmas.Sample(_generator);
-            if (!c.Annealed) return (DsmLoss.Epsilon(z => field.Evaluate(z), x, sigma * sigma, _generator).mean(), x);
-            var s = tensor(sigma, _dtype, _model.Device);
+            if (!c.Annealed) return (DsmLoss.EpsilonPlain(z => field.Evaluate(z), x, c.Sigma2, generator: _generator).mean(), x);
+            var s = _sigmas.Sample(_generator, _model.Device, _dtype);
+            double sigma = s.ToDouble();
             // σ²-weighted ε-DSM of the σ-conditioned field (λ(σ) = σ², the usual annealed weighting).
-            return ((sigma * sigma) * DsmLoss.Epsilon(z => field.Evaluate(z, s), x, sigma * sigma, _generator).mean(), x);
+            return (DsmLoss.EpsilonPlain(z => field.Evaluate(z, s), x, sigma * sigma, generator: _generator).mean().mul(sigma * sigma), x);
         }
         if (!c.Annealed)
         {
-            var r = FluxMatchingLoss.Compute(z => field.Evaluate(z), x, c.Sigma2, _options, generator: _generator, proposal: _model.Proposal);
+            var r = _flux.Compute(z => field.Evaluate(z), x, c.Sigma2, _model.Proposal, generator: _generator);
             var objective = r.PerSample.mean();
             if (_model.Proposal is not null)
             {
@@ -53,7 +55,9 @@ internal sealed class StepObjective
             }
             return (objective, x);
         }
-        var annealed = AnnealedFluxLoss.Compute(field, x, _sigmas, _model.Normalizer!, _options, _generator, _model.Proposal);
-        return (annealed.Objective, x);
+        var annealed = _annealed.Compute(field, x, _sigmas, _model.Normalizer, _model.Proposal, generator: _generator);
+        var total = annealed.Total.mean();
+        if (annealed.Reinforce is not null) total = total + annealed.Reinforce.mean();
+        return (total, x);
     }
 }

@@ -13,7 +13,7 @@ public sealed class TrainingSession : IDisposable
 {
     private readonly FluxModel _model;
     private readonly TrainerOptions _options;
-    private readonly IReadOnlyList<nn.Parameter> _parameters;
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
     private readonly optim.Optimizer? _adam;
     private readonly FusedAdam? _fused;
     private readonly Ema? _ema;

@@ -23,8 +23,8 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(model.LossHistory, loaded.LossHistory);
         using var x = torch.randn(5, 2);
         using var sigma = torch.tensor(0.3f);
-        Assert.True(torch.equal(model.Field.Evaluate(x, sigma), loaded.Field.Evaluate(x, sigma)));
-        Assert.True(torch.equal(model.Ema.Evaluate(x, sigma), loaded.Ema.Evaluate(x, sigma)));
+        Assert.True(model.Field.Evaluate(x, sigma).eq(loaded.Field.Evaluate(x, sigma)).all().item<bool>());
+        Assert.True(model.Ema.Evaluate(x, sigma).eq(loaded.Ema.Evaluate(x, sigma)).all().item<bool>());
         Assert.NotNull(loaded.Normalizer);
     }
 

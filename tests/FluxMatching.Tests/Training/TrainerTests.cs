@@ -36,7 +36,7 @@ public class TrainerTests
         Assert.Equal(0, result.StepsCompleted);
         Assert.Equal(2, model.StepsTrained);
         Assert.Contains("last finite parameters", result.Message);
-        foreach (var (b, p) in before.Zip(model.Field.parameters())) Assert.True(torch.equal(b, p));
+        foreach (var (b, p) in before.Zip(model.Field.parameters())) Assert.True(b.eq(p).all().item<bool>());
     }
 
     [Fact]
