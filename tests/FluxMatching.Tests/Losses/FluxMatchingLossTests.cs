@@ -1,5 +1,6 @@
 namespace FluxMatching.Tests.Losses;
 
+using FluxMatching.Fields;
 using FluxMatching.Kernels;
 using FluxMatching.Losses;
 
@@ -176,5 +177,18 @@ public class FluxMatchingLossTests
         Assert.True(plain.PerSample.isfinite().all().item<bool>());
         Assert.True(clamped.PerSample.isfinite().all().item<bool>());
         Assert.Equal(Numerics.Values(plain.Xt), Numerics.Values(plain.X0));
+    }
+
+    [Fact]
+    public void A_vector_field_is_evaluated_like_its_callable_and_conditioned_fields_are_redirected()
+    {
+        using var scope = NewDisposeScope();
+        var x = LossTestData.Batch(8);
+        var field = new MlpField(2, 8, 2).to(ScalarType.Float64);
+        var viaField = Loss.Compute(field, x, S2, generator: new Generator(1));
+        var viaCallable = Loss.Compute(z => field.Evaluate(z), x, S2, generator: new Generator(1));
+        Assert.Equal(Numerics.Values(viaCallable.PerSample), Numerics.Values(viaField.PerSample));
+        var conditioned = new MlpField(2, 8, 2, noiseConditioned: true).to(ScalarType.Float64);
+        Assert.Throws<ArgumentException>(() => Loss.Compute(conditioned, x, S2));
     }
 }
