@@ -191,4 +191,38 @@ public class FluxMatchingLossTests
         var conditioned = new MlpField(2, 8, 2, noiseConditioned: true).to(ScalarType.Float64);
         Assert.Throws<ArgumentException>(() => Loss.Compute(conditioned, x, S2));
     }
+
+    [Fact]
+    public void Generator_draws_follow_the_reference_order_including_gaussian_probes()
+    {
+        using var scope = NewDisposeScope();
+        var x = LossTestData.Batch(8);
+        var gaussian = new FluxMatchingLoss(new FluxLossOptions { Divergence = DivergenceEstimator.Gaussian });
+        var drawn = gaussian.Compute(LossTestData.Smooth, x, S2, generator: new Generator(21));
+
+        var g = new Generator(21);
+        var anchor = randn(8, 2, dtype: ScalarType.Float64, generator: g);
+        var u = rand(Array.Empty<long>(), dtype: ScalarType.Float64, generator: g);
+        var noises = Enumerable.Range(0, 4).Select(_ => randn(8, 2, dtype: ScalarType.Float64, generator: g)).ToArray();
+        var probe = randn(8, 2, dtype: ScalarType.Float64, generator: g);
+        var injected = Loss.Compute(LossTestData.Smooth, x, S2, draws: new FluxLossDraws(anchor, u, noises, probe));
+        Assert.Equal(Numerics.Values(injected.PerSample), Numerics.Values(drawn.PerSample));
+    }
+
+    [Fact]
+    public void The_loss_can_be_evaluated_under_no_grad_without_a_parameter_graph()
+    {
+        using var scope = NewDisposeScope();
+        var x = LossTestData.Batch(8);
+        var field = new MlpField(2, 8, 2).to(ScalarType.Float64);
+        var withGrad = Loss.Compute(field, x, S2, generator: new Generator(2));
+        using (no_grad())
+        {
+            var without = Loss.Compute(field, x, S2, generator: new Generator(2));
+            Assert.False(without.PerSample.requires_grad);
+            Assert.Equal(Numerics.Values(withGrad.PerSample), Numerics.Values(without.PerSample));
+        }
+
+        Assert.True(withGrad.PerSample.requires_grad);
+    }
 }
