@@ -1,6 +1,7 @@
 namespace FluxMatching.Tests.Fields;
 
 using FluxMatching.Fields;
+using FluxMatching.Tests.Losses;
 
 public class MlpFieldTests
 {

@@ -3,6 +3,7 @@ namespace FluxMatching.Tests.Reference;
 using System.Text.Json;
 using FluxMatching.Losses;
 using FluxMatching.Reference;
+using FluxMatching.Tests.Losses;
 
 /// <summary>The verifier accepts fixtures it has never seen: other B, sample shape and layer count.</summary>
 public class SyntheticFixtureTests
