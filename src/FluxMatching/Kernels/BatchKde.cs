@@ -74,7 +74,7 @@ public sealed class BatchKde : IDisposable
     /// <summary>Flattened dimension D.</summary>
     public long Dimension { get; }
 
-    /// <summary>The detached reference set X, shape [B, D].</summary>
+    /// <summary>The detached reference set X, shape [B, D] (valid until <see cref="Dispose"/>).</summary>
     public Tensor Reference => reference;
 
     /// <summary>Validates a kernel variance (σ² &gt; 0 and finite).</summary>

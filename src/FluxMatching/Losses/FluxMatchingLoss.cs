@@ -1,5 +1,6 @@
 namespace FluxMatching.Losses;
 
+using FluxMatching.Fields;
 using FluxMatching.Kernels;
 using FluxMatching.Runtime;
 using TorchSharp;
@@ -27,6 +28,32 @@ public sealed class FluxMatchingLoss
 
     /// <summary>The options in use.</summary>
     public FluxLossOptions Options { get; }
+
+    /// <summary>Computes the per-sample loss of a field that is not noise-conditioned (see the callable overload).
+    /// </summary>
+    /// <param name="field">The field; receives tensors shaped like x.</param>
+    /// <param name="x">Clean batch [B, *S].</param>
+    /// <param name="sigma2">Noise variance σ² &gt; 0.</param>
+    /// <param name="proposal">Optional learned horizon proposal.</param>
+    /// <param name="draws">Optional pre-drawn random numbers.</param>
+    /// <param name="generator">Generator for the draws (null: the global generator).</param>
+    public FluxLossResult Compute(
+        IVectorField field,
+        Tensor x,
+        double sigma2,
+        ExponentialTimeProposal? proposal = null,
+        FluxLossDraws? draws = null,
+        Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.IsNoiseConditioned)
+        {
+            throw new ArgumentException(
+                "field is noise-conditioned; use AnnealedFluxLoss (or close the field over σ).", nameof(field));
+        }
+
+        return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator);
+    }
 
     /// <summary>
     /// Computes the per-sample loss. Draws (when not injected) come from <paramref name="generator"/> in the

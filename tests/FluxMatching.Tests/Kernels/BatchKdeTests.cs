@@ -1,6 +1,7 @@
 namespace FluxMatching.Tests.Kernels;
 
 using FluxMatching.Kernels;
+using FluxMatching.Tests.Losses;
 
 public class BatchKdeTests
 {

@@ -1,4 +1,4 @@
-namespace FluxMatching.Tests;
+namespace FluxMatching.Tests.Losses;
 
 /// <summary>
 /// Tests that seed torch's global generator (torch.manual_seed parity) run alone: any concurrently running test that
@@ -7,5 +7,5 @@ namespace FluxMatching.Tests;
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class GlobalRngCollection
 {
-    public const string Name = "Global torch generator";
+    public const string Name = "Global torch generator (losses)";
 }

@@ -1,4 +1,4 @@
-namespace FluxMatching.Tests;
+namespace FluxMatching.Tests.Losses;
 
 /// <summary>Comparison helpers for tensors against reference numbers.</summary>
 internal static class Numerics
