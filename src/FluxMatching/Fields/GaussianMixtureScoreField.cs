@@ -111,31 +111,35 @@ public sealed class GaussianMixtureScoreField : IVectorField, IAnalyticDensity, 
     /// </summary>
     /// <param name="x">Points [B, D], float32 or float64, any device.</param>
     /// <param name="sigma">σ: 0-d or [B]; required when <see cref="IsNoiseConditioned"/>, ignored otherwise.</param>
-    public Tensor Evaluate(Tensor x, Tensor? sigma = null)
-    {
-        using var scope = torch.NewDisposeScope();
-        var (diff, invVar, logComp) = Components(x, sigma);
-        var resp = logComp.softmax(1).unsqueeze(-1);                        // [B, K, 1]
-        return resp.mul(diff).mul(invVar).sum(1).neg().MoveToOuterDisposeScope(); // Σ_k r_k (μ_k − x)/var_k
-    }
+    public Tensor Evaluate(Tensor x, Tensor? sigma = null) => ScoreCore(x, sigma, sigmaRequired: IsNoiseConditioned);
 
     /// <summary>log p(x) (or log p_σ(x) when noise-conditioned), shape [B]. Differentiable in x.</summary>
     /// <param name="x">Points [B, D].</param>
     /// <param name="sigma">σ: 0-d or [B]; required when <see cref="IsNoiseConditioned"/>, ignored otherwise.</param>
-    public Tensor LogDensity(Tensor x, Tensor? sigma)
-    {
-        using var scope = torch.NewDisposeScope();
-        var (_, _, logComp) = Components(x, sigma);
-        return torch.logsumexp(logComp, 1).MoveToOuterDisposeScope();
-    }
+    public Tensor LogDensity(Tensor x, Tensor? sigma) => LogDensityCore(x, sigma, sigmaRequired: IsNoiseConditioned);
 
     /// <summary>log p(x) of the unsmoothed mixture (σ = 0), shape [B].</summary>
     /// <param name="x">Points [B, D].</param>
-    public Tensor LogDensity(Tensor x) => IsNoiseConditioned ? LogDensity(x, ZeroSigma(x)) : LogDensity(x, null);
+    public Tensor LogDensity(Tensor x) => LogDensityCore(x, null, sigmaRequired: false);
 
     /// <summary>∇log p(x) of the unsmoothed mixture (σ = 0), shape [B, D].</summary>
     /// <param name="x">Points [B, D].</param>
-    public Tensor Score(Tensor x) => IsNoiseConditioned ? Evaluate(x, ZeroSigma(x)) : Evaluate(x);
+    public Tensor Score(Tensor x) => ScoreCore(x, null, sigmaRequired: false);
+
+    private Tensor ScoreCore(Tensor x, Tensor? sigma, bool sigmaRequired)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (diff, invVar, logComp) = Components(x, sigma, sigmaRequired);
+        var resp = logComp.softmax(1).unsqueeze(-1);                        // [B, K, 1]
+        return resp.mul(diff).mul(invVar).sum(1).neg().MoveToOuterDisposeScope(); // Σ_k r_k (μ_k − x)/var_k
+    }
+
+    private Tensor LogDensityCore(Tensor x, Tensor? sigma, bool sigmaRequired)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (_, _, logComp) = Components(x, sigma, sigmaRequired);
+        return torch.logsumexp(logComp, 1).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Frees the per-device parameter copies.</summary>
     public void Dispose()
@@ -154,12 +158,13 @@ public sealed class GaussianMixtureScoreField : IVectorField, IAnalyticDensity, 
     }
 
     // diff = x − μ [B, K, D]; invVar [K, D] or [B, K, D]; logComp = log w_k + log N_k(x) [B, K].
-    private (Tensor Diff, Tensor InvVar, Tensor LogComp) Components(Tensor x, Tensor? sigma)
+    // σ is used only when sigmaRequired (a noise-conditioned evaluation); otherwise the unsmoothed mixture.
+    private (Tensor Diff, Tensor InvVar, Tensor LogComp) Components(Tensor x, Tensor? sigma, bool sigmaRequired)
     {
         ValidatePoints(x);
         var p = ParametersFor(x);
         var variance = p.Variances;
-        if (IsNoiseConditioned)
+        if (sigmaRequired)
         {
             if (sigma is null)
             {
@@ -202,8 +207,6 @@ public sealed class GaussianMixtureScoreField : IVectorField, IAnalyticDensity, 
             throw new ArgumentException($"x has dtype {x.dtype}; allowed: Float32 or Float64.", nameof(x));
         }
     }
-
-    private Tensor ZeroSigma(Tensor x) => torch.zeros([], x.dtype, x.device);
 
     private Parameters ParametersFor(Tensor x)
     {

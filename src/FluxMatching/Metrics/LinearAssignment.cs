@@ -2,9 +2,10 @@ namespace FluxMatching.Metrics;
 
 /// <summary>
 /// Minimum-cost linear assignment (the problem of SciPy's <c>linear_sum_assignment</c>) by the Jonker–Volgenant
-/// shortest-augmenting-path method with dual potentials: each row in turn is joined to the current matching by a
-/// Dijkstra search over reduced costs c_ij − u_i − v_j ≥ 0, then the potentials and the matching are updated along the
-/// path. O(n²m) time and O(m) extra memory for n rows ≤ m columns; plain managed arrays.
+/// shortest-augmenting-path method with dual potentials: square problems start from JV's column reduction
+/// (<see cref="AssignmentWarmStart"/>); every row still free is then joined to the matching by a Dijkstra search over
+/// reduced costs c_ij − u_i − v_j ≥ 0, after which the potentials and the matching are updated along the path.
+/// O(n²m) time and O(n + m) extra memory for n rows ≤ m columns; plain managed arrays.
 /// </summary>
 public static class LinearAssignment
 {
@@ -86,54 +87,61 @@ public static class LinearAssignment
         var v = new double[m];            // column potentials
         var columnOfRow = new int[n];
         var rowOfColumn = new int[m];
-        var predecessor = new int[m];     // row from which column j was reached
-        var distance = new double[m];     // shortest reduced path length to column j
-        var pending = new int[m];         // columns not yet settled
-        var rowSeen = new bool[n];
-        var columnSettled = new bool[m];
         Array.Fill(columnOfRow, -1);
         Array.Fill(rowOfColumn, -1);
+        if (n == m && n >= 2)
+        {
+            // Jonker–Volgenant start (column reduction): matches many rows cheaply before the path phase.
+            AssignmentWarmStart.Run(c, n, u, v, columnOfRow, rowOfColumn);
+        }
 
+        var search = new PathSearch(n, m);
         for (int start = 0; start < n; start++)
         {
-            Array.Fill(distance, double.PositiveInfinity);
-            Array.Clear(rowSeen);
-            Array.Clear(columnSettled);
+            if (columnOfRow[start] < 0)
+            {
+                search.Augment(c, start, u, v, columnOfRow, rowOfColumn);
+            }
+        }
+
+        return columnOfRow;
+    }
+
+    /// <summary>Work arrays of the shortest-augmenting-path search, reused across rows.</summary>
+    private sealed class PathSearch(int n, int m)
+    {
+        private readonly int[] predecessor = new int[m];     // row from which column j was reached
+        private readonly double[] distance = new double[m];  // final path length of each settled column
+        private readonly int[] pending = new int[m];         // columns not yet settled
+        private readonly double[] pendingDistance = new double[m]; // their tentative path lengths, aligned with pending
+        private readonly int[] seenRows = new int[n];
+        private readonly int[] settledColumns = new int[m];
+
+        /// <summary>Adds row <paramref name="start"/> to the matching along a shortest augmenting path (Dijkstra on
+        /// reduced costs), then updates the potentials so reduced costs stay ≥ 0 and matched edges tight.</summary>
+        public void Augment(double[] c, int start, double[] u, double[] v, int[] columnOfRow, int[] rowOfColumn)
+        {
+            Array.Fill(pendingDistance, double.PositiveInfinity);
             for (int j = 0; j < m; j++)
             {
                 pending[j] = j;
             }
 
-            int pendingCount = m, row = start, sink = -1;
+            int pendingCount = m, row = start, sink = -1, seenCount = 0, settledCount = 0;
             double settledLength = 0;
             while (sink < 0)
             {
-                rowSeen[row] = true;
-                long offset = (long)row * m;
-                double ui = u[row], best = double.PositiveInfinity;
-                int bestAt = -1;
-                for (int k = 0; k < pendingCount; k++)
-                {
-                    int j = pending[k];
-                    double length = settledLength + c[offset + j] - ui - v[j];
-                    if (length < distance[j])
-                    {
-                        distance[j] = length;
-                        predecessor[j] = row;
-                    }
-
-                    double dj = distance[j];
-                    if (dj < best || (dj == best && rowOfColumn[j] < 0))
-                    {
-                        best = dj;
-                        bestAt = k;
-                    }
-                }
-
+                seenRows[seenCount++] = row;
+                double shift = settledLength - u[row];
+                int bestAt = ScanRow(c, (long)row * m, v, shift, row, pendingCount, rowOfColumn);
+                double best = pendingDistance[bestAt];
                 settledLength = best;
                 int column = pending[bestAt];
-                columnSettled[column] = true;
-                pending[bestAt] = pending[--pendingCount];
+                settledColumns[settledCount++] = column;
+                distance[column] = best;
+                pendingCount--;
+                pending[bestAt] = pending[pendingCount];
+                pendingDistance[bestAt] = pendingDistance[pendingCount];
                 if (rowOfColumn[column] < 0)
                 {
                     sink = column;
@@ -144,22 +152,18 @@ public static class LinearAssignment
                 }
             }
 
-            // Dual update keeps reduced costs ≥ 0 and tight along the matching and the new path.
+            // Dual update on the rows and columns the search reached.
             u[start] += settledLength;
-            for (int i = 0; i < n; i++)
+            for (int k = 1; k < seenCount; k++)
             {
-                if (rowSeen[i] && i != start)
-                {
-                    u[i] += settledLength - distance[columnOfRow[i]];
-                }
+                int i = seenRows[k];
+                u[i] += settledLength - distance[columnOfRow[i]];
             }
 
-            for (int j = 0; j < m; j++)
+            for (int k = 0; k < settledCount; k++)
             {
-                if (columnSettled[j])
-                {
-                    v[j] -= settledLength - distance[j];
-                }
+                int j = settledColumns[k];
+                v[j] -= settledLength - distance[j];
             }
 
             // Augment along the path sink ← … ← start.
@@ -175,6 +179,35 @@ public static class LinearAssignment
             }
         }
 
-        return columnOfRow;
+        // Relaxes the pending columns from one row and returns the position (in pending) of the nearest one; ties
+        // prefer a free column so the search ends early.
+        private unsafe int ScanRow(double[] c, long offset, double[] v, double shift, int row, int pendingCount, int[] rowOfColumn)
+        {
+            double best = double.PositiveInfinity;
+            int bestAt = -1;
+            fixed (double* costRow = &c[offset], vp = v, pd = pendingDistance)
+            fixed (int* pc = pending, pred = predecessor, owner = rowOfColumn)
+            {
+                for (int k = 0; k < pendingCount; k++)
+                {
+                    int j = pc[k];
+                    double length = shift + costRow[j] - vp[j];
+                    double dk = pd[k];
+                    if (length < dk)
+                    {
+                        pd[k] = dk = length;
+                        pred[j] = row;
+                    }
+
+                    if (dk < best || (dk == best && owner[j] < 0))
+                    {
+                        best = dk;
+                        bestAt = k;
+                    }
+                }
+            }
+
+            return bestAt;
+        }
     }
 }

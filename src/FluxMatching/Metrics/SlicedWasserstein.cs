@@ -62,16 +62,16 @@ public static class SlicedWasserstein
                 $"directions has shape [{string.Join(", ", theta.shape)}]; expected [L, {a.shape[1]}].", nameof(directions));
         }
 
-        theta = theta.to(a.device).t();
-        var (px, _) = a.matmul(theta).sort(0);               // [N, L]
-        var (py, _) = b.matmul(theta).sort(0);               // [M, L]
-        long n = px.shape[0], m = py.shape[0], l = theta.shape[1];
+        theta = theta.to(a.device);
+        var (px, _) = theta.matmul(a.t()).sort(1);          // [L, N], each row sorted (contiguous)
+        var (py, _) = theta.matmul(b.t()).sort(1);          // [L, M]
+        long n = px.shape[1], m = py.shape[1], l = theta.shape[0];
         if (n == m)
         {
             return px.sub(py).square().sum().item<double>() / (n * l);
         }
 
-        // Quantile functions F⁻¹(u) = px[⌈un⌉ − 1], G⁻¹(u) = py[⌈um⌉ − 1] are piecewise constant; integrate their squared
+        // Quantile functions F⁻¹(u) = px[:, ⌈un⌉ − 1], G⁻¹(u) = py[:, ⌈um⌉ − 1] are piecewise constant; integrate their squared
         // difference exactly over the union of the breakpoints {i/n} ∪ {j/m}.
         var opts = (ScalarType.Float64, a.device);
         var u = torch.cat([torch.arange(1, n + 1, opts.Float64, opts.device).div(n),
@@ -80,7 +80,7 @@ public static class SlicedWasserstein
         var mid = u.sub(w.div(2));
         var ix = mid.mul(n).floor().clamp(0, n - 1).to(ScalarType.Int64);
         var iy = mid.mul(m).floor().clamp(0, m - 1).to(ScalarType.Int64);
-        var gap = px.index_select(0, ix).sub(py.index_select(0, iy)).square();   // [n + m, L]
-        return gap.mul(w.unsqueeze(1)).sum().item<double>() / l;
+        var gap = px.index_select(1, ix).sub(py.index_select(1, iy)).square();   // [L, n + m]
+        return gap.mul(w).sum().item<double>() / l;
     }
 }

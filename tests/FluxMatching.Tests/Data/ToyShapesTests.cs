@@ -80,4 +80,17 @@ public class ToyShapesTests
         Assert.All(counts, c => Assert.InRange(c, 1700, 2300));
         Assert.Equal(source.Radius, x.norm(1).mean().item<double>(), 0.05);
     }
+
+    [Fact]
+    public void Eight_gaussians_density_integrates_to_one()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var source = new EightGaussiansDataset();
+        const int k = 401;
+        var axis = torch.linspace(-6, 6, k, ScalarType.Float64);
+        var grid = torch.stack(torch.meshgrid([axis, axis], indexing: "ij"), 2).reshape(-1, 2);
+        double h = 12.0 / (k - 1);
+        double mass = source.LogDensity(grid).exp().sum().item<double>() * h * h;
+        Assert.Equal(1.0, mass, 1e-6);
+    }
 }

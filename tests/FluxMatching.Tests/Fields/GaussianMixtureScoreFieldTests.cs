@@ -90,4 +90,16 @@ public class GaussianMixtureScoreFieldTests
         Assert.Equal("sigma", Assert.Throws<ArgumentException>(() => conditioned.Evaluate(torch.zeros(2, 3))).ParamName);
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => conditioned.Evaluate(torch.zeros(2, 2), torch.tensor(1f))).ParamName);
     }
+
+    [Fact]
+    public void Analytic_density_of_a_noise_conditioned_mixture_is_the_unsmoothed_one()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var plain = DiagonalMixture();
+        using var conditioned = DiagonalMixture(noiseConditioned: true);
+        var x = torch.randn(8, 3, ScalarType.Float64, generator: new torch.Generator(14));
+        Assert.True(conditioned.Score(x).allclose(plain.Evaluate(x), rtol: 1e-14, atol: 1e-14));
+        Assert.True(conditioned.LogDensity(x).allclose(plain.LogDensity(x), rtol: 1e-14, atol: 1e-14));
+        Assert.False(conditioned.Evaluate(x, torch.tensor(0.5, ScalarType.Float64)).allclose(plain.Evaluate(x), rtol: 1e-3, atol: 1e-3));
+    }
 }

@@ -39,8 +39,8 @@ public class SkewScoreFieldTests
         using var score = new GaussianMixtureScoreField(new double[,] { { 0, 0 } }, new double[,] { { 1.0, 0.5 } });
         using var skew = SkewScoreField.Rotation2D(score, 1.5);
         const double eps = 0.02;
-        var sampler = new LangevinSampler(new LangevinOptions { Steps = 1500, StepSize = eps });
-        var x = sampler.Sample(skew, 20000, new torch.Generator(21), dtype: ScalarType.Float64).Samples;
+        var sampler = new LangevinSampler(new LangevinOptions { Steps = 1200, StepSize = eps });
+        var x = sampler.Sample(skew, 10000, new torch.Generator(21), dtype: ScalarType.Float64).Samples;
         var cov = x.T.matmul(x).div(x.shape[0]).data<double>().ToArray();
 
         // (I + A)∇log p = −(I + A)·diag(1, 4)·x with A = [[0, −1.5], [1.5, 0]]
@@ -71,11 +71,11 @@ public class SkewScoreFieldTests
 
         Assert.Equal(1.0, sigma[0, 0], 0.03);
         Assert.Equal(0.25, sigma[1, 1], 0.01);
-        // sampling error of a variance from 20,000 draws: sd ≈ v·√(2/20000) = 0.01·v; allow 5 sd
+        // sampling error of a variance from 10,000 draws: sd ≈ v·√(2/10000) = 0.014·v; allow 3.5 sd
         Assert.Equal(sigma[0, 0], cov[0], 0.05 * sigma[0, 0]);
         Assert.Equal(sigma[1, 1], cov[3], 0.05 * sigma[1, 1]);
-        Assert.Equal(sigma[0, 1], cov[1], 4 * Math.Sqrt(sigma[0, 0] * sigma[1, 1] / 20000));
-        Assert.Equal(1.0, cov[0], 0.06);
-        Assert.Equal(0.25, cov[3], 0.015);
+        Assert.Equal(sigma[0, 1], cov[1], 4 * Math.Sqrt(sigma[0, 0] * sigma[1, 1] / 10000));
+        Assert.Equal(1.0, cov[0], 0.08);
+        Assert.Equal(0.25, cov[3], 0.02);
     }
 }
