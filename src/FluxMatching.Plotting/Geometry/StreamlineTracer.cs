@@ -6,7 +6,9 @@ using FluxMatching.Fields;
 /// Integrates streamlines of a 2-D field with the classical fourth-order Runge–Kutta scheme (RK4), all seeds in one
 /// batch per stage: p ← p + h/6 (k₁ + 2k₂ + 2k₃ + k₄) with k₁ = F(p), k₂ = F(p + h/2 k₁), k₃ = F(p + h/2 k₂),
 /// k₄ = F(p + h k₃), where F = f/|f| (arc length) or F = f. A line stops when it leaves the bounds, reaches |f| below
-/// <see cref="StreamlineOptions.MinSpeed"/>, meets a non-finite value or after <see cref="StreamlineOptions.MaxSteps"/>.
+/// <see cref="StreamlineOptions.MinSpeed"/>, turns back by more than 90° within one step (it has reached a sink, where a
+/// fixed-length step would otherwise jitter across the fixed point), meets a non-finite value or after
+/// <see cref="StreamlineOptions.MaxSteps"/>.
 /// </summary>
 public static class StreamlineTracer
 {
@@ -64,6 +66,8 @@ public static class StreamlineTracer
         var paths = new List<Point2>[n];
         var px = (double[])seeds.X.Clone();
         var py = (double[])seeds.Y.Clone();
+        var prevX = new double[n];
+        var prevY = new double[n];
         var active = new List<int>();
         for (int s = 0; s < n; s++)
         {
@@ -83,11 +87,12 @@ public static class StreamlineTracer
             var next = new List<int>(m);
             for (int a = 0; a < m; a++)
             {
-                if (stop[a]) continue;
+                int s = active[a];
+                if (stop[a] || k1x[a] * prevX[s] + k1y[a] * prevY[s] < 0) continue;
+                (prevX[s], prevY[s]) = (k1x[a], k1y[a]);
                 double nx = x0[a] + h / 6 * (k1x[a] + 2 * k2x[a] + 2 * k3x[a] + k4x[a]);
                 double ny = y0[a] + h / 6 * (k1y[a] + 2 * k2y[a] + 2 * k3y[a] + k4y[a]);
                 if (!double.IsFinite(nx) || !double.IsFinite(ny) || !b.Contains(nx, ny)) continue;
-                int s = active[a];
                 (px[s], py[s]) = (nx, ny);
                 paths[s].Add(new Point2(nx, ny));
                 next.Add(s);
