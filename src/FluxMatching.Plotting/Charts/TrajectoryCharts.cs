@@ -66,7 +66,7 @@ public static class TrajectoryCharts
     /// <summary>Indices of the frames kept: evenly spaced, always including the first and the last.</summary>
     internal static int[] KeptFrames(int total, int max) => total <= max
         ? Enumerable.Range(0, total).ToArray()
-        : Enumerable.Range(0, max).Select(i => (int)Math.Round((double)i * (total - 1) / (max - 1))).Distinct().ToArray();
+        : Enumerable.Range(0, max).Select(i => (int)Math.Round((double)i * (total - 1) / (max - 1), MidpointRounding.AwayFromZero)).Distinct().ToArray();
 
     private static PointSet Head(PointSet p, int n) => p.Count <= n ? p : new PointSet(p.X[..n], p.Y[..n]);
 
