@@ -98,7 +98,7 @@ public static class Panels
     private static GenericChart Empty()
     {
         var t = PlotlyBuilder.Scatter("markers", [], [], showLegend: false);
-        return PlotlyBuilder.MapLayout(GenericChart.ofTraceObject(true, t), l =>
+        return PlotlyBuilder.MapLayout(GenericChart.ofTraceObject(false, t), l =>
         {
             var hidden = new LinearAxis();
             hidden.SetProperty("visible", false);

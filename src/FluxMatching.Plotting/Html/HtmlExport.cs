@@ -1,6 +1,5 @@
 namespace FluxMatching.Plotting;
 
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Plotly.NET;
@@ -74,7 +73,7 @@ public static class HtmlExport
         ArgumentNullException.ThrowIfNull(bodyParts);
         var sb = new StringBuilder(PlotlyJsSource.Length + 64 * 1024);
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-          .Append(WebUtility.HtmlEncode(title)).Append("</title>\n<style>\n").Append(BaseCss);
+          .Append(HtmlText.Encode(title)).Append("</title>\n<style>\n").Append(BaseCss);
         if (css is not null) sb.Append(css).Append('\n');
         sb.Append("</style>\n").Append(PlotlyScript()).Append("\n</head>\n<body>\n");
         foreach (var part in bodyParts) sb.Append(part).Append('\n');

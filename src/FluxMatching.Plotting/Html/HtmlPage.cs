@@ -1,6 +1,5 @@
 namespace FluxMatching.Plotting;
 
-using System.Net;
 using Plotly.NET;
 
 /// <summary>Builds a self-contained HTML page (a report): headings, text, tables and charts in order, with plotly.js
@@ -17,7 +16,7 @@ public sealed class HtmlPage
     {
         ArgumentNullException.ThrowIfNull(title);
         Title = title;
-        _parts.Add($"<h1>{WebUtility.HtmlEncode(title)}</h1>");
+        _parts.Add($"<h1>{HtmlText.Encode(title)}</h1>");
     }
 
     /// <summary>Page title.</summary>
@@ -33,7 +32,7 @@ public sealed class HtmlPage
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         if (_open) _parts.Add("</section>");
-        _parts.Add($"<section id=\"{WebUtility.HtmlEncode(id)}\">\n<h2>{WebUtility.HtmlEncode(heading)}</h2>");
+        _parts.Add($"<section id=\"{HtmlText.Encode(id)}\">\n<h2>{HtmlText.Encode(heading)}</h2>");
         _open = true;
         return this;
     }
@@ -43,8 +42,8 @@ public sealed class HtmlPage
     /// <param name="cssClass">Optional CSS class, e.g. "fm-note".</param>
     public HtmlPage AddParagraph(string text, string? cssClass = null)
     {
-        var cls = cssClass is null ? "" : $" class=\"{WebUtility.HtmlEncode(cssClass)}\"";
-        _parts.Add($"<p{cls}>{WebUtility.HtmlEncode(text)}</p>");
+        var cls = cssClass is null ? "" : $" class=\"{HtmlText.Encode(cssClass)}\"";
+        _parts.Add($"<p{cls}>{HtmlText.Encode(text)}</p>");
         return this;
     }
 
@@ -64,14 +63,14 @@ public sealed class HtmlPage
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(rows);
         var sb = new System.Text.StringBuilder("<table class=\"fm-metrics\">\n<tr>");
-        foreach (var h in header) sb.Append("<th>").Append(WebUtility.HtmlEncode(h)).Append("</th>");
+        foreach (var h in header) sb.Append("<th>").Append(HtmlText.Encode(h)).Append("</th>");
         sb.Append("</tr>\n");
         foreach (var row in rows)
         {
             if (row.Count != header.Count)
                 throw new ArgumentException($"Every row needs {header.Count} cells; got a row with {row.Count}.", nameof(rows));
             sb.Append("<tr>");
-            foreach (var c in row) sb.Append("<td>").Append(WebUtility.HtmlEncode(c)).Append("</td>");
+            foreach (var c in row) sb.Append("<td>").Append(HtmlText.Encode(c)).Append("</td>");
             sb.Append("</tr>\n");
         }
         _parts.Add(sb.Append("</table>").ToString());
