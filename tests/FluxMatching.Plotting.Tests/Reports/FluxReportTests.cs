@@ -2,9 +2,15 @@ namespace FluxMatching.Plotting.Tests;
 
 using System.Text.RegularExpressions;
 
-public class FluxReportTests
+/// <summary>Builds the two-model report once for the tests that only read it.</summary>
+public sealed class TwoModelReport
 {
-    private static ReportInput TwoModels(bool trajectory = false)
+    public string Html { get; } = FluxReport.ToHtml(FluxReportTests.TwoModels(trajectory: true));
+}
+
+public class FluxReportTests(TwoModelReport report) : IClassFixture<TwoModelReport>
+{
+    internal static ReportInput TwoModels(bool trajectory = false)
     {
         var data = RingData.Sample(1500, 7);
         var flux = Enumerable.Range(0, 400).Select(i => 20 * Math.Exp(-i / 80.0) + 8 * Math.Sin(i * 1.7)).ToArray();
@@ -43,7 +49,7 @@ public class FluxReportTests
     [Fact]
     public void Report_contains_every_section_the_metrics_and_plotly_once()
     {
-        var html = FluxReport.ToHtml(TwoModels(trajectory: true));
+        var html = report.Html;
         foreach (var id in FluxReport.SectionIds) Assert.Contains($"<section id=\"{id}\">", html);
         Assert.Contains("<h2>Flux beside DSM</h2>", html);
         Assert.Single(Regex.Matches(html, Regex.Escape("Copyright 2012-2024, Plotly, Inc.")));
@@ -59,14 +65,13 @@ public class FluxReportTests
     [Fact]
     public void Report_curl_column_separates_a_swirling_field_from_a_pure_score()
     {
-        var html = FluxReport.ToHtml(TwoModels());
+        var html = report.Html;
         var curl = Regex.Matches(html, @"<td>(Flux|DSM)</td>(?:<td>[^<]*</td>){2}<td>([^<]*)</td>")
             .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
         // swirl 3·(−y, x)/(1 + r²) has curl 6/(1 + r²)²: mean ≈ 0.18 over the plot; a score field has curl 0 (up to
         // finite-difference error near the 1/r singularity at the origin)
         Assert.True(curl["Flux"] > 0.1, $"Flux mean |curl| = {curl["Flux"]}");
         Assert.True(curl["DSM"] < 0.05, $"DSM mean |curl| = {curl["DSM"]}");
-        Assert.DoesNotContain("<section id=\"trajectories\">", html);
     }
 
     [Fact]
@@ -75,6 +80,7 @@ public class FluxReportTests
         var input = TwoModels() with { Models = [TwoModels().Models[1]] };
         var html = FluxReport.ToHtml(input);
         Assert.Contains("Only one model: nothing to compare.", html);
+        Assert.DoesNotContain("<section id=\"trajectories\">", html);
         Assert.Contains("<section id=\"metrics\">", html);
     }
 
