@@ -137,11 +137,12 @@ public static class FieldCharts
     /// <summary>Curl map of a sampled field (finite differences, see <see cref="FieldGrid.Curl"/>).</summary>
     /// <param name="grid">Field values on a grid.</param>
     /// <param name="figure">Title and size.</param>
-    public static GenericChart Curl(FieldGrid grid, FigureOptions? figure = null)
+    /// <param name="limit">Colour limit L (the scale spans [−L, L]); null = 99th percentile of |curl|.</param>
+    public static GenericChart Curl(FieldGrid grid, FigureOptions? figure = null, double? limit = null)
     {
         ArgumentNullException.ThrowIfNull(grid);
         var curl = grid.Curl();
-        return DivergingMap(curl, "curl", figure, $"curl f = ∂f₂/∂x₁ − ∂f₁/∂x₂ (mean |curl| = {curl.MeanAbs():G4})");
+        return DivergingMap(curl, "curl", figure, $"curl f = ∂f₂/∂x₁ − ∂f₁/∂x₂ (mean |curl| = {curl.MeanAbs():G4})", limit);
     }
 
     /// <summary>Divergence map ∂f_x/∂x + ∂f_y/∂y of a field evaluated on a grid, diverging colour scale centred at 0.</summary>
@@ -163,20 +164,38 @@ public static class FieldCharts
         return DivergingMap(grid.Divergence(), "div", figure, "div f = ∂f₁/∂x₁ + ∂f₂/∂x₂");
     }
 
-    /// <summary>Heatmap of a signed quantity on <see cref="ColorScale.Diverging"/> with a range symmetric about 0
-    /// (zmid = 0, zmin = −max|z|, zmax = max|z|), so 0 is always white.</summary>
+    /// <summary>Heatmap of a signed quantity on <see cref="ColorScale.Diverging"/> with a colour range symmetric about
+    /// 0 (zmid = 0, zmin = −L, zmax = L), so 0 is always white. By default L is the 99th percentile of |z| (not the
+    /// maximum), so that a few extreme values, e.g. next to a singularity, saturate instead of washing out the map.</summary>
     /// <param name="grid">Values on a grid.</param>
     /// <param name="quantity">Colour-bar title, e.g. "curl".</param>
     /// <param name="figure">Title and size.</param>
     /// <param name="defaultTitle">Title used when <paramref name="figure"/> has none.</param>
-    public static GenericChart DivergingMap(ScalarGrid grid, string quantity, FigureOptions? figure = null, string? defaultTitle = null)
+    /// <param name="limit">L, &gt; 0 (e.g. a shared limit so that two maps are comparable); null = 99th percentile.</param>
+    public static GenericChart DivergingMap(ScalarGrid grid, string quantity, FigureOptions? figure = null,
+        string? defaultTitle = null, double? limit = null)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        double m = grid.MaxAbs();
-        if (!(m > 0)) m = 1;
+        if (limit is { } given && (!double.IsFinite(given) || given <= 0))
+            throw new ArgumentOutOfRangeException(nameof(limit), given, "limit must be finite and > 0.");
+        double m = limit ?? SymmetricLimit(grid);
         var trace = PlotlyBuilder.Heatmap(grid, ColorScale.Diverging, quantity, zmin: -m, zmax: m, zmid: 0);
         var bounds = new Bounds2D(grid.Xs[0], grid.Xs[^1], grid.Ys[0], grid.Ys[^1]);
         return PlotlyBuilder.WithPlaneAxes(PlotlyBuilder.Figure([trace], figure ?? new(), defaultTitle ?? quantity), bounds);
+    }
+
+    /// <summary>The default colour limit L of <see cref="DivergingMap"/>: the 99th percentile of |z| over the finite
+    /// values (the maximum when that percentile is 0; 1 when every value is 0).</summary>
+    /// <param name="grid">Values on a grid.</param>
+    public static double SymmetricLimit(ScalarGrid grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var abs = new List<double>(grid.Values.Length);
+        foreach (var v in grid.Values) if (double.IsFinite(v)) abs.Add(Math.Abs(v));
+        if (abs.Count == 0) return 1;
+        abs.Sort();
+        double q = abs[(int)Math.Floor(0.99 * (abs.Count - 1))];
+        return q > 0 ? q : abs[^1] > 0 ? abs[^1] : 1;
     }
 
     private static int Bin(double m, double lo, double hi, int bins) =>

@@ -67,7 +67,7 @@ internal static class PlotlyBuilder
     public static GenericChart Figure(IEnumerable<Trace> traces, FigureOptions figure, string defaultTitle)
     {
         figure.Validate();
-        var chart = GenericChart.ofTraceObjects(false, traces);
+        var chart = GenericChart.setConfig(Config(), GenericChart.ofTraceObjects(false, traces));
         return MapLayout(chart, l =>
         {
             l.SetProperty("width", figure.Width);
@@ -80,6 +80,15 @@ internal static class PlotlyBuilder
             l.SetProperty("hovermode", "closest");
             l.SetProperty("font", new { family = "\"Open Sans\", verdana, arial, sans-serif", size = 12, color = "rgb(42, 63, 95)" });
         });
+    }
+
+    /// <summary>The plotly config of every chart: responsive, no plotly logo in the mode bar.</summary>
+    public static Config Config()
+    {
+        var c = new Config();
+        c.SetProperty("responsive", true);
+        c.SetProperty("displaylogo", false);
+        return c;
     }
 
     /// <summary>Sets the axes of a 2-D data plot: fixed ranges from the bounds and, when <paramref name="equalAspect"/>,
@@ -143,7 +152,7 @@ internal static class PlotlyBuilder
         var layout = new Layout();
         foreach (var kv in GenericChart.getLayout(chart).GetProperties(false))
             layout.SetProperty(kv.Key, kv.Value is LinearAxis a ? CopyAxis(a) : kv.Value);
-        var clone = GenericChart.ofTraceObjects(false, traces);
+        var clone = GenericChart.setConfig(GenericChart.getConfig(chart), GenericChart.ofTraceObjects(false, traces));
         return GenericChart.setLayout(layout, clone);
     }
 

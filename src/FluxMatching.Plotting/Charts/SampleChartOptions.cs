@@ -15,8 +15,8 @@ public sealed record SampleChartOptions
     /// <summary>Number of density contour levels, 2 … 40. Default 8.</summary>
     public int ContourLevels { get; init; } = 8;
 
-    /// <summary>Bins per axis of the target's 2-D histogram, 5 … 400. Default 40.</summary>
-    public int HistogramBins { get; init; } = 40;
+    /// <summary>Bins per axis of the target's 2-D histogram, 5 … 400. Default 25.</summary>
+    public int HistogramBins { get; init; } = 25;
 
     /// <summary>Grid points per axis of an analytic density, 10 … 1000. Default 100.</summary>
     public int DensityResolution { get; init; } = 100;

@@ -110,7 +110,7 @@ public static class SampleCharts
     {
         contour.SetProperty("ncontours", options.ContourLevels);
         contour.SetProperty("contours", new { coloring = "lines", showlabels = false });
-        contour.SetProperty("line", new { width = 1.4 });
+        contour.SetProperty("line", new { width = 1.4, smoothing = 1.0 });
         contour.SetProperty("colorscale", ColorScale.Blues.ToPlotly());
         contour.SetProperty("showscale", false);
         contour.SetProperty("showlegend", true);

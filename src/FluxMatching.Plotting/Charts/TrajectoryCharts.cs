@@ -93,11 +93,12 @@ public static class TrajectoryCharts
         chart = PlotlyBuilder.MapLayout(chart, l =>
         {
             l.SetProperty("margin", new { l = 60, r = 30, t = 60, b = 150 });
+            l.SetProperty("legend", new { x = 1.0, xanchor = "right", y = 1.0, yanchor = "top", bgcolor = "rgba(255, 255, 255, 0.75)" });
             l.SetProperty("updatemenus", new object[]
             {
                 new
                 {
-                    type = "buttons", direction = "left", showactive = false, x = 0.0, y = -0.12, xanchor = "left", yanchor = "top",
+                    type = "buttons", direction = "left", showactive = false, x = 0.0, y = -0.2, xanchor = "left", yanchor = "top",
                     pad = new { r = 10, t = 10 },
                     buttons = new object[]
                     {
@@ -110,7 +111,7 @@ public static class TrajectoryCharts
             {
                 new
                 {
-                    active = 0, x = 0.18, len = 0.82, y = -0.12, yanchor = "top", pad = new { t = 10 },
+                    active = 0, x = 0.3, len = 0.7, y = -0.2, yanchor = "top", pad = new { t = 10 },
                     currentvalue = new { prefix = "step ", visible = true },
                     steps = labels.Select((lab, i) => new { label = lab, method = "animate", args = Animate(new[] { names[i] }, 0) }).ToArray(),
                 },

@@ -106,15 +106,21 @@ public static class FluxReport
                 titles.Add($"{m.Name}: samples");
             }
         if (anyField)
+        {
+            var grids = models.ToDictionary(m => m.Name, m => m.Field is null ? null
+                : FieldGrid.Evaluate(m.Field, bounds, input.CurlResolution, new FieldEvaluationOptions { Sigma = m.Sigma }));
+            // one colour range for every curl map, so that a curl-free field (DSM) reads as white beside a swirling one
+            double limit = grids.Values.Where(g => g is not null).Select(g => FieldCharts.SymmetricLimit(g!.Curl())).Max();
             foreach (var kind in new[] { "arrows", "curl" })
                 foreach (var m in models)
                 {
                     var eval = new FieldEvaluationOptions { Sigma = m.Sigma };
                     charts.Add(m.Field is null ? SampleCharts.Scatter(new PointSet([], []), new SampleChartOptions { Bounds = bounds })
                         : kind == "arrows" ? FieldCharts.Quiver(m.Field, bounds, input.QuiverResolution, background: data?.Thin(800), evaluation: eval)
-                        : FieldCharts.Curl(m.Field, bounds, input.CurlResolution, eval));
-                    titles.Add($"{m.Name}: {kind}");
+                        : FieldCharts.Curl(grids[m.Name]!, limit: limit));
+                    titles.Add(kind == "curl" ? $"{m.Name}: curl (shared colour range ±{limit:G3})" : $"{m.Name}: {kind}");
                 }
+        }
         if (charts.Count == 0)
         {
             charts.Add(LossCharts.Curves(models.Where(m => m.LossHistory.Count > 0).Select(m => new LossSeries(m.Name, m.LossHistory))));

@@ -80,6 +80,31 @@ public class FieldChartsTests
     }
 
     [Fact]
+    public void Diverging_map_range_ignores_rare_outliers_or_takes_a_shared_limit()
+    {
+        var xs = Enumerable.Range(0, 20).Select(i => (double)i).ToArray();
+        var z = new double[20, 20];
+        for (int j = 0; j < 20; j++)
+            for (int i = 0; i < 20; i++) z[j, i] = i % 2 == 0 ? 1 : -0.5;
+        z[3, 3] = 1000;   // one outlier in 400 values
+        var grid = new ScalarGrid(xs, xs, z);
+        Assert.Equal(1.0, FieldCharts.SymmetricLimit(grid));
+        var heat = ChartJson.Traces(FieldCharts.DivergingMap(grid, "q"))[0];
+        Assert.Equal(1.0, heat.GetProperty("zmax").GetDouble());
+        var shared = ChartJson.Traces(FieldCharts.DivergingMap(grid, "q", limit: 7))[0];
+        Assert.Equal(-7.0, shared.GetProperty("zmin").GetDouble());
+        Assert.Throws<ArgumentOutOfRangeException>(() => FieldCharts.DivergingMap(grid, "q", limit: 0));
+    }
+
+    [Fact]
+    public void Charts_are_responsive_and_hide_the_plotly_logo()
+    {
+        var config = ChartJson.Of(FieldCharts.Curl(LinearField.Rotation, Box, 5)).GetProperty("config");
+        Assert.True(config.GetProperty("responsive").GetBoolean());
+        Assert.False(config.GetProperty("displaylogo").GetBoolean());
+    }
+
+    [Fact]
     public void Divergence_map_of_the_identity_field_is_two()
     {
         var chart = FieldCharts.Divergence(LinearField.Identity, Box, 6);
