@@ -1,24 +1,19 @@
 #!/usr/bin/env python3
 """Check that every plotly chart in an HTML file really renders, offline, in headless chromium.
 
-Usage:
-    python3 tools/check_html_render.py report.html [--screenshot out.png] [--width 1500] [--budget 8000]
+Usage: python3 tools/check_html_render.py report.html [--screenshot out.png] [--width 1500] [--budget 8000]
 
-What it does (python3 standard library only):
-  1. Copies the page to a temporary folder and appends a small probe script that records, after the page has
-     loaded and plotly has drawn, where each chart sits and how tall the page is.
-  2. Runs headless Debian chromium with --dump-dom (network disabled: every host name resolves to nothing, so a
-     page that needs a CDN fails) and reads plotly's rendered DOM: per chart the number of `.main-svg` layers,
-     trace groups and drawn data elements (line paths with data, marker points, heatmap/image bitmaps, contour
-     lines, WebGL canvases).
-  3. Takes a screenshot of the whole page (window as tall as the page), decodes the PNG with zlib in pure python
-     and checks inside each chart's rectangle that enough pixels differ from the white background.
+Standard library only. (1) Copies the page to a temporary folder and appends a probe script that records, once the
+page has loaded, where each chart sits and how tall the page is. (2) Runs headless Debian chromium with --dump-dom
+and no network (every host name resolves to nothing, so a page that needs a CDN fails) and reads plotly's rendered
+DOM: per chart the `.main-svg` layers, trace groups and drawn data elements (line paths, marker points,
+heatmap/image bitmaps, contour lines, WebGL canvases). (3) Screenshots the whole page, decodes the PNG with zlib in
+pure python and checks that enough pixels inside each chart's rectangle differ from white.
 
-Charts are the elements with class `fm-plotly-chart` (FluxMatching.Plotting) or `js-plotly-plot` (anything plotly
-drew), plus every div id passed to `Plotly.newPlot('<id>', ...)` in the page source (Plotly.NET pages).
-
-Exit status: 0 when every chart was drawn; 1 with one line per blank chart otherwise; 2 when chromium cannot run or
-the page holds no chart. Installs chromium with apt-get when it is missing (Debian).
+Charts are elements with class `fm-plotly-chart` (FluxMatching.Plotting) or `js-plotly-plot`, plus every div id
+passed to `Plotly.newPlot('<id>', ...)` in the source (Plotly.NET pages). Exit status: 0 when every chart was drawn;
+1 with one line per blank chart; 2 when chromium cannot run or the page holds no chart. Installs chromium with
+apt-get when it is missing (Debian).
 """
 
 from __future__ import annotations
@@ -46,20 +41,17 @@ PROBE_TEMPLATE = """
     var seen = [], charts = [];
     var nodes = Array.prototype.slice.call(document.querySelectorAll('.%s, .js-plotly-plot'));
     extraIds.forEach(function (id) { var el = document.getElementById(id); if (el) nodes.push(el); });
-    nodes.forEach(function (el) {
-      if (seen.indexOf(el) >= 0) return;
+    nodes.forEach(function (el) {  // outermost chart elements only, each once
       for (var p = el.parentElement; p; p = p.parentElement) { if (nodes.indexOf(p) >= 0) return; }
-      seen.push(el);
+      if (seen.indexOf(el) >= 0) return; seen.push(el);
       var r = el.getBoundingClientRect();
       charts.push({ id: el.id || '', x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height,
                     plotted: el.classList.contains('js-plotly-plot') || !!el.querySelector('.js-plotly-plot'),
                     text: (el.textContent || '').slice(0, 200) });
     });
-    var pre = document.createElement('pre');
-    pre.id = '%s';
-    pre.style.display = 'none';
-    pre.textContent = JSON.stringify({ width: document.documentElement.scrollWidth,
-                                       height: document.documentElement.scrollHeight, charts: charts });
+    var pre = document.createElement('pre'), doc = document.documentElement;
+    pre.id = '%s'; pre.style.display = 'none';
+    pre.textContent = JSON.stringify({ width: doc.scrollWidth, height: doc.scrollHeight, charts: charts });
     document.body.appendChild(pre);
   }
   window.addEventListener('load', function () { setTimeout(report, 2500); });
@@ -215,19 +207,16 @@ def ink_fraction(png: tuple[int, int, int, bytes], x0: int, y0: int, w: int, h: 
 
 
 def find_chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    if shutil.which("apt-get"):
+    found = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    if not found and shutil.which("apt-get"):
         print("chromium not found; installing it with apt-get ...", file=sys.stderr)
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends", "chromium"],
-                       check=False, env=env, stdout=subprocess.DEVNULL)
-        path = shutil.which("chromium")
-        if path:
-            return path
-    sys.exit("error: chromium is not installed and could not be installed (apt-get install chromium)")
+                       check=False, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), stdout=subprocess.DEVNULL)
+        found = shutil.which("chromium")
+    if not found:
+        print("error: chromium is not installed and could not be installed (apt-get install chromium)", file=sys.stderr)
+        sys.exit(2)
+    return found
 
 
 def run_chromium(chromium: str, url: str, profile: str, budget: int, extra: list[str], timeout: int) -> subprocess.CompletedProcess:
@@ -305,13 +294,11 @@ def main() -> int:
             problems.append("no .main-svg in its DOM")
         elif dom_info["data_elements"] == 0:
             problems.append(f"no drawn data ({dom_info['trace_groups']} trace groups, 0 data elements)")
-        ink, colours = (0.0, 0)
+        ink, colours = float("nan"), 0
         if r["y"] + r["h"] <= png[1] and r["w"] > 0 and r["h"] > 0:
             ink, colours = ink_fraction(png, int(r["x"]), int(r["y"]), int(r["w"]), int(r["h"]))
             if ink < opts.min_ink:
                 problems.append(f"blank on screen: {ink:.2%} non-white pixels < {opts.min_ink:.2%}")
-        else:
-            ink = float("nan")
         detail = (f"{dom_info['main_svg']} main-svg, {dom_info['trace_groups']} trace groups, "
                   f"{dom_info['data_elements']} data elements" if dom_info else "no DOM")
         status = "BLANK" if problems else "ok"

@@ -111,8 +111,8 @@ public static class TrajectoryCharts
             {
                 new
                 {
-                    active = 0, x = 0.3, len = 0.7, y = -0.2, yanchor = "top", pad = new { t = 10 },
-                    currentvalue = new { prefix = "step ", visible = true },
+                    active = 0, x = 0.36, len = 0.64, y = -0.2, yanchor = "top", pad = new { t = 10 },
+                    currentvalue = new { prefix = "step ", visible = true, xanchor = "right" },
                     steps = labels.Select((lab, i) => new { label = lab, method = "animate", args = Animate(new[] { names[i] }, 0) }).ToArray(),
                 },
             });
