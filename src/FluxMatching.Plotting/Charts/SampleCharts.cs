@@ -117,8 +117,11 @@ public static class SampleCharts
         contour.SetProperty("hoverinfo", "skip");
     }
 
-    private static Trace2D SampleTrace(PointSet samples, SampleChartOptions options) =>
-        PlotlyBuilder.Scatter("markers", samples.Thin(options.MaxPoints).X, samples.Thin(options.MaxPoints).Y, options.SampleName,
+    private static Trace2D SampleTrace(PointSet samples, SampleChartOptions options)
+    {
+        var shown = samples.Thin(options.MaxPoints);
+        return PlotlyBuilder.Scatter("markers", shown.X, shown.Y, options.SampleName,
             marker: new { color = options.SampleColor, size = options.MarkerSize },
             hoverTemplate: "(%{x:.2f}, %{y:.2f})<extra>" + options.SampleName + "</extra>");
+    }
 }
