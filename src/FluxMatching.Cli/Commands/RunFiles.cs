@@ -3,6 +3,7 @@ namespace FluxMatching.Cli.Commands;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxMatching.Metrics;
+using FluxMatching.Plotting;
 using static TorchSharp.torch;
 
 /// <summary>Writes metrics.json and report.html of a run.</summary>
@@ -23,7 +24,7 @@ internal static class RunFiles
                 ["stop_reason"] = r.Training.Reason.ToString(),
                 ["train_seconds"] = Math.Round(r.Training.Elapsed.TotalSeconds, 3),
                 ["steps_per_second"] = Math.Round(r.Training.StepsPerSecond, 3),
-                ["final_smoothed_loss"] = Smoothed(r.LossHistory),
+                ["final_smoothed_loss"] = Smoothed(r.Model.LossHistory.ToArray()),
             };
         }
         var root = new JsonObject
@@ -44,9 +45,41 @@ internal static class RunFiles
         File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    public static void WriteReport(string path, TrainJobSettings s, IReadOnlyList<RunModelResult> results, Tensor data)
+    public static void WriteReport(string path, TrainJobSettings s, IReadOnlyList<RunModelResult> results, Tensor data, MetricReport floor)
     {
-        // Filled in by the plotting integration.
+        if (data.shape[1] != 2) return; // the report draws 2-D fields and samples
+        var models = results.Select(r => new ModelReport
+        {
+            Name = r.Key == "flux" ? "Flux" : "DSM",
+            LossHistory = r.Model.LossHistory,
+            Samples = ToArray(r.Samples),
+            Field = r.Model.Ema,
+            Sigma = r.Model.Config.Annealed ? r.Model.Config.SigmaMin : null,
+            Metrics = new Dictionary<string, double>
+            {
+                ["MMD²"] = r.Metrics.Mmd2,
+                ["energy distance"] = r.Metrics.EnergyDistance,
+                ["sliced W2"] = r.Metrics.SlicedW2,
+                ["train s"] = Math.Round(r.Training.Elapsed.TotalSeconds, 1),
+            },
+        }).ToList();
+        var c = s.Model;
+        var notes = $"Data: {c.Data}; {s.Steps} steps of Adam (lr {s.LearningRate}), batch {s.Batch}, " +
+                    (c.Annealed ? $"annealed σ ∈ [{c.SigmaMin}, {c.SigmaMax}]" : $"σ² = {c.Sigma2}") +
+                    $", MLP {c.Depth}×{c.Hidden} (SiLU), seed {s.Seed}. Metrics against {data.shape[0]} fresh data points; " +
+                    $"noise floor (fresh data against fresh data): MMD² {floor.Mmd2:G3}, energy distance {floor.EnergyDistance:G3}. " +
+                    "Fields and samples use the EMA weights.";
+        FluxReport.Save(new ReportInput { Title = $"Flux Matching on {c.Data}", Models = models, DataSamples = ToArray(data), Notes = notes }, path);
+    }
+
+    private static double[,] ToArray(Tensor t)
+    {
+        using var cpu = t.detach().cpu().to(ScalarType.Float64);
+        var flat = cpu.data<double>().ToArray();
+        int n = (int)cpu.shape[0], d = (int)cpu.shape[1];
+        var a = new double[n, d];
+        Buffer.BlockCopy(flat, 0, a, 0, flat.Length * sizeof(double));
+        return a;
     }
 
     private static double Smoothed(double[] losses)

@@ -31,28 +31,38 @@ internal static class TrainJob
         using var fresh = reference.Sample(s.Samples, new Generator((ulong)(s.Seed + 7919)), CPU, ScalarType.Float32);
         using var fresh2 = reference.Sample(s.Samples, new Generator((ulong)(s.Seed + 104729)), CPU, ScalarType.Float32);
         SampleCsv.Write(Path.Combine(dir, "data.csv"), fresh);
-        var results = new List<RunModelResult>();
-        foreach (var config in configs)
+        var models = new List<FluxModel>();
+        try
         {
-            var key = config.Loss.ToString().ToLowerInvariant();
-            using var model = new FluxModel(config, s.Seed, s.Device);
-            var options = new TrainerOptions { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed };
-            var training = TrainWithProgress(model, options, key, s.ShowProgress);
-            Console.WriteLine($"  {key}: {training.Message} ({training.StepsPerSecond:F1} steps/s)");
-            model.Save(Path.Combine(dir, $"{key}.pt"));
-            var sampled = model.Sample(new SamplingRequest { N = s.Samples, Seed = s.Seed });
-            using var samples = sampled.Samples.cpu().to(ScalarType.Float32);
-            SampleCsv.Write(Path.Combine(dir, $"samples-{key}.csv"), samples);
-            var metrics = MetricReport.Compute(samples, fresh, generator: new Generator((ulong)s.Seed + 1));
-            Console.WriteLine($"  {key}: MMD² = {metrics.Mmd2:G4}, energy distance = {metrics.EnergyDistance:G4}, sliced W2 = {metrics.SlicedW2:G4}");
-            results.Add(new RunModelResult(key, config, training, metrics, model.LossHistory.ToArray(), samples.data<float>().ToArray()));
+            var results = configs.Select(config => TrainOne(config, s, dir, fresh, models)).ToList();
+            var floor = MetricReport.Compute(fresh2, fresh, generator: new Generator((ulong)s.Seed + 1));
+            Console.WriteLine($"  noise floor (fresh data vs fresh data): MMD² = {floor.Mmd2:G4}, energy distance = {floor.EnergyDistance:G4}");
+            RunFiles.WriteMetrics(Path.Combine(dir, "metrics.json"), s, results, floor);
+            RunFiles.WriteReport(Path.Combine(dir, "report.html"), s, results, fresh, floor);
         }
-        var floor = MetricReport.Compute(fresh2, fresh, generator: new Generator((ulong)s.Seed + 1));
-        RunFiles.WriteMetrics(Path.Combine(dir, "metrics.json"), s, results, floor);
-        RunFiles.WriteReport(Path.Combine(dir, "report.html"), s, results, fresh);
-        Console.WriteLine($"  noise floor (fresh data vs fresh data): MMD² = {floor.Mmd2:G4}, energy distance = {floor.EnergyDistance:G4}");
+        finally
+        {
+            foreach (var m in models) m.Dispose();
+        }
         Console.WriteLine($"wrote {dir}/ (metrics.json, report.html, checkpoints, samples)");
         return 0;
+    }
+
+    private static RunModelResult TrainOne(FluxModelConfig config, TrainJobSettings s, string dir, Tensor fresh, List<FluxModel> models)
+    {
+        var key = config.Loss.ToString().ToLowerInvariant();
+        var model = new FluxModel(config, s.Seed, s.Device);
+        models.Add(model);
+        var options = new TrainerOptions { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed };
+        var training = TrainWithProgress(model, options, key, s.ShowProgress);
+        Console.WriteLine($"  {key}: {training.Message} ({training.StepsPerSecond:F1} steps/s)");
+        model.Save(Path.Combine(dir, $"{key}.pt"));
+        var sampled = model.Sample(new SamplingRequest { N = s.Samples, Seed = s.Seed });
+        var samples = sampled.Samples.cpu().to(ScalarType.Float32);
+        SampleCsv.Write(Path.Combine(dir, $"samples-{key}.csv"), samples);
+        var metrics = MetricReport.Compute(samples, fresh, generator: new Generator((ulong)s.Seed + 1));
+        Console.WriteLine($"  {key}: MMD² = {metrics.Mmd2:G4}, energy distance = {metrics.EnergyDistance:G4}, sliced W2 = {metrics.SlicedW2:G4}");
+        return new RunModelResult(key, model, training, metrics, samples);
     }
 
     private static TrainingResult TrainWithProgress(FluxModel model, TrainerOptions options, string key, bool show)
@@ -87,5 +97,4 @@ internal static class TrainJob
 }
 
 /// <summary>One trained model of a run.</summary>
-internal sealed record RunModelResult(string Key, FluxModelConfig Config, TrainingResult Training, MetricReport Metrics,
-    double[] LossHistory, float[] Samples);
+internal sealed record RunModelResult(string Key, FluxModel Model, TrainingResult Training, MetricReport Metrics, Tensor Samples);
