@@ -38,7 +38,9 @@ internal static class TrainJob
             var floor = MetricReport.Compute(fresh2, fresh, generator: new Generator((ulong)s.Seed + 1));
             Console.WriteLine($"  noise floor (fresh data vs fresh data): MMD² = {floor.Mmd2:G4}, energy distance = {floor.EnergyDistance:G4}");
             RunFiles.WriteMetrics(Path.Combine(dir, "metrics.json"), s, results, floor);
+            var reportClock = System.Diagnostics.Stopwatch.StartNew();
             RunFiles.WriteReport(Path.Combine(dir, "report.html"), s, results, fresh, floor);
+            Console.WriteLine($"  report.html written in {reportClock.Elapsed.TotalSeconds:F1} s");
         }
         finally
         {
@@ -59,9 +61,11 @@ internal static class TrainJob
         model.Save(Path.Combine(dir, $"{key}.pt"));
         var sampled = model.Sample(new SamplingRequest { N = s.Samples, Seed = s.Seed });
         var samples = sampled.Samples.cpu().to(ScalarType.Float32);
+        Console.WriteLine($"  {key}: sampled {s.Samples} points ({sampled.Steps} steps) in {sampled.Elapsed.TotalSeconds:F1} s");
+        var metricClock = System.Diagnostics.Stopwatch.StartNew();
         SampleCsv.Write(Path.Combine(dir, $"samples-{key}.csv"), samples);
         var metrics = MetricReport.Compute(samples, fresh, generator: new Generator((ulong)s.Seed + 1));
-        Console.WriteLine($"  {key}: MMD² = {metrics.Mmd2:G4}, energy distance = {metrics.EnergyDistance:G4}, sliced W2 = {metrics.SlicedW2:G4}");
+        Console.WriteLine($"  {key}: MMD² = {metrics.Mmd2:G4}, energy distance = {metrics.EnergyDistance:G4}, sliced W2 = {metrics.SlicedW2:G4} ({metricClock.Elapsed.TotalSeconds:F1} s)");
         return new RunModelResult(key, model, training, metrics, samples);
     }
 
