@@ -19,8 +19,9 @@ public sealed partial class MlpField
     /// <param name="sigma">σ for a noise-conditioned field (one element), else null.</param>
     /// <param name="probe">Probe p [B, D].</param>
     /// <param name="c">Co-vector c [B, D].</param>
+    /// <param name="allowFused">Use the fused CPU element-wise kernels when possible (false: tensor operations).</param>
     internal (Tensor F, Tensor Quadratic, Tensor Gradient) HutchinsonTerms(Tensor z, Tensor? sigma, Tensor probe,
-        Tensor c)
+        Tensor c, bool allowFused = true)
     {
         using var _ = no_grad();
         long batch = z.shape[0];
@@ -41,24 +42,42 @@ public sealed partial class MlpField
             return (linear, probe.mm(firstZ.t()).mul_(probe).sum(1), c.mm(firstZ));
         }
 
-        // Forward: pre-activations h_l, tangents ḣ_l, and silu'(h_l).
+        // Forward: pre-activations h_l and tangents ḣ_l; silu'(h_l) and silu''(h_l)ḣ_l kept for the reverse pass.
         var h = new Tensor[count - 1];
         var tangent = new Tensor[count - 1];
         var slope = new Tensor[count - 1];
-        var sig = new Tensor[count - 1];
+        var curvature = new Tensor[count - 1];
         h[0] = first.forward(input);
         tangent[0] = probe.mm(firstZ.t());
+        bool fused = allowFused && SiluKernels.Applicable(h[0], tangent[0]);
         Tensor activation = null!, activationTangent = null!;
         for (int l = 0; l < count - 1; l++)
         {
-            sig[l] = h[l].sigmoid();
-            slope[l] = sig[l].neg().add_(Scalars.One).mul_(h[l]).add_(Scalars.One).mul_(sig[l]);   // silu'
-            activation = h[l].mul(sig[l]);
-            activationTangent = slope[l].mul(tangent[l]);
+            Tensor? stacked = null;
+            if (fused)
+            {
+                stacked = empty(2 * batch, h[l].shape[1], dtype: h[l].dtype, device: h[l].device);
+                activation = stacked.narrow(0, 0, batch);
+                activationTangent = stacked.narrow(0, batch, batch);
+                slope[l] = empty_like(h[l]);
+                curvature[l] = empty_like(h[l]);
+                SiluKernels.Forward(h[l], tangent[l], activation, activationTangent, slope[l], curvature[l]);
+            }
+            else
+            {
+                var sig = h[l].sigmoid();
+                var rest = sig.neg().add_(Scalars.One);
+                slope[l] = rest.mul(h[l]).add_(Scalars.One).mul_(sig);                            // silu'
+                curvature[l] = rest.sub(sig).mul_(h[l]).add_(Scalars.Two).mul_(rest).mul_(sig)   // silu''·ḣ
+                    .mul_(tangent[l]);
+                activation = h[l].mul(sig);
+                activationTangent = slope[l].mul(tangent[l]);
+            }
+
             if (l + 1 < count - 1)
             {
                 var next = layers[l + 1];
-                var both = cat([activation, activationTangent], 0).mm(next.weight!.t());
+                var both = (stacked ?? cat([activation, activationTangent], 0)).mm(next.weight!.t());
                 h[l + 1] = both.narrow(0, 0, batch).add_(next.bias!);
                 tangent[l + 1] = both.narrow(0, batch, batch);
             }
@@ -74,18 +93,28 @@ public sealed partial class MlpField
         Tensor gradient = null!;
         for (int l = count - 2; l >= 0; l--)
         {
-            // silu''(h) = σ(1 − σ)(2 + h(1 − 2σ))
-            var oneMinus = sig[l].neg().add_(Scalars.One);
-            var curvature = oneMinus.sub(sig[l]).mul_(h[l]).add_(Scalars.Two).mul_(oneMinus).mul_(sig[l]);
-            var hBar = curvature.mul_(tangent[l]).mul_(tangentAdjoint).addcmul_(adjoint, slope[l], Scalars.One);
+            Tensor hBar, tBar, pair;
+            if (fused)
+            {
+                pair = empty(l == 0 ? batch : 2 * batch, adjoint.shape[1], dtype: adjoint.dtype, device: adjoint.device);
+                hBar = pair.narrow(0, 0, batch);
+                tBar = l == 0 ? null! : pair.narrow(0, batch, batch);
+                SiluKernels.Backward(adjoint, tangentAdjoint, slope[l], curvature[l], hBar, l == 0 ? null : tBar);
+            }
+            else
+            {
+                hBar = tangentAdjoint.mul(curvature[l]).addcmul_(adjoint, slope[l], Scalars.One);
+                tBar = tangentAdjoint.mul(slope[l]);
+                pair = null!;
+            }
+
             if (l == 0)
             {
                 gradient = hBar.mm(firstZ);
                 break;
             }
 
-            var tBar = tangentAdjoint.mul(slope[l]);
-            var back = cat([hBar, tBar], 0).mm(layers[l].weight!);                   // [2B, H]
+            var back = (fused ? pair : cat([hBar, tBar], 0)).mm(layers[l].weight!);       // [2B, H]
             adjoint = back.narrow(0, 0, batch);
             tangentAdjoint = back.narrow(0, batch, batch);
         }

@@ -9,13 +9,15 @@ using FluxMatching.Tests.Losses;
 public class MlpFieldHutchinsonTests
 {
     [Theory]
-    [InlineData(2, 0, false)]
-    [InlineData(2, 1, false)]
-    [InlineData(2, 2, false)]
-    [InlineData(3, 3, false)]
-    [InlineData(2, 2, true)]
-    [InlineData(7, 2, true)]
-    public void Closed_form_terms_equal_double_backward(int d, int depth, bool conditioned)
+    [InlineData(2, 0, false, true)]
+    [InlineData(2, 1, false, true)]
+    [InlineData(2, 2, false, true)]
+    [InlineData(3, 3, false, true)]
+    [InlineData(2, 2, true, true)]
+    [InlineData(7, 2, true, true)]
+    [InlineData(2, 2, false, false)]
+    [InlineData(3, 3, true, false)]
+    public void Closed_form_terms_equal_double_backward(int d, int depth, bool conditioned, bool fused)
     {
         using var scope = NewDisposeScope();
         manual_seed(11);
@@ -26,7 +28,7 @@ public class MlpFieldHutchinsonTests
         var c = randn(17, d, dtype: ScalarType.Float64, generator: gen);
         var sigma = conditioned ? tensor(0.7, dtype: ScalarType.Float64) : null;
         var want = FluxEndPoint.Autograd(x => field.Evaluate(x, sigma), [17, d])(z, probe, c);
-        var got = field.HutchinsonTerms(z, sigma, probe, c);
+        var got = field.HutchinsonTerms(z, sigma, probe, c, fused);
         Assert.True(Numerics.RelativeError(Numerics.Values(want.F), Numerics.Values(got.F)) < 1e-13);
         Assert.True(Numerics.RelativeError(Numerics.Values(want.Quadratic), Numerics.Values(got.Quadratic)) < 1e-12);
         Assert.True(Numerics.RelativeError(Numerics.Values(want.Gradient), Numerics.Values(got.Gradient)) < 1e-12);
@@ -54,5 +56,27 @@ public class MlpFieldHutchinsonTests
         {
             Assert.True(Numerics.RelativeError(g2[i], g1[i]) < 1e-10);
         }
+    }
+
+    [Fact]
+    public void Float32_closed_form_terms_follow_float64()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(16);
+        var field = new MlpField(2, 64, 2);
+        var field64 = new MlpField(2, 64, 2).to(ScalarType.Float64);
+        using (no_grad())
+        {
+            foreach (var (a, b) in field64.parameters().Zip(field.parameters())) a.copy_(b);
+        }
+
+        var gen = new Generator(17);
+        var z = randn(300, 2, dtype: ScalarType.Float64, generator: gen) * 3.0;
+        var probe = randn(300, 2, dtype: ScalarType.Float64, generator: gen);
+        var c = randn(300, 2, dtype: ScalarType.Float64, generator: gen);
+        var want = field64.HutchinsonTerms(z, null, probe, c);
+        var got = field.HutchinsonTerms(z.to(ScalarType.Float32), null, probe.to(ScalarType.Float32), c.to(ScalarType.Float32));
+        Assert.True(Numerics.RelativeError(Numerics.Values(want.Gradient), Numerics.Values(got.Gradient)) < 1e-5);
+        Assert.True(Numerics.RelativeError(Numerics.Values(want.Quadratic), Numerics.Values(got.Quadratic)) < 1e-5);
     }
 }
