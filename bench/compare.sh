@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Side-by-side speed comparison: `flux bench` against the PyTorch anchor (../shared/bench/reference_step.py), run
-# alternately, ROUNDS rounds, every configuration, every thread setting; prints a table (best against best).
-#   bash bench/compare.sh [ROUNDS] [CONFIGS...]
-# Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); runs
-# the anchor with /usr/bin/python3. Results: artifacts/bench/*.jsonl and the table on stdout.
+# alternately (reference 1/1, C# 1, reference 1/2, C# 2, reference 2/2 for each configuration), ROUNDS rounds, then a
+# table of every setting and of best against best (bench/compare_table.py).
+#   bash bench/compare.sh [ROUNDS] [CONFIGS...]        # default: 3 rounds; ring2d annealed2d mnist-mlp ring2d-dsm langevin
+# Environment: SOAK=1 also runs the 10,000-step memory soak (ring2d, annealed2d; SOAK_CONFIGS to change);
+#              MARKDOWN=1 prints the tables as Markdown; FLUX_REFERENCE=path of reference_step.py.
+# Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); runs the
+# anchor with /usr/bin/python3. Results: artifacts/bench/*.jsonl (each line with the 1-minute load average at its
+# start) and the tables on stdout. Measure on a quiet machine: the script warns when the load average exceeds 1.5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}; shift || true
@@ -13,25 +17,43 @@ REF=${FLUX_REFERENCE:-../shared/bench/reference_step.py}
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "install the anchor first: apt-get install -y python3-torch libopenblas0-pthread"; exit 2; }
 dotnet build src/FluxMatching.Cli -c Release -v q -nologo >/dev/null
 FLUX="dotnet src/FluxMatching.Cli/bin/Release/net10.0/flux.dll"
-OUT=artifacts/bench; mkdir -p "$OUT"; : > "$OUT/ref.jsonl"; : > "$OUT/cs.jsonl"
-steps_for() { case "$1" in mnist-mlp) echo 30;; *) echo 50;; esac; }
+OUT=artifacts/bench; mkdir -p "$OUT"; : > "$OUT/ref.jsonl"; : > "$OUT/cs.jsonl"; : > "$OUT/matmul.jsonl"; : > "$OUT/soak.jsonl"
+steps_for() { case "$1" in mnist-mlp) echo 30;; ring2d-dsm) echo 200;; *) echo 100;; esac; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+tag() { sed "s|^{|{\"round\": $1, \"setting\": \"$2\", \"load1\": $3, |"; }
+
+{
+  echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "dotnet: $(dotnet --version); reference: $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)')"
+  echo "start load: $(cat /proc/loadavg)"
+} | tee "$OUT/machine.txt"
+[ "$(awk '{print ($1 > 1.5)}' /proc/loadavg)" = 0 ] || echo "WARNING: load average $(load) > 1.5: timings will be noisy"
+
+for t in 1 2; do $FLUX bench --config matmul --threads "$t" | tag 0 "$t" "$(load)" >> "$OUT/matmul.jsonl"; done
+
+ref_run() { # config threads blas
+  local l; l=$(load)
+  if [ "$1" = langevin ]; then /usr/bin/python3 "$REF" --sample --threads "$2" --blas-threads "$3"
+  else /usr/bin/python3 "$REF" --config "$1" --threads "$2" --blas-threads "$3" --steps "$(steps_for "$1")"; fi | tag "$round" "$2/$3" "$l" >> "$OUT/ref.jsonl"
+}
+cs_run() { # config threads
+  local l; l=$(load)
+  if [ "$1" = langevin ]; then $FLUX bench --config langevin --threads "$2"
+  else $FLUX bench --config "$1" --threads "$2" --steps "$(steps_for "$1")"; fi | tag "$round" "$2" "$l" >> "$OUT/cs.jsonl"
+}
 for round in $(seq 1 "$ROUNDS"); do
   for c in "${CONFIGS[@]}"; do
-    for setting in "1 1" "1 2" "2 2"; do
-      set -- $setting; t=$1; b=$2
-      if [ "$c" = langevin ]; then
-        /usr/bin/python3 "$REF" --sample --threads "$t" --blas-threads "$b" | sed "s/^{/{\"round\": $round, \"setting\": \"$t\/$b\", /" >> "$OUT/ref.jsonl"
-      else
-        /usr/bin/python3 "$REF" --config "$c" --threads "$t" --blas-threads "$b" --steps "$(steps_for "$c")" | sed "s/^{/{\"round\": $round, \"setting\": \"$t\/$b\", /" >> "$OUT/ref.jsonl"
-      fi
-    done
-    for t in 1 2; do
-      if [ "$c" = langevin ]; then
-        $FLUX bench --config langevin --threads "$t" | sed "s/^{/{\"round\": $round, \"setting\": \"$t\", /" >> "$OUT/cs.jsonl"
-      else
-        $FLUX bench --config "$c" --threads "$t" --steps "$(steps_for "$c")" | sed "s/^{/{\"round\": $round, \"setting\": \"$t\", /" >> "$OUT/cs.jsonl"
-      fi
-    done
+    echo "round $round/$ROUNDS: $c (load $(load))" >&2
+    ref_run "$c" 1 1; cs_run "$c" 1; ref_run "$c" 1 2; cs_run "$c" 2; ref_run "$c" 2 2
   done
 done
-python3 bench/compare_table.py "$OUT/ref.jsonl" "$OUT/cs.jsonl"
+
+if [ "${SOAK:-0}" = 1 ]; then
+  for c in ${SOAK_CONFIGS:-ring2d annealed2d}; do
+    echo "soak: $c, 10,000 steps" >&2
+    $FLUX bench --config "$c" --threads 1 --soak --steps 10000 2>/dev/null | tag 0 1 "$(load)" >> "$OUT/soak.jsonl"
+  done
+fi
+
+python3 bench/compare_table.py "$OUT" ${MARKDOWN:+--markdown}

@@ -30,7 +30,7 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "ring2d, annealed2d, mnist-mlp, ring2d-dsm, or langevin (sampling: 1,000 steps × 2,000 points).", DefaultValueFactory = _ => "ring2d" };
+        var config = new Option<string>("--config") { Description = "ring2d, annealed2d, mnist-mlp, ring2d-dsm, langevin (sampling: 1,000 steps × 2,000 points), or matmul (float32 matrix-product rate of the benchmark shapes).", DefaultValueFactory = _ => "ring2d" };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (soak: total steps).", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up steps.", DefaultValueFactory = _ => 5 };
@@ -58,9 +58,12 @@ internal static class BenchCommand
             if (fast) TorchRuntime.Configure();
             if (r.GetValue(steps) < 1) throw new ArgumentOutOfRangeException(nameof(steps), r.GetValue(steps), "--steps must be ≥ 1.");
             if (r.GetValue(warmup) < 0) throw new ArgumentOutOfRangeException(nameof(warmup), r.GetValue(warmup), "--warmup must be ≥ 0.");
-            JsonObject line = name == "langevin"
-                ? BenchSampling(t)
-                : r.GetValue(soak) ? Soak(name, r.GetValue(steps), type, fast) : BenchTraining(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast);
+            JsonObject line = name switch
+            {
+                "langevin" => BenchSampling(t),
+                "matmul" => BenchMatmul(t),
+                _ => r.GetValue(soak) ? Soak(name, r.GetValue(steps), type, fast) : BenchTraining(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast),
+            };
             Console.WriteLine(line.ToJsonString());
             return 0;
         }));
@@ -121,6 +124,37 @@ internal static class BenchCommand
             ["ms_per_run_min"] = Math.Round(times.Min(), 1),
             ["runs"] = repeats,
         });
+    }
+
+    /// <summary>The float32 matrix-product rate (GFLOP/s, best of 30) of the products that dominate the benchmarks.</summary>
+    private static JsonObject BenchMatmul(int threads)
+    {
+        var shapes = new (string Name, long M, long K, long N)[]
+        {
+            ("mnist 128x784 @ 784x1024", 128, 784, 1024),
+            ("mnist 128x1024 @ 1024x1024", 128, 1024, 1024),
+            ("mnist 256x1024 @ 1024x1024", 256, 1024, 1024),
+            ("ring 1024x128 @ 128x128", 1024, 128, 128),
+            ("annealed 1024x256 @ 256x256", 1024, 256, 256),
+            ("langevin 2000x128 @ 128x128", 2000, 128, 128),
+        };
+        var rates = new JsonObject();
+        foreach (var (label, m, k, n) in shapes)
+        {
+            using var scope = torch.NewDisposeScope();
+            var a = torch.randn(m, k);
+            var b = torch.randn(k, n);
+            double best = double.MaxValue;
+            for (int i = 0; i < 35; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                using var c = a.mm(b);
+                double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (i >= 5) best = Math.Min(best, ms);
+            }
+            rates[label] = Math.Round(2.0 * m * k * n / (best * 1e6), 1);
+        }
+        return Line("matmul-gflops", threads, ScalarType.Float32, new JsonObject { ["gflop_per_s"] = rates });
     }
 
     private static JsonObject Soak(string name, int steps, ScalarType dtype, bool fast)

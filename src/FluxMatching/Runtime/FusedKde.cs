@@ -1,21 +1,23 @@
 namespace FluxMatching.Runtime;
 
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 /// <summary>
 /// Fused CPU kernels for the batch-KDE work of the flux loss when the point dimension D is small (the 2-D
 /// configurations): every kernel streams over the reference points in SIMD blocks and never materializes a B×B
-/// matrix. With logits l_ib = s·(z_i·X_b) + c_b (c_b in the reference's <see cref="SoaMatrix{T}.Extra"/> row):
+/// matrix. With logits l_ib = c_b + Σ_k X_bk·(s·z_ik) (c_b = −½s‖X_b‖² in the reference's
+/// <see cref="SoaMatrix{T}.Extra"/> row, always added in this order so every kernel rebuilds bit-identical logits):
 /// <list type="bullet">
 /// <item><see cref="SoftmaxRows{T}"/>: m_i = Σ_b softmax_b(l_i·)_b X_b and lse_i = logsumexp_b l_ib.</item>
 /// <item><see cref="EndpointMoments{T}"/>: with w = softmax, a_b = X_b·p_i − m_i·p_i, e_b = X_b·y_i − m_i·y_i:
 /// q_i = Σ_b w_b a_b², Q_i = Σ_b w_b a_b² (X_b − m_i), C_i = Σ_b w_b e_b (X_b − m_i).</item>
-/// <item><see cref="ColumnSoftmaxApply{T}"/>: out_i = Σ_j exp(l'_ij − lse_j) g_j (a softmax over i applied
-/// from the left: the flux loss's responsibility matrix).</item>
+/// <item><see cref="ColumnSoftmaxApply{T}"/>: out_i = Σ_j exp(l_ji − lse_j) g_j (the softmax of each query over the
+/// reference points applied from the left: the flux loss's responsibility matrix).</item>
 /// </list>
-/// Rows are split across <c>torch.get_num_threads()</c> workers when there is enough work.
+/// Blocks whose weights all underflow are skipped (their exp is exactly 0). Rows are split across
+/// <c>torch.get_num_threads()</c> workers when there is enough work; 512-bit registers are used where the CPU runs
+/// them natively.
 /// </summary>
 internal static unsafe partial class FusedKde
 {
@@ -35,75 +37,21 @@ internal static unsafe partial class FusedKde
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = reference.Dimension;
-        int stride = reference.Stride;
-        var x = reference;
-        Rows(n, (long)stride * (d + 8), (i0, i1) =>
+        Rows(n, (long)reference.Stride * (d + 8), (i0, i1) =>
         {
-            T* buffer = (T*)NativeMemory.AlignedAlloc((nuint)(stride * sizeof(T)), 64);
-            T* zs = stackalloc T[d];
-            var acc = stackalloc Vector<T>[d];
-            try
+            if (typeof(T) == typeof(float))
             {
-                for (int i = i0; i < i1; i++)
-                {
-                    if (d == 2)
-                    {
-                        SoftmaxRowPlane(x, z[2 * i] * scale, z[(2 * i) + 1] * scale, buffer,
-                            mean == null ? null : mean + (2 * i), lse == null ? null : lse + i);
-                        continue;
-                    }
-
-                    for (int k = 0; k < d; k++)
-                    {
-                        zs[k] = z[(i * d) + k] * scale;
-                    }
-
-                    T max = Logits(x, zs, buffer);
-                    var vmax = new Vector<T>(max);
-                    var sum = Vector<T>.Zero;
-                    for (int k = 0; k < d; k++)
-                    {
-                        acc[k] = Vector<T>.Zero;
-                    }
-
-                    var floor = new Vector<T>(ExpFloor<T>());
-                    for (int c = 0; c < stride; c += Vector<T>.Count)
-                    {
-                        var shifted = Load(buffer + c) - vmax;
-                        if (Vector.LessThanAll(shifted, floor))
-                        {
-                            continue;   // every weight underflows to exactly 0
-                        }
-
-                        var e = SimdMath.Exp(shifted);
-                        sum += e;
-                        if (mean != null)
-                        {
-                            for (int k = 0; k < d; k++)
-                            {
-                                acc[k] += e * Load(x.Column(k) + c);
-                            }
-                        }
-                    }
-
-                    T total = Vector.Sum(sum);
-                    if (mean != null)
-                    {
-                        for (int k = 0; k < d; k++)
-                        {
-                            mean[(i * d) + k] = Vector.Sum(acc[k]) / total;
-                        }
-                    }
-
-                    if (lse != null)
-                    {
-                        lse[i] = max + T.Log(total);
-                    }
-                }
+                var x = (SoaMatrix<float>)(object)reference;
+                float s = float.CreateTruncating(scale);
+                if (SimdDispatch.Wide) SoftmaxRange<Simd512F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
+                else SoftmaxRange<Simd256F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
             }
-            finally
+            else
             {
-                NativeMemory.AlignedFree(buffer);
+                var x = (SoaMatrix<double>)(object)reference;
+                double s = double.CreateTruncating(scale);
+                if (SimdDispatch.Wide) SoftmaxRange<Simd512D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
+                else SoftmaxRange<Simd256D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
             }
         });
     }
@@ -125,86 +73,33 @@ internal static unsafe partial class FusedKde
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = reference.Dimension;
-        int stride = reference.Stride;
-        var x = reference;
-        Rows(n, (long)stride * (4 * d + 24), (i0, i1) =>
+        Rows(n, (long)reference.Stride * (4 * d + 24), (i0, i1) =>
         {
-            T* zs = stackalloc T[d];
-            var accQ = stackalloc Vector<T>[d];
-            var accC = stackalloc Vector<T>[d];
-            for (int i = i0; i < i1; i++)
+            if (typeof(T) == typeof(float))
             {
-                if (d == 2)
-                {
-                    MomentsRowPlane(x, z + (2 * i), scale, lse[i], mean + (2 * i), p + (2 * i), y + (2 * i), q + i,
-                        qv + (2 * i), cy + (2 * i));
-                    continue;
-                }
-
-                T* mi = mean + (i * d);
-                T* pi = p + (i * d);
-                T* yi = y + (i * d);
-                T abar = T.Zero, ebar = T.Zero;
-                for (int k = 0; k < d; k++)
-                {
-                    zs[k] = z[(i * d) + k] * scale;
-                    abar += mi[k] * pi[k];
-                    ebar += mi[k] * yi[k];
-                    accQ[k] = Vector<T>.Zero;
-                    accC[k] = Vector<T>.Zero;
-                }
-
-                var vlse = new Vector<T>(lse[i]);
-                var vq = Vector<T>.Zero;
-                for (int c = 0; c < stride; c += Vector<T>.Count)
-                {
-                    var l = Load(x.Extra + c);
-                    var a = new Vector<T>(-abar);
-                    var e = new Vector<T>(-ebar);
-                    for (int k = 0; k < d; k++)
-                    {
-                        var xk = Load(x.Column(k) + c);
-                        l += xk * new Vector<T>(zs[k]);
-                        a += xk * new Vector<T>(pi[k]);
-                        e += xk * new Vector<T>(yi[k]);
-                    }
-
-                    var shifted = l - vlse;
-                    if (Vector.LessThanAll(shifted, new Vector<T>(ExpFloor<T>())))
-                    {
-                        continue;
-                    }
-
-                    var w = SimdMath.Exp(shifted);
-                    var cw = w * a * a;
-                    var ew = w * e;
-                    vq += cw;
-                    for (int k = 0; k < d; k++)
-                    {
-                        var xc = Load(x.Column(k) + c) - new Vector<T>(mi[k]);
-                        accQ[k] += cw * xc;
-                        accC[k] += ew * xc;
-                    }
-                }
-
-                q[i] = Vector.Sum(vq);
-                for (int k = 0; k < d; k++)
-                {
-                    qv[(i * d) + k] = Vector.Sum(accQ[k]);
-                    cy[(i * d) + k] = Vector.Sum(accC[k]);
-                }
+                var x = (SoaMatrix<float>)(object)reference;
+                var a = new MomentArgs<float>((float*)z, float.CreateTruncating(scale), (float*)lse, (float*)mean, (float*)p, (float*)y, (float*)q, (float*)qv, (float*)cy);
+                if (SimdDispatch.Wide) MomentsRange<Simd512F, float>(x, a, i0, i1);
+                else MomentsRange<Simd256F, float>(x, a, i0, i1);
+            }
+            else
+            {
+                var x = (SoaMatrix<double>)(object)reference;
+                var a = new MomentArgs<double>((double*)z, double.CreateTruncating(scale), (double*)lse, (double*)mean, (double*)p, (double*)y, (double*)q, (double*)qv, (double*)cy);
+                if (SimdDispatch.Wide) MomentsRange<Simd512D, double>(x, a, i0, i1);
+                else MomentsRange<Simd256D, double>(x, a, i0, i1);
             }
         });
     }
 
     /// <summary>
     /// out_i = Σ_j exp(l_ji − lse_j) g_j: the softmax weights of each query j over the reference points i (normalized
-    /// over i, lse_j from <see cref="SoftmaxRows{T}"/>) applied from the left, i.e. <c>W.t().mm(g)</c> (the flux loss's
-    /// responsibility matrix). The logits are rebuilt with exactly the operations of <see cref="SoftmaxRows{T}"/>,
-    /// so l_ji − lse_j ≤ 0 holds bit for bit even when 1/σ² is huge.
+    /// over i, lse_j from <see cref="SoftmaxRows{T}"/>) applied from the left, i.e. <c>W.t().mm(g)</c>. The logits are
+    /// rebuilt with exactly the operations of <see cref="SoftmaxRows{T}"/>, so l_ji − lse_j ≤ 0 holds bit for bit
+    /// even when 1/σ² is huge.
     /// </summary>
     /// <param name="queries">Scaled queries s·z in column layout with lse_j in the extra row (padding +∞).</param>
-    /// <param name="values">Values g in column layout (padding 0).</param>
+    /// <param name="values">Values g in the same column order (padding 0).</param>
     /// <param name="anchors">The reference points (anchors) as rows [N, D]; their logit bias is recomputed with
     /// <see cref="SoaMatrix{T}.Bias"/>, the formula of the reference's extra row.</param>
     /// <param name="n">N, the anchor count.</param>
@@ -215,93 +110,100 @@ internal static unsafe partial class FusedKde
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = queries.Dimension;
-        int stride = queries.Stride;
-        var zq = queries;
-        var g = values;
-        Rows(n, (long)stride * (2 * d + 20), (i0, i1) =>
+        Rows(n, (long)queries.Stride * (2 * d + 20), (i0, i1) =>
         {
-            var acc = stackalloc Vector<T>[d];
-            for (int i = i0; i < i1; i++)
+            if (typeof(T) == typeof(float))
             {
-                T* a = anchors + (i * d);
-                T bias = SoaMatrix<T>.Bias(a, d, minusHalfScale);
-                if (d == 2)
-                {
-                    ColumnRowPlane(zq, g, bias, a[0], a[1], output + (2 * i));
-                    continue;
-                }
-
-                for (int k = 0; k < d; k++)
-                {
-                    acc[k] = Vector<T>.Zero;
-                }
-
-                var vb = new Vector<T>(bias);
-                for (int c = 0; c < stride; c += Vector<T>.Count)
-                {
-                    var l = vb;
-                    for (int k = 0; k < d; k++)
-                    {
-                        l += new Vector<T>(a[k]) * Load(zq.Column(k) + c);
-                    }
-
-                    var shifted = l - Load(zq.Extra + c);
-                    if (Vector.LessThanAll(shifted, new Vector<T>(ExpFloor<T>())))
-                    {
-                        continue;
-                    }
-
-                    var e = SimdMath.Exp(shifted);
-                    for (int k = 0; k < d; k++)
-                    {
-                        acc[k] += e * Load(g.Column(k) + c);
-                    }
-                }
-
-                for (int k = 0; k < d; k++)
-                {
-                    output[(i * d) + k] = Vector.Sum(acc[k]);
-                }
+                var zq = (SoaMatrix<float>)(object)queries;
+                var g = (SoaMatrix<float>)(object)values;
+                float h = float.CreateTruncating(minusHalfScale);
+                if (SimdDispatch.Wide) ColumnRange<Simd512F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
+                else ColumnRange<Simd256F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
+            }
+            else
+            {
+                var zq = (SoaMatrix<double>)(object)queries;
+                var g = (SoaMatrix<double>)(object)values;
+                double h = double.CreateTruncating(minusHalfScale);
+                if (SimdDispatch.Wide) ColumnRange<Simd512D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
+                else ColumnRange<Simd256D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
             }
         });
     }
 
-    /// <summary>Fills the logits of one query into <paramref name="buffer"/> and returns their maximum.</summary>
-    private static T Logits<T>(SoaMatrix<T> x, T* zs, T* buffer)
+    private static void SoftmaxRange<TV, T>(SoaMatrix<T> x, T* z, T scale, T* mean, T* lse, int i0, int i1)
+        where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = x.Dimension;
-        var vmax = new Vector<T>(T.NegativeInfinity);
-        for (int c = 0; c < x.Stride; c += Vector<T>.Count)
+        T* buffer = (T*)NativeMemory.AlignedAlloc((nuint)(x.Stride * sizeof(T)), 64);
+        T* zs = stackalloc T[d];
+        try
         {
-            var l = Load(x.Extra + c);
-            for (int k = 0; k < d; k++)
+            for (int i = i0; i < i1; i++)
             {
-                l += Load(x.Column(k) + c) * new Vector<T>(zs[k]);
+                for (int k = 0; k < d; k++)
+                {
+                    zs[k] = z[(i * d) + k] * scale;
+                }
+
+                T* m = mean == null ? null : mean + (i * d);
+                T* l = lse == null ? null : lse + i;
+                if (d == 2)
+                {
+                    SoftmaxRowPlane<TV, T>(x, zs[0], zs[1], buffer, m, l);
+                }
+                else
+                {
+                    SoftmaxRow<TV, T>(x, zs, buffer, m, l);
+                }
             }
-
-            Unsafe.WriteUnaligned(buffer + c, l);
-            vmax = Vector.Max(vmax, l);
         }
-
-        T max = vmax[0];
-        for (int k = 1; k < Vector<T>.Count; k++)
+        finally
         {
-            max = T.Max(max, vmax[k]);
+            NativeMemory.AlignedFree(buffer);
         }
-
-        return max;
     }
 
-    /// <summary>ln of the smallest normal number: e^x for x below it is exactly 0 in <see cref="SimdMath"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T ExpFloor<T>()
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? T.CreateTruncating(SimdMath.SingleFloor) : T.CreateTruncating(SimdMath.DoubleFloor);
+    private static void MomentsRange<TV, T>(SoaMatrix<T> x, MomentArgs<T> a, int i0, int i1)
+        where TV : unmanaged, ISimd<TV, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int d = x.Dimension;
+        for (int i = i0; i < i1; i++)
+        {
+            int o = i * d;
+            if (d == 2)
+            {
+                MomentsRowPlane<TV, T>(x, a.Z + o, a.Scale, a.Lse[i], a.Mean + o, a.P + o, a.Y + o, a.Q + i, a.Qv + o, a.Cy + o);
+            }
+            else
+            {
+                MomentsRow<TV, T>(x, a.Z + o, a.Scale, a.Lse[i], a.Mean + o, a.P + o, a.Y + o, a.Q + i, a.Qv + o, a.Cy + o);
+            }
+        }
+    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load<T>(T* p)
-        where T : unmanaged => Unsafe.ReadUnaligned<Vector<T>>(p);
+    private static void ColumnRange<TV, T>(SoaMatrix<T> zq, SoaMatrix<T> g, T* anchors, T minusHalfScale, T* output,
+        int i0, int i1)
+        where TV : unmanaged, ISimd<TV, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int d = zq.Dimension;
+        for (int i = i0; i < i1; i++)
+        {
+            T* a = anchors + (i * d);
+            T bias = SoaMatrix<T>.Bias(a, d, minusHalfScale);
+            if (d == 2)
+            {
+                ColumnRowPlane<TV, T>(zq, g, bias, a[0], a[1], output + (2 * i));
+            }
+            else
+            {
+                ColumnRow<TV, T>(zq, g, bias, a, output + (i * d));
+            }
+        }
+    }
 
     /// <summary>Runs body over [0, n) in one or several contiguous row ranges.</summary>
     private static void Rows(int n, long workPerRow, Action<int, int> body)
@@ -315,5 +217,13 @@ internal static unsafe partial class FusedKde
 
         int chunk = (n + threads - 1) / threads;
         Parallel.For(0, threads, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
+    }
+
+    /// <summary>The per-row inputs and outputs of <see cref="EndpointMoments{T}"/>.</summary>
+    private readonly struct MomentArgs<T>(T* z, T scale, T* lse, T* mean, T* p, T* y, T* q, T* qv, T* cy)
+        where T : unmanaged
+    {
+        public readonly T* Z = z, Lse = lse, Mean = mean, P = p, Y = y, Q = q, Qv = qv, Cy = cy;
+        public readonly T Scale = scale;
     }
 }

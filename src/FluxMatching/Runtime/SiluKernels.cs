@@ -55,37 +55,53 @@ internal static unsafe class SiluKernels
         T* at = TensorMemory.Pointer<T>(atT), s = TensorMemory.Pointer<T>(sT), k = TensorMemory.Pointer<T>(kT);
         Chunks(hT.numel(), (lo, hi) =>
         {
-            int w = Vector<T>.Count;
-            var one = Vector<T>.One;
-            var two = one + one;
-            long i = lo;
-            for (; i <= hi - w; i += w)
+            if (typeof(T) == typeof(float))
             {
-                var x = Load(h + i);
-                var sig = one / (one + SimdMath.Exp(-x));
-                var rest = one - sig;
-                var slope = sig * (one + (x * rest));
-                var curvature = sig * rest * (two + (x * (rest - sig)));
-                var tangent = Load(t + i);
-                Store(a + i, x * sig);
-                Store(at + i, slope * tangent);
-                Store(s + i, slope);
-                Store(k + i, curvature * tangent);
+                if (SimdDispatch.Wide) ForwardRange<Simd512F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
+                else ForwardRange<Simd256F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
             }
-
-            for (; i < hi; i++)
+            else
             {
-                T x = h[i];
-                T sig = T.One / (T.One + T.Exp(-x));
-                T rest = T.One - sig;
-                T slope = sig * (T.One + (x * rest));
-                T curvature = sig * rest * (T.One + T.One + (x * (rest - sig)));
-                a[i] = x * sig;
-                at[i] = slope * t[i];
-                s[i] = slope;
-                k[i] = curvature * t[i];
+                if (SimdDispatch.Wide) ForwardRange<Simd512D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
+                else ForwardRange<Simd256D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
             }
         });
+    }
+
+    private static void ForwardRange<TV, T>(T* h, T* t, T* a, T* at, T* s, T* k, long lo, long hi)
+        where TV : unmanaged, ISimd<TV, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = TV.Count;
+        var one = TV.Broadcast(T.One);
+        var two = TV.Broadcast(T.One + T.One);
+        long i = lo;
+        for (; i <= hi - w; i += w)
+        {
+            var x = TV.Load(h + i);
+            var sig = one / (one + TV.ExpBounded(-x));
+            var rest = one - sig;
+            var slope = sig * (one + (x * rest));
+            var curvature = sig * rest * (two + (x * (rest - sig)));
+            var tangent = TV.Load(t + i);
+            TV.Store(a + i, x * sig);
+            TV.Store(at + i, slope * tangent);
+            TV.Store(s + i, slope);
+            TV.Store(k + i, curvature * tangent);
+        }
+
+        for (; i < hi; i++)
+        {
+            T x = h[i];
+            T sig = T.One / (T.One + T.Exp(-x));
+            T rest = T.One - sig;
+            T slope = sig * (T.One + (x * rest));
+            T curvature = sig * rest * (T.One + T.One + (x * (rest - sig)));
+            a[i] = x * sig;
+            at[i] = slope * t[i];
+            s[i] = slope;
+            k[i] = curvature * t[i];
+        }
     }
 
     private static void Backward<T>(Tensor adjT, Tensor tadjT, Tensor sT, Tensor kT, Tensor hbT, Tensor? tbT)
@@ -96,37 +112,45 @@ internal static unsafe class SiluKernels
         T* tb = tbT is null ? null : TensorMemory.Pointer<T>(tbT);
         Chunks(adjT.numel(), (lo, hi) =>
         {
-            int w = Vector<T>.Count;
-            long i = lo;
-            for (; i <= hi - w; i += w)
+            if (typeof(T) == typeof(float))
             {
-                var slope = Load(s + i);
-                var ta = Load(tadj + i);
-                Store(hb + i, (Load(adj + i) * slope) + (ta * Load(k + i)));
-                if (tb != null)
-                {
-                    Store(tb + i, ta * slope);
-                }
+                if (SimdDispatch.Wide) BackwardRange<Simd512F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
+                else BackwardRange<Simd256F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
             }
-
-            for (; i < hi; i++)
+            else
             {
-                hb[i] = (adj[i] * s[i]) + (tadj[i] * k[i]);
-                if (tb != null)
-                {
-                    tb[i] = tadj[i] * s[i];
-                }
+                if (SimdDispatch.Wide) BackwardRange<Simd512D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
+                else BackwardRange<Simd256D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
             }
         });
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load<T>(T* p)
-        where T : unmanaged => Unsafe.ReadUnaligned<Vector<T>>(p);
+    private static void BackwardRange<TV, T>(T* adj, T* tadj, T* s, T* k, T* hb, T* tb, long lo, long hi)
+        where TV : unmanaged, ISimd<TV, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = TV.Count;
+        long i = lo;
+        for (; i <= hi - w; i += w)
+        {
+            var slope = TV.Load(s + i);
+            var ta = TV.Load(tadj + i);
+            TV.Store(hb + i, (TV.Load(adj + i) * slope) + (ta * TV.Load(k + i)));
+            if (tb != null)
+            {
+                TV.Store(tb + i, ta * slope);
+            }
+        }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(T* p, Vector<T> v)
-        where T : unmanaged => Unsafe.WriteUnaligned(p, v);
+        for (; i < hi; i++)
+        {
+            hb[i] = (adj[i] * s[i]) + (tadj[i] * k[i]);
+            if (tb != null)
+            {
+                tb[i] = tadj[i] * s[i];
+            }
+        }
+    }
 
     private static void Chunks(long n, Action<long, long> body)
     {

@@ -22,7 +22,7 @@ internal sealed unsafe class SoaMatrix<T> : IDisposable
     {
         Count = count;
         Dimension = dimension;
-        Stride = (count + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
+        Stride = (count + SimdDispatch.Block - 1) / SimdDispatch.Block * SimdDispatch.Block;
         data = (T*)NativeMemory.AlignedAlloc((nuint)((dimension + 1) * Stride * sizeof(T)), 64);
         Order = new int[count];
     }

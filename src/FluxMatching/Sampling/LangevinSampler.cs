@@ -72,7 +72,7 @@ public sealed class LangevinSampler
             Tensor next;
             using (var stepScope = torch.NewDisposeScope())
             {
-                var f = field.Evaluate(x, sigma);
+                var f = field is MlpField mlp ? mlp.Infer(x, sigma) : field.Evaluate(x, sigma);
                 if (step == 1)
                 {
                     SamplerChecks.Drift(f, x);

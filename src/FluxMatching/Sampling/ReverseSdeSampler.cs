@@ -104,7 +104,7 @@ public sealed class ReverseSdeSampler
                 Tensor next;
                 using (var stepScope = torch.NewDisposeScope())
                 {
-                    var f = field.Evaluate(x, sigmaGrid[i]);
+                    var f = field is MlpField mlp ? mlp.Infer(x, sigmaGrid[i]) : field.Evaluate(x, sigmaGrid[i]);
                     if (i == 0)
                     {
                         SamplerChecks.Drift(f, x);
