@@ -62,9 +62,18 @@ public sealed class LangevinSampler
         using var halfEps = (0.5 * Options.StepSize).ToScalar();
         using var sqrtEps = Math.Sqrt(Options.StepSize).ToScalar();
         using var run = torch.NewDisposeScope();
-        var x = initial.detach().clone();
+        var x = initial.detach().clone().contiguous();
         var sigma = Options.Sigma is double s && field.IsNoiseConditioned ? torch.tensor(s, x.dtype, x.device) : null;
         var shape = x.shape;
+        if (ParallelChains.Applicable(field, x, Options.RecordEvery))
+        {
+            // MLP drift on the CPU with several threads: one block of chains per thread, the same draws.
+            var drift = Enumerable.Repeat(halfEps, Options.Steps).ToArray();
+            var noise = Enumerable.Repeat(sqrtEps, Options.Steps).ToArray();
+            ParallelChains.Run((MlpField)field, x, Options.Steps, _ => sigma, drift, noise, generator);
+            return new SampleResult(x.MoveToOuterDisposeScope(), null, Options.Steps, clock.Elapsed);
+        }
+
         var recorder = new TrajectoryRecorder(Options.RecordEvery);
         recorder.Observe(0, x, isLast: false);
         for (int step = 1; step <= Options.Steps; step++)

@@ -94,9 +94,16 @@ public sealed class ReverseSdeSampler
 
             using var noGrad = torch.no_grad();
             using var run = torch.NewDisposeScope();
-            var x = initial.detach().clone();
+            var x = initial.detach().clone().contiguous();
             var sigmaGrid = torch.tensor(sigmas, x.dtype, x.device);
             var shape = x.shape;
+            if (ParallelChains.Applicable(field, x, Options.RecordEvery))
+            {
+                // MLP drift on the CPU with several threads: one block of chains per thread, the same draws.
+                ParallelChains.Run((MlpField)field, x, steps, i => sigmaGrid[i], variance, noiseScale, generator);
+                return new SampleResult(x.MoveToOuterDisposeScope(), null, steps, clock.Elapsed);
+            }
+
             var recorder = new TrajectoryRecorder(Options.RecordEvery);
             recorder.Observe(0, x, isLast: false);
             for (int i = 0; i < steps; i++)
