@@ -20,9 +20,9 @@ using static TorchSharp.torch;
 public sealed partial class BatchKde : IDisposable
 {
     private readonly Tensor reference;      // X [B, D]
-    private readonly Tensor scaled;         // X/σ² [B, D]
-    private readonly Tensor scaledT;        // (X/σ²)ᵀ [D, B] (a view)
-    private readonly Tensor bias;           // −½‖X_b‖²/σ² [B]
+    private Tensor? scaled;                 // X/σ² [B, D]           (built on first use by the tensor paths)
+    private Tensor? scaledT;                // (X/σ²)ᵀ [D, B] (a view)
+    private Tensor? bias;                   // −½‖X_b‖²/σ² [B]
     private readonly Scalars scalars = new();
     private readonly Scalar minusInvSigma2;
     private readonly Scalar minusHalfInvSigma2;
@@ -65,9 +65,6 @@ public sealed partial class BatchKde : IDisposable
         using (no_grad())
         {
             this.reference = reference.detach().reshape(Count, Dimension).contiguous();
-            scaled = this.reference.mul(invSigma2);
-            scaledT = scaled.t();
-            bias = this.reference.square().sum(1).mul_(minusHalfInvSigma2);
         }
     }
 
@@ -97,7 +94,7 @@ public sealed partial class BatchKde : IDisposable
 
     /// <summary>Softmax logits without the ‖z‖² term: (z·X_b − ½‖X_b‖²)/σ², shape [N, B].</summary>
     /// <param name="z">Query points [N, *S].</param>
-    public Tensor Logits(Tensor z) => bias.addmm(Flatten(z), scaledT);
+    public Tensor Logits(Tensor z) => Bias.addmm(Flatten(z), ScaledT);
 
     /// <summary>Posterior weights w_b(z) = softmax_b(−‖z − X_b‖²/2σ²), shape [N, B] (rows sum to 1).</summary>
     /// <param name="z">Query points [N, *S].</param>
@@ -121,7 +118,7 @@ public sealed partial class BatchKde : IDisposable
             return DenoiseRows(flat, out _).sub_(flat).mul_(invSigma2).view(z.shape);
         }
 
-        return bias.addmm(flat, scaledT).softmax(1).mm(scaled).add_(flat, minusInvSigma2).view(z.shape);
+        return Bias.addmm(flat, ScaledT).softmax(1).mm(Scaled).add_(flat, minusInvSigma2).view(z.shape);
     }
 
     /// <summary>
@@ -132,7 +129,7 @@ public sealed partial class BatchKde : IDisposable
     {
         var flat = Flatten(z);
         var zz = flat.square().sum(1, keepdim: true).mul_(minusHalfInvSigma2);
-        return bias.addmm(flat, scaledT).add_(zz).logsumexp(1).add(logNormalizer);
+        return Bias.addmm(flat, ScaledT).add_(zz).logsumexp(1).add(logNormalizer);
     }
 
     /// <summary>Disposes the precomputed tensors and native Scalars.</summary>
@@ -145,11 +142,23 @@ public sealed partial class BatchKde : IDisposable
 
         disposed = true;
         columns?.Dispose();
-        scaledT.Dispose();
-        scaled.Dispose();
-        bias.Dispose();
+        scaledT?.Dispose();
+        scaled?.Dispose();
+        bias?.Dispose();
         reference.Dispose();
         scalars.Dispose();
+    }
+
+    private Tensor Scaled => scaled ??= Detached(() => reference.mul(invSigma2));
+
+    private Tensor ScaledT => scaledT ??= Detached(() => Scaled.t());
+
+    private Tensor Bias => bias ??= Detached(() => reference.square().sum(1).mul_(minusHalfInvSigma2));
+
+    private static Tensor Detached(Func<Tensor> build)
+    {
+        using var _ = no_grad();
+        return build().DetachFromDisposeScope();
     }
 
     private static bool NeedsGraph(Tensor z) => z.requires_grad && is_grad_enabled();

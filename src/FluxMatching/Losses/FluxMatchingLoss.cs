@@ -151,6 +151,7 @@ public sealed class FluxMatchingLoss
 
         // DRAWS 3..K+2: K exponential-integrator substeps z ← e^{−h} z + (1 − e^{−h}) m(z) + √(σ²(1 − e^{−2h})) ξ.
         Tensor xt = x0;
+        Tensor? denoisedX0 = null;
         using (no_grad())
         {
             double rhoH = Math.Exp(-t / substeps);
@@ -159,7 +160,9 @@ public sealed class FluxMatchingLoss
             var noise = sc[Math.Sqrt(sigma2 * Math.Max(1.0 - rhoH * rhoH, 0.0))];
             for (int k = 0; k < substeps; k++)
             {
-                xt = kde.DenoiseRows(xt, out _).mul_(pull).add_(xt, keep).add_(source.SubstepNoise(), noise);
+                var m = kde.DenoiseRows(xt, out _);
+                denoisedX0 ??= m;                                             // m(x0), reused for ŝ(x0) below
+                xt = (k == 0 ? m.mul(pull) : m.mul_(pull)).add_(xt, keep).add_(source.SubstepNoise(), noise);
             }
         }
 
@@ -174,7 +177,7 @@ public sealed class FluxMatchingLoss
         using (no_grad())
         {
             double rho = Math.Exp(-t);
-            var m0 = kde.DenoiseRows(x0, out _);
+            var m0 = denoisedX0 ?? kde.DenoiseRows(x0, out _);
             scoreX0 = m0.sub(x0).mul_(sc[1.0 / sigma2]);                      // computed once, used twice
             var mu = m0.mul_(sc[1.0 - rho]).add_(x0, sc[rho]);                // one-jump mean x0 + (1 − ρ)σ²ŝ(x0)
             double v = sigma2 * (1.0 - rho * rho);
