@@ -193,6 +193,8 @@ internal static class BenchCommand
             ["torch"] = "libtorch " + torch.__version__ + " (TorchSharp)",
         };
         foreach (var (k, v) in timing) line[k] = v?.DeepClone();
+        line["denormals_flushed"] = TorchRuntime.DenormalsFlushed;
+        if (TorchRuntime.WorkersFlushDenormals is bool workers) line["workers_flush_denormals"] = workers;
         line["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb(), 1);
         return line;
     }

@@ -18,6 +18,14 @@ public static class TorchRuntime
     public static bool DenormalsFlushed => _denormalsFlushed;
 
     /// <summary>
+    /// Whether libtorch's intra-op (OpenMP) worker threads flush denormals too, as measured by a probe when
+    /// <see cref="Configure"/> ran (null before, or with a single intra-op thread). Workers copy the flag from the
+    /// thread that starts the first parallel operation when they are created, so <see cref="Configure"/> must run
+    /// before any parallel tensor operation of the process; later calls cannot reach existing workers (false).
+    /// </summary>
+    public static bool? WorkersFlushDenormals { get; private set; }
+
+    /// <summary>
     /// Applies the recommended settings: flush denormals (the batch-KDE softmax weights underflow into float32
     /// denormals, which slow every later operation 2×; toolchain P17) and raise glibc's mmap/trim thresholds so the
     /// allocator reuses the large per-step buffers instead of mapping and unmapping them.
@@ -29,7 +37,11 @@ public static class TorchRuntime
     {
         lock (Gate)
         {
-            if (flushDenormals && !_denormalsFlushed) _denormalsFlushed = SetFlushDenormal(true);
+            if (flushDenormals && !_denormalsFlushed)
+            {
+                _denormalsFlushed = SetFlushDenormal(true);
+                WorkersFlushDenormals = _denormalsFlushed ? ProbeWorkers() : false;
+            }
             if (tuneAllocator && !_allocatorTuned) _allocatorTuned = TuneGlibcAllocator();
         }
     }
@@ -53,6 +65,17 @@ public static class TorchRuntime
             var set = (delegate* unmanaged<byte, byte>)fn;
             return set(on ? (byte)1 : (byte)0) != 0;
         }
+    }
+
+    /// <summary>Squares 1e-20 in an operation large enough to run on every intra-op thread: any nonzero (denormal)
+    /// result comes from a thread that does not flush.</summary>
+    private static bool? ProbeWorkers()
+    {
+        if (torch.get_num_threads() < 2) return null;
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var small = torch.full(1 << 18, 1e-20f);
+        return small.mul(small).count_nonzero().ToInt64() == 0;
     }
 
     private static bool TuneGlibcAllocator()
