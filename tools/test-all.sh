@@ -20,11 +20,12 @@ count() { # $1 = ok|fail, $2 = what
 }
 
 step "build (Release)"
-if ! dotnet build FluxNotebooks.sln -c Release 2>&1 | tee artifacts/build.log | grep -E 'error|Warn|Elapsed' ; then :; fi
-if ! grep -q 'Build succeeded' artifacts/build.log; then
+if ! dotnet build FluxNotebooks.sln -c Release > artifacts/build.log 2>&1; then
+  grep -E ' error ' artifacts/build.log | sort -u | head -n 30
   count fail "build (see artifacts/build.log)"
   echo "$passed passed, $failed failed"; exit 1
 fi
+grep -E 'Warn|Time Elapsed' artifacts/build.log | tail -n 2
 
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
