@@ -1,5 +1,6 @@
 namespace FluxMatching.Controllable;
 
+using FluxMatching.Data;
 using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,7 +15,8 @@ using static TorchSharp.torch;
 /// of −2 δu(x0)·ĝ. Returns the mean over repeats; only the value is used (no parameters).
 /// </summary>
 /// <remarks>Draw order per repeat (the reference's, so seeds reproduce it with TorchSharp's CPU generator):
-/// multinomial component indices [B], randn [B, 2], rand () for t, then K randn [B, 2].</remarks>
+/// multinomial component indices [B], randn [B, 2], rand () for t, then K randn [B, 2]. Draws happen on the
+/// generator's device and are moved to <c>device</c> (a CPU generator can drive a GPU run).</remarks>
 public static class MonteCarloFluxLoss
 {
     /// <summary>Estimates the flux loss of f_θ = s + Σ θ_k b_k.</summary>
@@ -57,7 +59,7 @@ public static class MonteCarloFluxLoss
         double sigma2 = family.Config.Sigma * family.Config.Sigma;
         int b = options.BatchSize;
         var x0 = family.Mixture.Sample(b, generator, device, dtype);
-        double t = rand([], dtype, device, generator: generator).ToDouble() * options.Horizon;
+        double t = RandomDraws.Rand([], dtype, device, generator).ToDouble() * options.Horizon;
         double q = 1.0 / options.Horizon;
 
         Tensor xt = x0;
@@ -70,7 +72,7 @@ public static class MonteCarloFluxLoss
             var noise = sc[Math.Sqrt(Math.Max(sigma2 * (1.0 - (rhoH * rhoH)), 0.0))];
             for (int k = 0; k < options.Substeps; k++)
             {
-                var xi = randn(xt.shape, dtype, device, generator: generator);
+                var xi = RandomDraws.Randn(xt.shape, dtype, device, generator);
                 var mean = xt.add(family.Score(xt), s2);                      // z + σ² s(z)
                 xt = xt.mul(keep).add_(mean, pull).add_(xi, noise);
             }

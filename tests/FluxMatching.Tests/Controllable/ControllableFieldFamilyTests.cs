@@ -67,3 +67,53 @@ public class ControllableFieldFamilyTests
         }
     }
 }
+
+public class ControllableFieldFamilyValidationTests
+{
+    [Fact]
+    public void Field_is_score_plus_scaled_modes_and_zero_theta_gives_the_score()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var family = new ControllableFieldFamily(modeScaling: [1.0, 2.0, 3.0]);
+        var x = torch.tensor(new double[] { 0.5, -0.3, 1.2, 0.8 }, [2, 2]);
+        Assert.True(family.Field(x, [0, 0, 0], ModeKind.Preserving).allclose(family.Score(x), rtol: 0, atol: 0));
+        var raw = family.RawModes(x, ModeKind.Violating);
+        var basis = family.Basis(x, ModeKind.Violating);
+        Assert.True(basis[.., 2].allclose(raw[.., 2].mul(3.0)));
+        Assert.True(raw[.., 0].allclose(family.Score(x)));                      // violating b0 = s
+        var rotated = family.RawModes(x, ModeKind.Preserving)[.., 0];
+        Assert.True(rotated.allclose(ControllableFieldFamily.Rotate90(family.Score(x))));
+        var f = family.Field(x, [0.5, -1, 2], ModeKind.Violating);
+        var want = family.Score(x).add(basis.mul(torch.tensor(new double[] { 0.5, -1, 2 }).view(1, 3, 1)).sum(1));
+        Assert.True(f.allclose(want, rtol: 1e-12, atol: 1e-12));
+    }
+
+    [Fact]
+    public void Float32_points_give_float32_modes_close_to_float64()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var family = new ControllableFieldFamily(modeScaling: ControllableFieldFamily.ReferenceModeScaling);
+        var x64 = torch.tensor(new double[] { 0.3, -0.2, 1, 1 }, [2, 2]);
+        var b32 = family.Basis(x64.to(ScalarType.Float32), ModeKind.Preserving);
+        Assert.Equal(ScalarType.Float32, b32.dtype);
+        Assert.True(b32.to(ScalarType.Float64).allclose(family.Basis(x64, ModeKind.Preserving), rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Invalid_arguments_name_the_parameter()
+    {
+        Assert.Equal("modeScaling", Assert.Throws<ArgumentException>(
+            () => new ControllableFieldFamily(modeScaling: [1.0, 0.0, 1.0])).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(
+            () => new ControllableFieldFamily(new ControllableFieldConfig { Sigma = -1 }, [1.0, 1, 1]));
+        using var family = new ControllableFieldFamily(modeScaling: [1.0, 1, 1]);
+        using var x = torch.zeros(3, 2, ScalarType.Float64);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => family.Residual(x, [1, 1, 1], ModeKind.Violating)).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(
+            () => family.RawModes(x, ModeKind.Violating, createGraph: true)).ParamName);
+        using var bad = torch.zeros(3, 3);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => family.Basis(bad, ModeKind.Preserving)).ParamName);
+        Assert.Equal("theta", Assert.Throws<ArgumentException>(
+            () => family.Field(x, [1, double.NaN, 1], ModeKind.Preserving)).ParamName);
+    }
+}
