@@ -28,6 +28,17 @@ public class ControllableFieldFamilyTests
     }
 
     [Fact]
+    public void Score_and_log_density_match_the_golden_values()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var family = new ControllableFieldFamily(modeScaling: ControllableFieldFamily.ReferenceModeScaling);
+        var x = torch.tensor(Points, [3, 2], ScalarType.Float64);
+        Numerics.AssertRelative([1.6499214028004014, -0.9683364157605826, -1.318716778524667, 1.591138585007183,
+            0.09666505189924983, -2.495165069606349], family.Score(x), 1e-12);
+        Numerics.AssertRelative([-5.235290998206605, -4.525754182887411, -4.617947269420777], family.LogDensity(x), 1e-12);
+    }
+
+    [Fact]
     public void Triangle_edge_normals_and_offsets_match_the_reference()
     {
         var psi = new ControllableStreamFunctions();
