@@ -1,0 +1,167 @@
+namespace FluxMatching.Cli.Commands;
+
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FluxMatching.Data;
+using FluxMatching.Fields;
+using FluxMatching.Models;
+using FluxMatching.Runtime;
+using FluxMatching.Sampling;
+using FluxMatching.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>
+/// `flux bench`: the configurations of the PyTorch anchor (shared bench/reference_step.py), timed the same way and
+/// printed as the same JSON line, plus a memory soak.
+/// </summary>
+internal static class BenchCommand
+{
+    /// <summary>The anchor's configurations: (dim, batch, hidden, depth, annealed, σ², loss).</summary>
+    public static readonly IReadOnlyDictionary<string, (int Dim, int Batch, int Hidden, bool Annealed, double Sigma2, LossKind Loss)> Configs =
+        new Dictionary<string, (int, int, int, bool, double, LossKind)>
+        {
+            ["ring2d"] = (2, 512, 128, false, 0.05, LossKind.Flux),
+            ["annealed2d"] = (2, 512, 256, true, 0, LossKind.Flux),
+            ["mnist-mlp"] = (784, 128, 1024, false, 0.25, LossKind.Flux),
+            ["ring2d-dsm"] = (2, 512, 128, false, 0.05, LossKind.Dsm),
+        };
+
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "ring2d, annealed2d, mnist-mlp, ring2d-dsm, or langevin (sampling: 1,000 steps × 2,000 points).", DefaultValueFactory = _ => "ring2d" };
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps (soak: total steps).", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up steps.", DefaultValueFactory = _ => 5 };
+        var dtype = new Option<string>("--dtype") { Description = "float32 or float64.", DefaultValueFactory = _ => "float32" };
+        var sample = new Option<bool>("--sample") { Description = "Same as --config langevin." };
+        var soak = new Option<bool>("--soak") { Description = "Memory soak: report resident memory and live tensors every 1,000 steps." };
+        var plain = new Option<bool>("--no-fast-runtime") { Description = "Turn off denormal flushing, allocator tuning and the fused Adam (to measure their effect)." };
+        var cmd = new Command("bench", "Time training steps (or Langevin sampling) exactly like the PyTorch anchor and print one JSON line.")
+        {
+            config, threads, steps, warmup, dtype, sample, soak, plain,
+        };
+        cmd.SetAction(r => CliOptions.Guard(() =>
+        {
+            var name = r.GetValue(sample) ? "langevin" : r.GetValue(config)!;
+            int t = r.GetValue(threads);
+            if (t < 1) throw new ArgumentOutOfRangeException(nameof(threads), t, "--threads must be ≥ 1.");
+            torch.set_num_threads(t);
+            var type = r.GetValue(dtype) switch
+            {
+                "float32" => ScalarType.Float32,
+                "float64" => ScalarType.Float64,
+                var other => throw new ArgumentException($"--dtype must be float32 or float64, not '{other}'."),
+            };
+            bool fast = !r.GetValue(plain);
+            if (fast) TorchRuntime.Configure();
+            if (r.GetValue(steps) < 1) throw new ArgumentOutOfRangeException(nameof(steps), r.GetValue(steps), "--steps must be ≥ 1.");
+            if (r.GetValue(warmup) < 0) throw new ArgumentOutOfRangeException(nameof(warmup), r.GetValue(warmup), "--warmup must be ≥ 0.");
+            JsonObject line = name == "langevin"
+                ? BenchSampling(t)
+                : r.GetValue(soak) ? Soak(name, r.GetValue(steps), type, fast) : BenchTraining(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast);
+            Console.WriteLine(line.ToJsonString());
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static FluxModel BuildModel(string name, ScalarType dtype, out TrainerOptions options, bool fast)
+    {
+        if (!Configs.TryGetValue(name, out var c))
+            throw new ArgumentException($"--config must be one of {string.Join(", ", Configs.Keys)}, langevin; not '{name}'.");
+        var config = new FluxModelConfig { Data = "ring", Hidden = c.Hidden, Depth = 2, Annealed = c.Annealed, Loss = c.Loss, Sigma2 = c.Annealed ? 0.05 : c.Sigma2, SigmaMin = 0.02, SigmaMax = 2.0 };
+        IDataSource? data = c.Dim == 2 ? null : new UniformCube(c.Dim);
+        options = new TrainerOptions { Batch = c.Batch, LearningRate = 1e-3, EmaDecay = 0, Dtype = dtype, FastRuntime = fast, FusedAdam = fast, Seed = 0 };
+        return new FluxModel(config, data, seed: 0);
+    }
+
+    private static JsonObject BenchTraining(string name, int threads, int steps, int warmup, ScalarType dtype, bool fast)
+    {
+        using var model = BuildModel(name, dtype, out var options, fast);
+        using var session = new TrainingSession(model, options);
+        for (int i = 0; i < warmup; i++) session.Step();
+        var times = new double[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            session.Step();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        return Line(name, threads, dtype, new JsonObject
+        {
+            ["ms_per_step_median"] = Math.Round(Median(times), 3),
+            ["ms_per_step_min"] = Math.Round(times.Min(), 3),
+            ["steps"] = steps,
+        });
+    }
+
+    private static JsonObject BenchSampling(int threads, int n = 2000, int steps = 1000, double stepSize = 0.01, int repeats = 3)
+    {
+        torch.manual_seed(0);
+        using var field = new MlpField(2, 128, 2, noiseConditioned: false);
+        var times = new double[repeats];
+        for (int k = 0; k < repeats; k++)
+        {
+            var gen = new Generator(0);
+            using var x0 = torch.randn(n, 2, generator: gen);
+            long t0 = Stopwatch.GetTimestamp();
+            var result = new LangevinSampler(new LangevinOptions { Steps = steps, StepSize = stepSize }).Sample(field, x0, gen);
+            times[k] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            result.Samples.Dispose();
+        }
+        return Line("langevin-2000x1000", threads, ScalarType.Float32, new JsonObject
+        {
+            ["ms_per_run_median"] = Math.Round(Median(times), 1),
+            ["ms_per_run_min"] = Math.Round(times.Min(), 1),
+            ["runs"] = repeats,
+        });
+    }
+
+    private static JsonObject Soak(string name, int steps, ScalarType dtype, bool fast)
+    {
+        using var model = BuildModel(name, dtype, out var options, fast);
+        using var session = new TrainingSession(model, options);
+        var rows = new JsonArray();
+        var clock = Stopwatch.StartNew();
+        for (int i = 1; i <= steps; i++)
+        {
+            session.Step();
+            if (i % 1000 == 0 || i == steps)
+            {
+                var row = new JsonObject
+                {
+                    ["step"] = i,
+                    ["rss_mb"] = Math.Round(ProcessMemory.ResidentMb(), 1),
+                    ["live_tensors"] = ProcessMemory.LiveTensors(),
+                    ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
+                };
+                Console.Error.WriteLine(row.ToJsonString());
+                rows.Add(row);
+            }
+        }
+        return Line(name + "-soak", torch.get_num_threads(), dtype, new JsonObject { ["steps"] = steps, ["samples"] = rows });
+    }
+
+    private static JsonObject Line(string config, int threads, ScalarType dtype, JsonObject timing)
+    {
+        var line = new JsonObject
+        {
+            ["config"] = config,
+            ["threads"] = threads,
+            ["blas_threads"] = threads,
+            ["dtype"] = dtype == ScalarType.Float64 ? "float64" : "float32",
+            ["torch"] = "libtorch " + torch.__version__ + " (TorchSharp)",
+        };
+        foreach (var (k, v) in timing) line[k] = v?.DeepClone();
+        line["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb(), 1);
+        return line;
+    }
+
+    private static double Median(double[] xs)
+    {
+        var s = xs.OrderBy(v => v).ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
+    }
+}

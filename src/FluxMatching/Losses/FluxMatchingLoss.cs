@@ -1,0 +1,278 @@
+namespace FluxMatching.Losses;
+
+using FluxMatching.Fields;
+using FluxMatching.Kernels;
+using FluxMatching.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>
+/// The Flux Matching loss exactly as the authors implement it (reference-code §1.3, paper Eq. 6 and §2.7): anchors
+/// x0 = x + σξ0; K exponential-integrator Langevin substeps under the batch-KDE score ŝ for a horizon t ~ q;
+/// r̂ = ∇·u + u·ŝ with u = f_θ − ŝ at the end point x_t (Hutchinson probe, second-order autograd); g = ∇r̂(x_t)
+/// carried back to the anchors by the responsibility matrix W and e^{−t}/q(t); ℓ_i = −2 u_θ(x0_i)·ĝ_i.
+/// <para>Differences from the reference that leave every value unchanged (up to rounding): ŝ(x0) is computed once
+/// (the reference computes it twice), the ‖z‖² term is dropped from the softmax logits, substeps are fused as
+/// z ← e^{−h} z + (1 − e^{−h}) m(z) + noise. At t = 0 exactly (probability ~2⁻²⁴ in float32) the reference divides by
+/// a zero one-jump variance and returns NaN; this port uses the limit W = I there.</para>
+/// </summary>
+public sealed class FluxMatchingLoss
+{
+    /// <summary>Creates the loss.</summary>
+    /// <param name="options">Options (null: the reference defaults, <see cref="FluxLossOptions.Default"/>).</param>
+    public FluxMatchingLoss(FluxLossOptions? options = null)
+    {
+        Options = options ?? FluxLossOptions.Default;
+        Options.Validate();
+    }
+
+    /// <summary>The options in use.</summary>
+    public FluxLossOptions Options { get; }
+
+    /// <summary>Computes the per-sample loss of a field that is not noise-conditioned (see the callable overload).
+    /// </summary>
+    /// <param name="field">The field; receives tensors shaped like x.</param>
+    /// <param name="x">Clean batch [B, *S].</param>
+    /// <param name="sigma2">Noise variance σ² &gt; 0.</param>
+    /// <param name="proposal">Optional learned horizon proposal.</param>
+    /// <param name="draws">Optional pre-drawn random numbers.</param>
+    /// <param name="generator">Generator for the draws (null: the global generator).</param>
+    public FluxLossResult Compute(
+        IVectorField field,
+        Tensor x,
+        double sigma2,
+        ExponentialTimeProposal? proposal = null,
+        FluxLossDraws? draws = null,
+        Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.IsNoiseConditioned)
+        {
+            throw new ArgumentException(
+                "field is noise-conditioned; use AnnealedFluxLoss (or close the field over σ).", nameof(field));
+        }
+
+        return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator);
+    }
+
+    /// <summary>
+    /// Computes the per-sample loss. Draws (when not injected) come from <paramref name="generator"/> in the
+    /// reference order: randn anchor noise, rand horizon uniform (or the proposal's rand(1)), K randn substep noises,
+    /// randint{0,1} probe.
+    /// </summary>
+    /// <param name="field">f_θ: maps a tensor shaped like x ([B, *S]) to the same shape (a noise-conditioned field is
+    /// closed over σ by the caller).</param>
+    /// <param name="x">Clean batch [B, *S], B ≥ 2, float32 or float64, finite; also the KDE's reference set.</param>
+    /// <param name="sigma2">Noise variance σ² &gt; 0 shared by the batch (kernel bandwidth and anchor noise).</param>
+    /// <param name="proposal">Optional learned horizon proposal (evaluated at σ = √σ², in its parameters' dtype);
+    /// null: t = u·H, q = 1/H. No gradient reaches it through the loss.</param>
+    /// <param name="draws">Optional pre-drawn random numbers (null members are drawn).</param>
+    /// <param name="generator">Generator for the draws (null: the global generator).</param>
+    public FluxLossResult Compute(
+        Func<Tensor, Tensor> field,
+        Tensor x,
+        double sigma2,
+        ExponentialTimeProposal? proposal = null,
+        FluxLossDraws? draws = null,
+        Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ValidateBatch(x, nameof(x));
+        BatchKde.ValidateSigma2(sigma2, nameof(sigma2));
+        long batch = x.shape[0];
+        long dimension = x.numel() / batch;
+        if (Options.Divergence == DivergenceEstimator.Exact && dimension > FluxLossOptions.MaxExactDivergenceDimension)
+        {
+            throw new ArgumentException(
+                $"The exact divergence needs D <= {FluxLossOptions.MaxExactDivergenceDimension}, but x has D = " +
+                $"{dimension}; use the Rademacher or Gaussian estimator.", nameof(x));
+        }
+
+        using var scope = NewDisposeScope();
+        using var sc = new Scalars();
+        using var kde = new BatchKde(x, sigma2);
+        var source = new FluxDrawSource(x, draws, generator, Options.Substeps);
+        var reference = kde.Reference;
+        double horizon = Options.Horizon;
+        int substeps = Options.Substeps;
+
+        // DRAW 1: anchors x0 = x + σ ξ0 (detached).
+        Tensor x0;
+        using (no_grad())
+        {
+            x0 = reference.add(source.AnchorNoise(), sc[Math.Sqrt(sigma2)]);
+        }
+
+        // DRAW 2: the horizon t and its proposal density q(t).
+        double t, qt;
+        if (proposal is null)
+        {
+            t = source.HorizonUniform() * horizon;
+            qt = 1.0 / horizon;
+        }
+        else
+        {
+            ValidateProposal(proposal, horizon);
+            using (no_grad())
+            {
+                var sigma = tensor(Math.Sqrt(sigma2), dtype: proposal.ParameterType, device: x.device).reshape(1);
+                var sample = proposal.Sample(sigma, source.ProposalUniform(), source.Generator);
+                t = sample.T.ToDouble();
+                qt = sample.Density.ToDouble();
+            }
+        }
+
+        // DRAWS 3..K+2: K exponential-integrator substeps z ← e^{−h} z + (1 − e^{−h}) m(z) + √(σ²(1 − e^{−2h})) ξ.
+        Tensor xt = x0;
+        using (no_grad())
+        {
+            double rhoH = Math.Exp(-t / substeps);
+            var keep = sc[rhoH];
+            var pull = sc[1.0 - rhoH];
+            var noise = sc[Math.Sqrt(sigma2 * Math.Max(1.0 - rhoH * rhoH, 0.0))];
+            for (int k = 0; k < substeps; k++)
+            {
+                xt = kde.Weights(xt).mm(reference).mul_(pull).add_(xt, keep).add_(source.SubstepNoise(), noise);
+            }
+        }
+
+        // LAST DRAW: the probe; then r̂ = ∇·u + u·ŝ at x_t and g = ∇r̂(x_t) by second-order autograd.
+        Tensor? probe = Options.Divergence == DivergenceEstimator.Exact ? null : source.Probe(Options.Divergence);
+        var (residual, endGradient) = EndPoint(field, kde, xt, x.shape, probe);
+
+        // Carry g back to the anchors: ĝ = (e^{−t}/q) W g with W = softmax over anchors of −‖μ_i − x_t,j‖²/2v.
+        Tensor scoreX0, carried;
+        using (no_grad())
+        {
+            double rho = Math.Exp(-t);
+            scoreX0 = kde.Score(x0);                                            // computed once, used twice
+            var mu = x0.add(scoreX0, sc[(1.0 - rho) * sigma2]);               // one-jump mean over [0, t]
+            double v = sigma2 * (1.0 - rho * rho);
+            if (Options.MinOneJumpVariance is { } minV)
+            {
+                v = Math.Max(v, minV);
+            }
+
+            Tensor mixed;
+            if (v > 0.0)
+            {
+                using var responsibilities = new BatchKde(mu, v);
+                mixed = responsibilities.Weights(xt).t().mm(endGradient);
+            }
+            else
+            {
+                mixed = endGradient.clone();                                  // the t → 0 limit W = I
+            }
+
+            carried = mixed.mul_(sc[rho / qt]);
+        }
+
+        // The only θ-carrying term: ℓ_i = −2 (f_θ(x0_i) − ŝ(x0_i))·ĝ_i.
+        var f0 = CheckedField(field, x0, x.shape);
+        var loss = f0.sub(scoreX0).mul(carried).sum(1).mul_(Scalars.MinusTwo);
+
+        var result = new FluxLossResult(
+            loss,
+            tensor(t, dtype: x.dtype, device: x.device),
+            tensor(qt, dtype: x.dtype, device: x.device),
+            x0.view(x.shape),
+            xt.view(x.shape),
+            residual,
+            carried.view(x.shape));
+        result.PerSample.MoveToOuterDisposeScope();
+        result.T.MoveToOuterDisposeScope();
+        result.ProposalDensity.MoveToOuterDisposeScope();
+        result.X0.MoveToOuterDisposeScope();
+        result.Xt.MoveToOuterDisposeScope();
+        result.Residual.MoveToOuterDisposeScope();
+        result.CarriedGradient.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    /// <summary>Validates a data batch: [B, *S] with B ≥ 2, float32/float64, all finite.</summary>
+    /// <param name="x">The batch.</param>
+    /// <param name="paramName">The caller's parameter name.</param>
+    internal static void ValidateBatch(Tensor x, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(x, paramName);
+        if (x.dim() < 2 || x.shape[0] < 2)
+        {
+            throw new ArgumentException(
+                $"{paramName} must have shape [B, *S] with B >= 2 (the batch KDE needs at least two points) and at " +
+                $"least one data axis, got [{string.Join(", ", x.shape)}].", paramName);
+        }
+
+        if (x.dtype is not (ScalarType.Float32 or ScalarType.Float64))
+        {
+            throw new ArgumentException($"{paramName} must be float32 or float64, got {x.dtype}.", paramName);
+        }
+
+        if (!x.isfinite().all().item<bool>())
+        {
+            throw new ArgumentException($"{paramName} contains NaN or infinite values; all entries must be finite.",
+                paramName);
+        }
+    }
+
+    private static void ValidateProposal(ExponentialTimeProposal proposal, double horizon)
+    {
+        if (proposal.Horizon != horizon)
+        {
+            throw new ArgumentException(
+                $"proposal.Horizon ({proposal.Horizon}) must equal the loss horizon ({horizon}).", nameof(proposal));
+        }
+    }
+
+    private (Tensor Residual, Tensor Gradient) EndPoint(
+        Func<Tensor, Tensor> field, BatchKde kde, Tensor xt, long[] shape, Tensor? probe)
+    {
+        var z = xt.detach().requires_grad_(true);
+        using var grad = enable_grad();
+        var s = kde.Score(z);
+        var u = CheckedField(field, z, shape).sub(s);
+        Tensor divergence;
+        if (probe is null)
+        {
+            divergence = ExactDivergence(u, z);
+        }
+        else
+        {
+            var v = autograd.grad([u], [z], [probe], retain_graph: true, create_graph: true)[0];
+            divergence = v.mul(probe).sum(1);
+        }
+
+        var residual = divergence.add(u.mul(s).sum(1), Scalars.One);
+        var gradient = autograd.grad([residual.sum()], [z])[0];
+        return (residual.detach(), gradient.detach());
+    }
+
+    private static Tensor ExactDivergence(Tensor u, Tensor z)
+    {
+        long dimension = u.shape[1];
+        var basis = eye(dimension, dtype: u.dtype, device: u.device);
+        Tensor? sum = null;
+        for (long d = 0; d < dimension; d++)
+        {
+            var direction = basis[d].expand(u.shape);
+            var v = autograd.grad([u], [z], [direction], retain_graph: true, create_graph: true)[0];
+            var term = v.select(1, d);
+            sum = sum is null ? term : sum.add(term, Scalars.One);
+        }
+
+        return sum!;
+    }
+
+    private static Tensor CheckedField(Func<Tensor, Tensor> field, Tensor flat, long[] shape)
+    {
+        var input = flat.view(shape);
+        var output = field(input);
+        if (output is null || !output.shape.SequenceEqual(shape))
+        {
+            throw new ArgumentException(
+                $"field must map a tensor of shape [{string.Join(", ", shape)}] to the same shape, got " +
+                $"[{(output is null ? "null" : string.Join(", ", output.shape))}].", nameof(field));
+        }
+
+        return output.reshape(flat.shape[0], flat.shape[1]);
+    }
+}

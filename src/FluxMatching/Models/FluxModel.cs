@@ -1,0 +1,157 @@
+namespace FluxMatching.Models;
+
+using FluxMatching.Data;
+using FluxMatching.Fields;
+using FluxMatching.Losses;
+using FluxMatching.Sampling;
+using FluxMatching.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>
+/// A Flux Matching model: the learned field (an MLP), its EMA copy used for sampling, and for annealed training the
+/// learned loss normalizer (and optionally the horizon proposal). It also carries its training state. One module, so
+/// one checkpoint holds all of it (<see cref="Checkpoint"/>).
+/// </summary>
+public sealed class FluxModel : nn.Module
+{
+    /// <summary>Creates a freshly initialized model.</summary>
+    /// <param name="config">Model configuration; validated here.</param>
+    /// <param name="seed">Seed for parameter initialization.</param>
+    /// <param name="device">Device of all parameters (null: CPU).</param>
+    public FluxModel(FluxModelConfig config, long seed = 0, Device? device = null)
+        : this(config, null, seed, device)
+    {
+    }
+
+    /// <summary>Creates a freshly initialized model on a custom data source (e.g. your own data set).</summary>
+    /// <param name="config">Model configuration; its <see cref="FluxModelConfig.Data"/> is ignored when
+    /// <paramref name="data"/> is given.</param>
+    /// <param name="data">The data source (null: the built-in data set named in the configuration).</param>
+    /// <param name="seed">Seed for parameter initialization.</param>
+    /// <param name="device">Device of all parameters (null: CPU).</param>
+    public FluxModel(FluxModelConfig config, IDataSource? data, long seed = 0, Device? device = null) : base("FluxModel")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (data is not null) config = config with { Data = data.Name };
+        config.Validate(requireBuiltInData: data is null);
+        Config = config;
+        Data = data ?? ToyDatasets.Create(config.Data);
+        Device = device ?? CPU;
+        using (var _ = torch.NewDisposeScope())
+        {
+            torch.manual_seed(seed);
+            Field = new MlpField(Data.Dimension, config.Hidden, config.Depth, noiseConditioned: config.Annealed);
+            Ema = new MlpField(Data.Dimension, config.Hidden, config.Depth, noiseConditioned: config.Annealed);
+            if (config.Annealed && config.Loss == LossKind.Flux) Normalizer = new LossNormalizer();
+            if (config.TimeProposal) Proposal = new ExponentialTimeProposal();
+        }
+        register_module("field", Field);
+        register_module("ema", Ema);
+        if (Normalizer is not null) register_module("normalizer", Normalizer);
+        if (Proposal is not null) register_module("proposal", Proposal);
+        foreach (var p in Ema.parameters()) p.requires_grad = false;
+        CopyFieldToEma();
+        this.to(Device);
+    }
+
+    /// <summary>The configuration this model was built from.</summary>
+    public FluxModelConfig Config { get; }
+
+    /// <summary>The data set the model is trained on.</summary>
+    public IDataSource Data { get; }
+
+    /// <summary>The device holding the parameters.</summary>
+    public Device Device { get; private set; }
+
+    /// <summary>The learned field f_θ, [B, D] → [B, D] (σ-conditioned when annealed).</summary>
+    public MlpField Field { get; }
+
+    /// <summary>Exponential moving average of <see cref="Field"/>'s parameters (used for sampling).</summary>
+    public MlpField Ema { get; }
+
+    /// <summary>The learned loss normalizer s(σ) of annealed Flux training, else null.</summary>
+    public LossNormalizer? Normalizer { get; }
+
+    /// <summary>The learned horizon proposal q(t), when <see cref="FluxModelConfig.TimeProposal"/> is set.</summary>
+    public ExponentialTimeProposal? Proposal { get; }
+
+    /// <summary>Number of optimizer steps taken so far.</summary>
+    public int StepsTrained { get; internal set; }
+
+    /// <summary>Per-step batch-mean training loss, one entry per step taken.</summary>
+    public List<double> LossHistory { get; } = [];
+
+    /// <summary>Number of trainable parameters (field and auxiliary nets; the EMA copy excluded).</summary>
+    public long ParameterCount => TrainableParameters().Sum(p => p.numel());
+
+    /// <summary>The parameters an optimizer updates: field, normalizer and proposal (not the EMA copy).</summary>
+    public IReadOnlyList<TorchSharp.Modules.Parameter> TrainableParameters()
+    {
+        var ps = new List<TorchSharp.Modules.Parameter>(Field.parameters());
+        if (Normalizer is not null) ps.AddRange(Normalizer.parameters());
+        if (Proposal is not null) ps.AddRange(Proposal.parameters());
+        return ps;
+    }
+
+    /// <summary>Copies the field's parameters into the EMA copy (start of training, or after loading).</summary>
+    public void CopyFieldToEma()
+    {
+        using var _ = torch.no_grad();
+        foreach (var (e, p) in Ema.parameters().Zip(Field.parameters())) e.copy_(p);
+    }
+
+    /// <summary>Moves the model to a device.</summary>
+    public void MoveTo(Device device)
+    {
+        this.to(device);
+        Device = device;
+    }
+
+    /// <summary>
+    /// Draws samples from the model with the Langevin sampler (fixed σ) or the reverse SDE (annealed).
+    /// </summary>
+    /// <param name="request">Sampler settings; null members take the model's defaults.</param>
+    /// <returns>Samples [N, D] on the model's device (and the trajectory [T, N, D] when requested).</returns>
+    public SampleResult Sample(SamplingRequest? request = null)
+    {
+        request ??= new SamplingRequest();
+        if (request.N < 1) throw new ArgumentOutOfRangeException(nameof(request), request.N, "n must be at least 1.");
+        var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
+        var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
+        var gen = new Generator((ulong)request.Seed, Device);
+        var dtype = Field.parameters().First().dtype;
+        int frames = Math.Max(1, request.Frames);
+        if (kind == SamplerKind.ReverseSde)
+        {
+            if (!Config.Annealed)
+                throw new ArgumentException("The reverse-SDE sampler needs a noise-conditioned (annealed) model; use langevin.", nameof(request));
+            int steps = request.Steps ?? 1000;
+            var sde = new ReverseSdeSampler(new ReverseSdeOptions
+            {
+                Steps = steps, SigmaMax = Config.SigmaMax, SigmaMin = Config.SigmaMin,
+                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
+            });
+            return sde.Sample(field, request.N, gen, Device, dtype);
+        }
+        else
+        {
+            int steps = request.Steps ?? 2000;
+            var langevin = new LangevinSampler(new LangevinOptions
+            {
+                Steps = steps, StepSize = request.StepSize ?? 0.01,
+                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
+                Sigma = Config.Annealed ? Config.SigmaMin : null,
+            });
+            using var x0 = torch.randn(request.N, Data.Dimension, dtype, Device, generator: gen);
+            return langevin.Sample(field, x0, gen);
+        }
+    }
+
+    /// <summary>Saves the model atomically with a JSON sidecar (see <see cref="Checkpoint.Save"/>).</summary>
+    /// <param name="path">Checkpoint file path; the sidecar is written to <c>path + ".json"</c>.</param>
+    public void Save(string path) => Checkpoint.Save(this, path);
+
+    /// <summary>Loads a model saved by <see cref="Save"/>, validating the file (see <see cref="Checkpoint.Load"/>).</summary>
+    public static FluxModel Load(string path, Device? device = null) => Checkpoint.Load(path, device);
+}

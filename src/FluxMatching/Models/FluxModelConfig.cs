@@ -1,0 +1,59 @@
+namespace FluxMatching.Models;
+
+using FluxMatching.Data;
+
+/// <summary>
+/// Everything needed to rebuild a model: data set, field architecture, noise setting and objective. Stored in every
+/// checkpoint's JSON sidecar.
+/// </summary>
+public sealed record FluxModelConfig
+{
+    /// <summary>Built-in data set name (see <see cref="ToyDatasets.Names"/>). Default "ring".</summary>
+    public string Data { get; init; } = "ring";
+
+    /// <summary>Width of each hidden layer of the MLP field. Default 128 (the authors' quickstart).</summary>
+    public int Hidden { get; init; } = 128;
+
+    /// <summary>Number of hidden layers of the MLP field. Default 2.</summary>
+    public int Depth { get; init; } = 2;
+
+    /// <summary>Noise variance σ² of fixed-σ training (the target is the σ-smoothed data). Default 0.05.</summary>
+    public double Sigma2 { get; init; } = 0.05;
+
+    /// <summary>Noise-annealed training: the field is conditioned on σ, σ drawn log-uniformly per step from
+    /// [<see cref="SigmaMin"/>, <see cref="SigmaMax"/>], with the learned loss normalizer. Default false.</summary>
+    public bool Annealed { get; init; }
+
+    /// <summary>Smallest noise standard deviation of annealed training and sampling. Default 0.02.</summary>
+    public double SigmaMin { get; init; } = 0.02;
+
+    /// <summary>Largest noise standard deviation of annealed training and sampling. Default 2.0.</summary>
+    public double SigmaMax { get; init; } = 2.0;
+
+    /// <summary>Objective. Default <see cref="LossKind.Flux"/>.</summary>
+    public LossKind Loss { get; init; } = LossKind.Flux;
+
+    /// <summary>Learn the truncated-exponential horizon proposal q(t) (REINFORCE) instead of t ~ U[0, 4].
+    /// Flux only. Default false.</summary>
+    public bool TimeProposal { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <param name="requireBuiltInData">Require <see cref="Data"/> to name a built-in data set.</param>
+    public void Validate(bool requireBuiltInData = true)
+    {
+        if (requireBuiltInData && !ToyDatasets.Names.Contains(Data))
+            throw new ArgumentException($"Unknown data set '{Data}'. Allowed: {string.Join(", ", ToyDatasets.Names)}.", nameof(Data));
+        if (Hidden is < 1 or > 65536)
+            throw new ArgumentOutOfRangeException(nameof(Hidden), Hidden, "hidden must be between 1 and 65536.");
+        if (Depth is < 1 or > 64)
+            throw new ArgumentOutOfRangeException(nameof(Depth), Depth, "depth must be between 1 and 64.");
+        if (!(Sigma2 > 0) || !double.IsFinite(Sigma2))
+            throw new ArgumentOutOfRangeException(nameof(Sigma2), Sigma2, "sigma2 must be a finite number > 0.");
+        if (!(SigmaMin > 0) || !double.IsFinite(SigmaMin))
+            throw new ArgumentOutOfRangeException(nameof(SigmaMin), SigmaMin, "sigma-min must be a finite number > 0.");
+        if (!(SigmaMax > SigmaMin) || !double.IsFinite(SigmaMax))
+            throw new ArgumentOutOfRangeException(nameof(SigmaMax), SigmaMax, $"sigma-max must be finite and greater than sigma-min ({SigmaMin}).");
+        if (TimeProposal && Loss != LossKind.Flux)
+            throw new ArgumentException("The time proposal applies to the flux loss only.", nameof(TimeProposal));
+    }
+}

@@ -1,0 +1,74 @@
+namespace FluxMatching.Training;
+
+using FluxMatching.Models;
+using static TorchSharp.torch;
+
+/// <summary>Optimization settings for <see cref="Trainer"/>. Defaults follow the authors' quickstart.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Optimizer steps to take. Default 5,000.</summary>
+    public int Steps { get; init; } = 5000;
+
+    /// <summary>Batch size B (fresh data each step); also the KDE reference set. Default 512; at least 2.</summary>
+    public int Batch { get; init; } = 512;
+
+    /// <summary>Adam learning rate. Default 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Linear learning-rate warm-up from 0 over this many steps. Default 0 (off).</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value; 0 turns clipping off. Default 0 (the authors do not
+    /// clip in their 2-D notebooks).</summary>
+    public double GradientClipNorm { get; init; }
+
+    /// <summary>EMA decay of the sampling copy of the field, in [0, 1); 0 turns the EMA off (sampling then uses the
+    /// trained parameters). Default 0.999.</summary>
+    public double EmaDecay { get; init; } = 0.999;
+
+    /// <summary>Use the fused single-pass Adam (same update as torch.optim.Adam, fewer native calls). Default true.</summary>
+    public bool FusedAdam { get; init; } = true;
+
+    /// <summary>Seed of the training generator (data, noise, horizons, probes). Default 0.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Element type of training. Default float32 (float64 for reference checks).</summary>
+    public ScalarType Dtype { get; init; } = ScalarType.Float32;
+
+    /// <summary>Flush denormals and tune the allocator before training (<see cref="Runtime.TorchRuntime"/>).
+    /// Default true.</summary>
+    public bool FastRuntime { get; init; } = true;
+
+    /// <summary>Report progress every this many steps. Default 10.</summary>
+    public int ProgressEvery { get; init; } = 10;
+
+    /// <summary>Write a checkpoint every this many steps (0: never). Needs <see cref="CheckpointPath"/>.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Where periodic checkpoints go (atomically replaced). Default null.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>An extra loss term added to the batch-mean objective, e.g. the spiral penalty of the authors'
+    /// comparison notebook. Receives the model and the clean batch [B, D]; returns a 0-d tensor. Default null.</summary>
+    public Func<FluxModel, Tensor, Tensor>? ExtraLoss { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (Steps < 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be ≥ 0.");
+        if (Batch < 2) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "batch must be ≥ 2 (the KDE score needs a reference set).");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "lr must be a finite number > 0.");
+        if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "warm-up steps must be ≥ 0.");
+        if (GradientClipNorm < 0 || !double.IsFinite(GradientClipNorm))
+            throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), GradientClipNorm, "gradient clip norm must be ≥ 0 (0 = off).");
+        if (EmaDecay is < 0 or >= 1 || double.IsNaN(EmaDecay))
+            throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "EMA decay must be in [0, 1).");
+        if (Dtype is not (ScalarType.Float32 or ScalarType.Float64))
+            throw new ArgumentOutOfRangeException(nameof(Dtype), Dtype, "dtype must be float32 or float64.");
+        if (ProgressEvery < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEvery), ProgressEvery, "progress interval must be ≥ 1.");
+        if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "checkpoint interval must be ≥ 0.");
+        if (CheckpointEvery > 0 && string.IsNullOrWhiteSpace(CheckpointPath))
+            throw new ArgumentException("checkpoint-every needs a checkpoint path.", nameof(CheckpointPath));
+    }
+}

@@ -1,0 +1,110 @@
+namespace FluxMatching.Training;
+
+using FluxMatching.Models;
+using FluxMatching.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>
+/// One model's optimizer, EMA and random stream, stepped one update at a time. <see cref="Trainer"/> loops over it;
+/// benchmarks and interactive front ends can drive it directly.
+/// </summary>
+public sealed class TrainingSession : IDisposable
+{
+    private readonly FluxModel _model;
+    private readonly TrainerOptions _options;
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
+    private readonly optim.Optimizer? _adam;
+    private readonly FusedAdam? _fused;
+    private readonly Ema? _ema;
+    private readonly StepObjective _objective;
+
+    /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
+    public TrainingSession(FluxModel model, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.FastRuntime) TorchRuntime.Configure();
+        if (model.Field.parameters().First().dtype != options.Dtype) model.to(options.Dtype);
+        _model = model;
+        _options = options;
+        _parameters = model.TrainableParameters();
+        if (options.FusedAdam) _fused = new FusedAdam(_parameters, options.LearningRate);
+        else _adam = optim.Adam(_parameters, options.LearningRate);
+        _ema = options.EmaDecay > 0 ? new Ema(model.Field, model.Ema, options.EmaDecay) : null;
+        var generator = new Generator((ulong)(options.Seed * 1_000_003L + model.StepsTrained), model.Device);
+        _objective = new StepObjective(model, options.Batch, generator, options.Dtype);
+    }
+
+    /// <summary>
+    /// Takes one optimizer step: draws a batch, evaluates the objective, and applies the update only when the loss
+    /// and the gradient norm are finite.
+    /// </summary>
+    /// <returns>The step's outcome: the batch-mean objective, the gradient norm, and whether it was applied.</returns>
+    public StepOutcome Step()
+    {
+        using var scope = torch.NewDisposeScope();
+        if (_options.WarmupSteps > 0)
+            LearningRate = _options.LearningRate * Math.Min(1.0, (_model.StepsTrained + 1.0) / _options.WarmupSteps);
+        var (total, x) = _objective.Compute();
+        if (_options.ExtraLoss is not null) total = total + _options.ExtraLoss(_model, x);
+        double value = total.ToDouble();
+        if (!double.IsFinite(value)) return new StepOutcome(value, double.NaN, Applied: false);
+        ZeroGrad();
+        total.backward();
+        double norm = GradientNorm();
+        if (!double.IsFinite(norm))
+        {
+            ZeroGrad();
+            return new StepOutcome(value, norm, Applied: false);
+        }
+        if (_options.GradientClipNorm > 0 && norm > _options.GradientClipNorm)
+        {
+            using var factor = (_options.GradientClipNorm / (norm + 1e-6)).ToScalar();
+            using var _ = torch.no_grad();
+            foreach (var p in _parameters) p.grad?.mul_(factor);
+        }
+        if (_fused is not null) _fused.Step(); else _adam!.step();
+        _ema?.Update();
+        _model.StepsTrained++;
+        _model.LossHistory.Add(value);
+        return new StepOutcome(value, norm, Applied: true);
+    }
+
+    /// <summary>Ends the session: without EMA the sampling copy takes the trained parameters.</summary>
+    public void Dispose()
+    {
+        if (_ema is null) _model.CopyFieldToEma();
+        _fused?.Dispose();
+        _adam?.Dispose();
+    }
+
+    private double LearningRate
+    {
+        set
+        {
+            if (_fused is not null) _fused.LearningRate = value;
+            else _adam!.ParamGroups.First().LearningRate = value;
+        }
+    }
+
+    private void ZeroGrad()
+    {
+        if (_fused is not null) _fused.ZeroGrad();
+        else _adam!.zero_grad();
+    }
+
+    private double GradientNorm()
+    {
+        using var scope = torch.NewDisposeScope();
+        var squares = _parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToArray();
+        return squares.Length == 0 ? 0 : Math.Sqrt(torch.stack(squares).sum().ToDouble());
+    }
+}
+
+/// <summary>The outcome of one <see cref="TrainingSession.Step"/>.</summary>
+/// <param name="Loss">Batch-mean objective (with any extra loss).</param>
+/// <param name="GradientNorm">Global gradient norm before clipping (NaN when the loss was not finite).</param>
+/// <param name="Applied">False when the loss or gradient was not finite: the parameters were left unchanged.</param>
+public sealed record StepOutcome(double Loss, double GradientNorm, bool Applied);

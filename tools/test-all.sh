@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every FluxNotebooks test on this machine and ends with one line "N passed, N failed".
+#   - builds the solution (Release; the build applies the GLIBCXX weak-version patch where needed),
+#   - runs each xunit test project,
+#   - replays the authors' reference fixtures through `flux verify-reference`,
+#   - packs the NuGet packages and executes the notebooks in quick mode (dotnet-repl and Jupyter) and checks their
+#     charts in headless Chromium (tools/run-notebooks.sh), installing what a fresh machine lacks.
+# Set FLUX_SKIP_NOTEBOOKS=1 to skip the notebook stage.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1
+export NUGET_PACKAGES="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+mkdir -p artifacts
+t0=$SECONDS
+step() { echo "== [$((SECONDS - t0))s] $*"; }
+passed=0; failed=0
+count() { # $1 = ok|fail, $2 = what
+  if [ "$1" = ok ]; then passed=$((passed + 1)); echo "PASS $2"; else failed=$((failed + 1)); echo "FAIL $2"; fi
+}
+
+step "build (Release)"
+if ! dotnet build FluxNotebooks.sln -c Release 2>&1 | tee artifacts/build.log | grep -E 'error|Warn|Elapsed' ; then :; fi
+if ! grep -q 'Build succeeded' artifacts/build.log; then
+  count fail "build (see artifacts/build.log)"
+  echo "$passed passed, $failed failed"; exit 1
+fi
+
+for proj in tests/*/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  step "test $name"
+  log="artifacts/test-$name.log"
+  rc=0; dotnet test "$proj" --no-build -c Release 2>&1 | tee "$log" | grep -E '^(Passed|Failed)!|\[FAIL\]|Error Message' || true
+  rc=${PIPESTATUS[0]}
+  p=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  f=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1
+  passed=$((passed + p)); failed=$((failed + f))
+done
+
+step "flux verify-reference (authors' fixtures)"
+fixtures=(tests/FluxMatching.Tests/Fixtures/reference-loss/*.json)
+[ -d ../shared/fixtures/reference-loss ] && fixtures+=(../shared/fixtures/reference-loss/*.json)
+if dotnet src/FluxMatching.Cli/bin/Release/net10.0/flux.dll verify-reference "${fixtures[@]}" > artifacts/verify-reference.log 2>&1; then
+  count ok "verify-reference (${#fixtures[@]} files, all ≤ 1e-9)"
+else
+  cat artifacts/verify-reference.log; count fail "verify-reference"
+fi
+
+if [ "${FLUX_SKIP_NOTEBOOKS:-0}" != 1 ] && [ -f tools/run-notebooks.sh ]; then
+  step "notebooks (pack, dotnet-repl, Jupyter, Chromium)"
+  bash tools/run-notebooks.sh 2>&1 | tee artifacts/notebooks.log
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' artifacts/notebooks.log | tail -n 1)
+  if [ -n "$line" ]; then
+    passed=$((passed + $(echo "$line" | awk '{print $1}'))); failed=$((failed + $(echo "$line" | awk '{print $3}')))
+  else
+    count fail "notebooks (no summary line; see artifacts/notebooks.log)"
+  fi
+fi
+
+step "done"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
