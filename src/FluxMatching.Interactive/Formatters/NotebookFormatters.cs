@@ -1,8 +1,10 @@
 namespace FluxMatching.Interactive.Formatters;
 
+using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Metrics;
 using FluxMatching.Models;
+using FluxMatching.Plotting;
 using FluxMatching.Training;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -18,7 +20,8 @@ internal static class NotebookFormatters
         Formatter.Register<SampleSet>((s, w) => w.Write(SampleHtml.Render(s, NotebookSession.Current?.Plotly)), HtmlFormatter.MimeType);
         Formatter.Register<MetricReport>((r, w) => w.Write(MetricHtml.Render(r)), HtmlFormatter.MimeType);
         Formatter.Register<MetricTable>((t, w) => w.Write(MetricHtml.Render(t)), HtmlFormatter.MimeType);
-        foreach (var type in new[] { typeof(FluxModel), typeof(TrainingRun), typeof(TrainingResult), typeof(SampleSet), typeof(MetricReport), typeof(MetricTable) })
+        Formatter.Register<AnimatedChart>((c, w) => w.Write((NotebookSession.Current?.Plotly ?? new OfflinePlotly()).ToHtml(c)), HtmlFormatter.MimeType);
+        foreach (var type in new[] { typeof(FluxModel), typeof(TrainingRun), typeof(TrainingResult), typeof(SampleSet), typeof(MetricReport), typeof(MetricTable), typeof(AnimatedChart) })
             Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         RegisterChartFormatter();
     }

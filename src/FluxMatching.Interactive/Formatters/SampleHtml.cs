@@ -1,7 +1,7 @@
 namespace FluxMatching.Interactive.Formatters;
 
 using FluxMatching.Interactive.Html;
-using static TorchSharp.torch;
+using FluxMatching.Plotting;
 
 /// <summary>HTML for a <see cref="SampleSet"/>: a one-line summary, the samples-vs-data chart and the metrics table.</summary>
 internal static class SampleHtml
@@ -16,17 +16,10 @@ internal static class SampleHtml
         var summary = $"<div><b>{HtmlText.Encode(who)}</b>: {HtmlText.Count(n)} points, {HtmlText.Encode(set.Sampler)}, " +
                       $"{HtmlText.Duration(set.Elapsed)}</div>";
         var chart = d == 2
-            ? (plotly ?? new OfflinePlotly()).ToHtml(SampleChart.Create(set))
+            ? (plotly ?? new OfflinePlotly()).ToHtml(SampleCharts.AgainstTarget(PointSet.FromTensor(set.Samples), PointSet.FromTensor(set.Data),
+                new SampleChartOptions { SampleName = set.ModelName ?? "samples", TargetName = "data density" }, new FigureOptions { Title = who }))
             : $"<div>No chart: the samples have dimension {d} (charts show 2-D data).</div>";
         var metrics = set.Metrics is null ? "" : MetricHtml.Render(new MetricTable(("vs data", set.Metrics)));
         return "<div class=\"flux-samples\">" + summary + chart + metrics + "</div>";
-    }
-
-    /// <summary>The two columns of an [N, 2] tensor as float arrays.</summary>
-    internal static (float[] X, float[] Y) Columns(Tensor points)
-    {
-        using var scope = NewDisposeScope();
-        var cpu = points.detach().cpu().to(ScalarType.Float32);
-        return (cpu[TensorIndex.Colon, 0].contiguous().data<float>().ToArray(), cpu[TensorIndex.Colon, 1].contiguous().data<float>().ToArray());
     }
 }

@@ -25,9 +25,11 @@ internal sealed class FluxArguments
     /// <summary>Parses a whole line starting with <c>#!flux</c>.</summary>
     /// <param name="line">The directive text.</param>
     /// <param name="commands">The known subcommands.</param>
-    public static FluxArguments Parse(string line, IReadOnlyList<SubcommandSpec> commands)
+    /// <param name="variable">Looks up a C# variable for a <c>@csharp:name</c> word (null: such words stay as written).</param>
+    public static FluxArguments Parse(string line, IReadOnlyList<SubcommandSpec> commands, Func<string, object?>? variable = null)
     {
         var words = DirectiveTokenizer.Tokenize(line);
+        if (variable is not null) words = words.Select(w => Bind(w, variable)).ToList();
         if (words.Count > 0 && words[0] == FluxCommandSet.DirectiveName) words.RemoveAt(0);
         var allowed = string.Join(", ", commands.Select(c => c.Name));
         if (words.Count == 0)
@@ -128,6 +130,17 @@ internal sealed class FluxArguments
 
     /// <summary>"#!flux train", for messages.</summary>
     public string Prefix => $"{FluxCommandSet.DirectiveName} {Command.Name}";
+
+    /// <summary>Replaces a <c>@csharp:name</c> word by the variable's value (invariant culture).</summary>
+    private static string Bind(string word, Func<string, object?> variable)
+    {
+        const string prefix = "@csharp:";
+        if (!word.StartsWith(prefix, StringComparison.Ordinal)) return word;
+        var name = word[prefix.Length..];
+        var value = variable(name)
+            ?? throw new FluxUsageException($"{FluxCommandSet.DirectiveName}: there is no C# variable '{name}' (from {word}).");
+        return Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+    }
 
     /// <summary>The positional that "--name" / "--path" spells out (notebook completion offers "--name"), or null.</summary>
     private static PositionalSpec? Alias(SubcommandSpec command, string word) =>

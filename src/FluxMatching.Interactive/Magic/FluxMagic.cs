@@ -56,7 +56,7 @@ internal sealed class FluxMagic
         string prefix = FluxCommandSet.DirectiveName;
         try
         {
-            var args = FluxArguments.Parse(DirectiveText.Of(command), FluxCommandSet.All);
+            var args = FluxArguments.Parse(DirectiveText.Of(command), FluxCommandSet.All, CSharpVariable);
             prefix = args.Prefix;
             await DispatchAsync(args, context);
         }
@@ -74,6 +74,9 @@ internal sealed class FluxMagic
             context.Fail(command, null, $"{prefix} failed: {e.GetType().Name}: {OneLine(e.Message)}");
         }
     }
+
+    private object? CSharpVariable(string name) =>
+        ModelRegistry.FindCSharpKernel(_session.Root) is { } cs && cs.TryGetValue<object>(name, out var value) ? value : null;
 
     private Task DispatchAsync(FluxArguments args, KernelInvocationContext context) => args.Command.Name switch
     {

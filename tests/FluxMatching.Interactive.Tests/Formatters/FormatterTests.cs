@@ -50,14 +50,14 @@ public sealed class FormatterTests : IAsyncLifetime
     {
         const string chart = "Plotly.NET.CSharp.Chart.Point<double, double, string>(x: new[] { 1.0, 2.0 }, y: new[] { 3.0, 4.0 })";
         var first = ReturnedHtml(await _nb.OkAsync(chart));
-        Assert.Contains("flux-plotly-js", first);
+        Assert.Contains("embedded by FluxMatching.Plotting", first);
         Assert.Contains("Plotly.newPlot", first);
         Assert.DoesNotContain("<script src", first);         // nothing loaded from a CDN
         Assert.DoesNotContain("require.config", first);
         var second = ReturnedHtml(await _nb.OkAsync(chart));
-        Assert.DoesNotContain("flux-plotly-js", second);
+        Assert.DoesNotContain("embedded by FluxMatching.Plotting", second);
         Assert.Contains("Plotly.newPlot", second);
-        Assert.Contains("flux-plotly-js", NotebookKernel.Html(await _nb.OkAsync("#!flux plotly")));
+        Assert.Contains("embedded by FluxMatching.Plotting", NotebookKernel.Html(await _nb.OkAsync("#!flux plotly")));
     }
 
     [Fact]

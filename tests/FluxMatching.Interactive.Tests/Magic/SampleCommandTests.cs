@@ -22,11 +22,11 @@ public sealed class SampleCommandTests : IAsyncLifetime
         Assert.Contains("Langevin, 5 steps, ε = 0.02", first);
         Assert.Contains("MMD²", first);
         Assert.Contains("Plotly.newPlot", first);
-        Assert.Contains("flux-plotly-js", first);             // plotly.js itself, the first time
+        Assert.Contains("embedded by FluxMatching.Plotting", first);             // plotly.js itself, the first time
         Assert.DoesNotContain("<script src", first);         // nothing loaded from a CDN
         var second = NotebookKernel.Html(await _nb.OkAsync("#!flux sample m --n 32 --steps 3"));
         Assert.Contains("Plotly.newPlot", second);
-        Assert.DoesNotContain("flux-plotly-js", second);       // a fragment after that
+        Assert.DoesNotContain("embedded by FluxMatching.Plotting", second);       // a fragment after that
         Assert.True(second.Length < 200_000);
     }
 

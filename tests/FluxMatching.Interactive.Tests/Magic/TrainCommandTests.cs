@@ -39,6 +39,14 @@ public sealed class TrainCommandTests : IAsyncLifetime
         Assert.Equal(5, _nb.Model("m").LossHistory.Count);
     }
 
+    [Fact]
+    public async Task Option_values_can_come_from_csharp_variables()
+    {
+        await _nb.OkAsync("var steps = 3; var batch = 8;");
+        await _nb.OkAsync("#!flux train m --steps @csharp:steps --batch @csharp:batch");
+        Assert.Equal(3, _nb.Model("m").StepsTrained);
+    }
+
     [Theory]
     [InlineData("#!flux train nope --steps 2", "no model named 'nope' (models: m)")]
     [InlineData("#!flux train m --steps 0", "--steps must be a whole number from 1 to 100000000, got 0")]
