@@ -38,7 +38,7 @@ public sealed class SpringsRun : IDisposable
     /// the auxiliary nets of Flux training, the optimizer and the evaluator.</summary>
     /// <param name="data">The springs training set (its sequence length and 4 features must match the field).</param>
     /// <param name="options">Settings (null: the reference's, with the small CPU field sizes).</param>
-    /// <param name="name">Label of the run (null: e.g. "Flux causal").</param>
+    /// <param name="name">Label of the run (null: "DSM", "DSM causal", "Flux" or "Flux causal").</param>
     /// <param name="device">Device of training and sampling (null: CPU).</param>
     public SpringsRun(SpringsDataset data, SpringsRunOptions? options = null, string? name = null, Device? device = null)
     {
@@ -59,9 +59,14 @@ public sealed class SpringsRun : IDisposable
                 $"EvaluationSamples must be ≤ the data set size {data.Count}.");
         }
 
+        if (Options.FastRuntime)
+        {
+            TorchRuntime.Configure();
+        }
+
         Data = data;
         Device = device ?? CPU;
-        Name = name ?? $"{Options.Objective}{(Options.Field.Causal ? " causal" : string.Empty)}";
+        Name = name ?? $"{(Options.Objective == SpringsObjective.Dsm ? "DSM" : "Flux")}{(Options.Field.Causal ? " causal" : string.Empty)}";
         var dtype = Options.Dtype;
         manual_seed(Options.Seed);
         Field = new TransformerField(Options.Field, "field");

@@ -60,6 +60,10 @@ public sealed record SpringsRunOptions
     /// start points) (default 0).</summary>
     public long Seed { get; init; }
 
+    /// <summary>Flush float32 denormals and tune the allocator before training (<see cref="Runtime.TorchRuntime"/>;
+    /// default true).</summary>
+    public bool FastRuntime { get; init; } = true;
+
     /// <summary>Element type of training and sampling (default float32).</summary>
     public ScalarType Dtype { get; init; } = ScalarType.Float32;
 

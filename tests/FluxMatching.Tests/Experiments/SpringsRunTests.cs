@@ -97,6 +97,16 @@ public class SpringsRunTests
     }
 
     [Fact]
+    public void Default_names_say_objective_and_mask()
+    {
+        using var data = TinyData();
+        using var dsm = new SpringsRun(data, Tiny(SpringsObjective.Dsm));
+        using var flux = new SpringsRun(data, Tiny(SpringsObjective.Flux, causal: true));
+        Assert.Equal("DSM", dsm.Name);
+        Assert.Equal("Flux causal", flux.Name);
+    }
+
+    [Fact]
     public void Sample_returns_standardised_trajectories_of_the_data_shape()
     {
         using var data = TinyData();
