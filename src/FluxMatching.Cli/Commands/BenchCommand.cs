@@ -83,16 +83,20 @@ internal static class BenchCommand
         using var session = new TrainingSession(model, options);
         for (int i = 0; i < warmup; i++) session.Step();
         var times = new double[steps];
+        var cpu = new double[steps];
         for (int i = 0; i < steps; i++)
         {
+            double c0 = CpuMilliseconds();
             long t0 = Stopwatch.GetTimestamp();
             session.Step();
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            cpu[i] = CpuMilliseconds() - c0;
         }
         return Line(name, threads, dtype, new JsonObject
         {
             ["ms_per_step_median"] = Math.Round(Median(times), 3),
             ["ms_per_step_min"] = Math.Round(times.Min(), 3),
+            ["cpu_ms_per_step_median"] = Math.Round(Median(cpu), 3),
             ["steps"] = steps,
         });
     }
@@ -158,6 +162,22 @@ internal static class BenchCommand
         line["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb(), 1);
         return line;
     }
+
+    /// <summary>CPU time of the whole process (all threads), in milliseconds: robust to other load on the machine,
+    /// unlike wall time.</summary>
+    private static double CpuMilliseconds()
+    {
+        if (!OperatingSystem.IsLinux()) return Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+        Span<long> ts = stackalloc long[2];
+        unsafe
+        {
+            fixed (long* p = ts) clock_gettime(2 /* CLOCK_PROCESS_CPUTIME_ID */, p);
+        }
+        return ts[0] * 1e3 + ts[1] * 1e-6;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern unsafe int clock_gettime(int clock, long* timespec);
 
     private static double Median(double[] xs)
     {

@@ -13,8 +13,11 @@ using static TorchSharp.torch;
 /// (z·X_b − ½‖X_b‖²)/σ² with one <c>addmm</c> against the precomputed Xᵀ/σ² and −½‖X‖²/σ²; this is
 /// mathematically identical to the reference's expanded ‖z‖² + ‖X‖² − 2zXᵀ form and avoids its cancellation.</para>
 /// Query points may have any shape [N, *S] with prod(S) = D; results keep that shape.
+/// <para>Speed: for small D (≤ 16) on the CPU the gradient-free queries run in fused SIMD kernels that never
+/// materialize the [N, B] weight matrix (<see cref="Runtime.FusedKde"/>); elsewhere they use matrix products. Both
+/// give the same values up to rounding.</para>
 /// </summary>
-public sealed class BatchKde : IDisposable
+public sealed partial class BatchKde : IDisposable
 {
     private readonly Tensor reference;      // X [B, D]
     private readonly Tensor scaled;         // X/σ² [B, D]
@@ -23,7 +26,9 @@ public sealed class BatchKde : IDisposable
     private readonly Scalars scalars = new();
     private readonly Scalar minusInvSigma2;
     private readonly Scalar minusHalfInvSigma2;
+    private readonly Scalar invSigma2;
     private readonly Scalar logNormalizer;
+    private IDisposable? columns;           // SoaMatrix<T> of X with the logit bias, built on first fused use
     private bool disposed;
 
     /// <summary>Builds the KDE over a reference set.</summary>
@@ -53,13 +58,14 @@ public sealed class BatchKde : IDisposable
 
         double inv = 1.0 / sigma2;
         minusInvSigma2 = scalars[-inv];
+        invSigma2 = scalars[inv];
         minusHalfInvSigma2 = scalars[-0.5 * inv];
         logNormalizer = scalars[-Math.Log(Count) - 0.5 * Dimension * Math.Log(2.0 * Math.PI * sigma2)];
 
         using (no_grad())
         {
             this.reference = reference.detach().reshape(Count, Dimension).contiguous();
-            scaled = this.reference.mul(scalars[inv]);
+            scaled = this.reference.mul(invSigma2);
             scaledT = scaled.t();
             bias = this.reference.square().sum(1).mul_(minusHalfInvSigma2);
         }
@@ -99,13 +105,22 @@ public sealed class BatchKde : IDisposable
 
     /// <summary>The KDE denoiser (posterior mean) m(z) = Σ_b w_b(z) X_b, same shape as z.</summary>
     /// <param name="z">Query points [N, *S].</param>
-    public Tensor Denoiser(Tensor z) => Weights(z).mm(reference).view(z.shape);
+    public Tensor Denoiser(Tensor z)
+    {
+        var flat = Flatten(z);
+        return NeedsGraph(flat) ? Weights(flat).mm(reference).view(z.shape) : DenoiseRows(flat, out _).view(z.shape);
+    }
 
     /// <summary>The KDE score ŝ(z) = (m(z) − z)/σ² = ∇log p̂_σ(z), same shape as z.</summary>
     /// <param name="z">Query points [N, *S].</param>
     public Tensor Score(Tensor z)
     {
         var flat = Flatten(z);
+        if (!NeedsGraph(flat))
+        {
+            return DenoiseRows(flat, out _).sub_(flat).mul_(invSigma2).view(z.shape);
+        }
+
         return bias.addmm(flat, scaledT).softmax(1).mm(scaled).add_(flat, minusInvSigma2).view(z.shape);
     }
 
@@ -129,12 +144,15 @@ public sealed class BatchKde : IDisposable
         }
 
         disposed = true;
+        columns?.Dispose();
         scaledT.Dispose();
         scaled.Dispose();
         bias.Dispose();
         reference.Dispose();
         scalars.Dispose();
     }
+
+    private static bool NeedsGraph(Tensor z) => z.requires_grad && is_grad_enabled();
 
     private Tensor Flatten(Tensor z)
     {

@@ -13,7 +13,9 @@ using static TorchSharp.torch;
 /// carried back to the anchors by the responsibility matrix W and e^{−t}/q(t); ℓ_i = −2 u_θ(x0_i)·ĝ_i.
 /// <para>Differences from the reference that leave every value unchanged (up to rounding): ŝ(x0) is computed once
 /// (the reference computes it twice), the ‖z‖² term is dropped from the softmax logits, substeps are fused as
-/// z ← e^{−h} z + (1 − e^{−h}) m(z) + noise. At t = 0 exactly (probability ~2⁻²⁴ in float32) the reference divides by
+/// z ← e^{−h} z + (1 − e^{−h}) m(z) + noise, the KDE's derivatives at the end point are taken in closed form
+/// (<see cref="FluxEndPoint"/>; autograd runs through the field only), and for small D on the CPU the B×B kernel
+/// work runs in fused kernels that never build the B×B matrices (<see cref="BatchKde"/>). At t = 0 exactly (probability ~2⁻²⁴ in float32) the reference divides by
 /// a zero one-jump variance and returns NaN; this port uses the limit W = I there.</para>
 /// </summary>
 public sealed class FluxMatchingLoss
@@ -52,7 +54,7 @@ public sealed class FluxMatchingLoss
                 "field is noise-conditioned; use AnnealedFluxLoss (or close the field over σ).", nameof(field));
         }
 
-        return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator);
+        return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator, EndPointTerms(field, null, x));
     }
 
     /// <summary>
@@ -74,7 +76,32 @@ public sealed class FluxMatchingLoss
         double sigma2,
         ExponentialTimeProposal? proposal = null,
         FluxLossDraws? draws = null,
-        Generator? generator = null)
+        Generator? generator = null) =>
+        Compute(field, x, sigma2, proposal, draws, generator, null);
+
+    /// <summary>
+    /// The loss of a noise-conditioned field at σ (the annealed objective's flux term): like the callable overload
+    /// with f(z) = field(z, σ), but an <see cref="MlpField"/> gets its analytic end-point derivatives.
+    /// </summary>
+    /// <param name="field">A noise-conditioned field.</param>
+    /// <param name="sigma">σ (one element, x's dtype and device).</param>
+    /// <param name="x">Clean batch [B, *S].</param>
+    /// <param name="sigma2">σ² (the loss's variance).</param>
+    /// <param name="proposal">Optional horizon proposal.</param>
+    /// <param name="draws">Optional pre-drawn random numbers.</param>
+    /// <param name="generator">Generator for the draws.</param>
+    internal FluxLossResult ComputeConditioned(IVectorField field, Tensor sigma, Tensor x, double sigma2,
+        ExponentialTimeProposal? proposal, FluxLossDraws? draws, Generator? generator) =>
+        Compute(z => field.Evaluate(z, sigma), x, sigma2, proposal, draws, generator, EndPointTerms(field, sigma, x));
+
+    private FluxLossResult Compute(
+        Func<Tensor, Tensor> field,
+        Tensor x,
+        double sigma2,
+        ExponentialTimeProposal? proposal,
+        FluxLossDraws? draws,
+        Generator? generator,
+        FluxEndPoint.FieldTerms? terms)
     {
         ArgumentNullException.ThrowIfNull(field);
         ValidateBatch(x, nameof(x));
@@ -132,21 +159,24 @@ public sealed class FluxMatchingLoss
             var noise = sc[Math.Sqrt(sigma2 * Math.Max(1.0 - rhoH * rhoH, 0.0))];
             for (int k = 0; k < substeps; k++)
             {
-                xt = kde.Weights(xt).mm(reference).mul_(pull).add_(xt, keep).add_(source.SubstepNoise(), noise);
+                xt = kde.DenoiseRows(xt, out _).mul_(pull).add_(xt, keep).add_(source.SubstepNoise(), noise);
             }
         }
 
         // LAST DRAW: the probe; then r̂ = ∇·u + u·ŝ at x_t and g = ∇r̂(x_t) by second-order autograd.
         Tensor? probe = Options.Divergence == DivergenceEstimator.Exact ? null : source.Probe(Options.Divergence);
-        var (residual, endGradient) = EndPoint(field, kde, xt, x.shape, probe);
+        var (residual, endGradient) = probe is null
+            ? EndPoint(field, kde, xt, x.shape, probe)
+            : FluxEndPoint.Compute(kde, xt, probe, terms ?? FluxEndPoint.Autograd(field, x.shape));
 
         // Carry g back to the anchors: ĝ = (e^{−t}/q) W g with W = softmax over anchors of −‖μ_i − x_t,j‖²/2v.
         Tensor scoreX0, carried;
         using (no_grad())
         {
             double rho = Math.Exp(-t);
-            scoreX0 = kde.Score(x0);                                            // computed once, used twice
-            var mu = x0.add(scoreX0, sc[(1.0 - rho) * sigma2]);               // one-jump mean over [0, t]
+            var m0 = kde.DenoiseRows(x0, out _);
+            scoreX0 = m0.sub(x0).mul_(sc[1.0 / sigma2]);                      // computed once, used twice
+            var mu = m0.mul_(sc[1.0 - rho]).add_(x0, sc[rho]);                // one-jump mean x0 + (1 − ρ)σ²ŝ(x0)
             double v = sigma2 * (1.0 - rho * rho);
             if (Options.MinOneJumpVariance is { } minV)
             {
@@ -157,7 +187,7 @@ public sealed class FluxMatchingLoss
             if (v > 0.0)
             {
                 using var responsibilities = new BatchKde(mu, v);
-                mixed = responsibilities.Weights(xt).t().mm(endGradient);
+                mixed = responsibilities.CarryBack(xt, endGradient);
             }
             else
             {
@@ -223,6 +253,11 @@ public sealed class FluxMatchingLoss
         }
     }
 
+    /// <summary>The end-point field terms: closed form for an <see cref="MlpField"/>, else autograd.</summary>
+    private static FluxEndPoint.FieldTerms EndPointTerms(IVectorField field, Tensor? sigma, Tensor x) =>
+        FluxEndPoint.Autograd(z => field.Evaluate(z, sigma), x.shape);
+
+    /// <summary>The end point with the exact divergence: autograd through the field and the KDE score.</summary>
     private (Tensor Residual, Tensor Gradient) EndPoint(
         Func<Tensor, Tensor> field, BatchKde kde, Tensor xt, long[] shape, Tensor? probe)
     {
