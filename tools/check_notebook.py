@@ -71,9 +71,23 @@ def check(executed, source):
     return problems
 
 
+DISPLAY_ID = re.compile(r'^\s*<div data-flux-display="([0-9a-f]+)"')
+
+
+def display_key(fragment):
+    """Outputs that are versions of one updated display: the extension's live panels carry data-flux-display, and
+    the kernel's package-restore progress starts with <div><div><strong>. Other outputs are never merged."""
+    m = DISPLAY_ID.match(fragment)
+    if m:
+        return m.group(1)
+    if fragment.startswith("<div><div><strong>"):
+        return "nuget-progress"
+    return None
+
+
 def write_html(executed, path, title):
     """All text/html outputs in order. dotnet-repl writes every update of a display as a new output, so consecutive
-    outputs of a cell that start alike (an updated display) are reduced to the last one."""
+    outputs of a cell that are versions of one display are reduced to the last one."""
     fragments = []
     for cell in code_cells(executed):
         previous = None
@@ -81,11 +95,12 @@ def write_html(executed, path, title):
             if "text/html" not in output.get("data", {}):
                 continue
             fragment = text_of(output["data"]["text/html"])
-            if previous is not None and fragment[:40] == previous[:40]:
+            key = display_key(fragment)
+            if key is not None and key == previous:
                 fragments[-1] = fragment
             else:
                 fragments.append(fragment)
-            previous = fragment
+            previous = key
     with open(path, "w", encoding="utf-8") as f:
         f.write(f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title></head><body>\n")
         for fragment in fragments:

@@ -41,12 +41,11 @@ public static class KernelExtension
             new FluxMagic(session).Register(kernel);
             kernel.AddMiddleware(async (command, context, next) =>
             {
-                if (command is SubmitCode)
-                {
-                    NativeBackend.Guard();                      // a backend referenced in a later cell
-                    NotebookFormatters.EnsureChartFormatter();  // Plotly.NET.Interactive may load after us
-                }
+                if (command is SubmitCode) NativeBackend.Guard();   // a backend referenced in a later cell
+                NotebookFormatters.EnsureChartFormatter();
                 await next(command, context);
+                // Plotly.NET.Interactive registers its CDN chart formatter when a #r loads it, possibly after us.
+                NotebookFormatters.EnsureChartFormatter();
             });
         }
         if (KernelInvocationContext.Current is { } context)

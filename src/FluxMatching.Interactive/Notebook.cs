@@ -4,6 +4,7 @@ using FluxMatching.Interactive.Runtime;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Metrics;
 using FluxMatching.Models;
+using FluxMatching.Runtime;
 using FluxMatching.Training;
 using Microsoft.DotNet.Interactive;
 using static TorchSharp.torch;
@@ -32,9 +33,20 @@ public static class Notebook
         options.Validate();
         var context = KernelInvocationContext.Current;
         var monitor = new TrainingMonitor(context, name, model, options.Steps);
-        var result = Trainer.Train(model, options, monitor, context?.CancellationToken ?? CancellationToken.None);
+        var result = TrainHere(model, options, monitor, context?.CancellationToken ?? CancellationToken.None);
         monitor.Complete(result);
         return new TrainingRun(name, model, options, result);
+    }
+
+    /// <summary>
+    /// Trains on the calling thread after flushing float denormals to zero on it (toolchain P17). The flush is a
+    /// per-thread CPU setting and notebook kernels run cells on changing threads, so it is set for each run.
+    /// </summary>
+    internal static TrainingResult TrainHere(FluxModel model, TrainerOptions options, IProgress<TrainingProgress> progress,
+        CancellationToken cancellationToken)
+    {
+        if (options.FastRuntime) TorchRuntime.SetFlushDenormal(true);
+        return Trainer.Train(model, options, progress, cancellationToken);
     }
 
     /// <summary>
@@ -49,6 +61,7 @@ public static class Notebook
     {
         ArgumentNullException.ThrowIfNull(model);
         request ??= new SamplingRequest();
+        TorchRuntime.SetFlushDenormal(true);   // per thread, see TrainHere
         var result = model.Sample(request);
         using var scope = NewDisposeScope();
         var samples = result.Samples.detach().cpu().to(ScalarType.Float32).clone();

@@ -14,6 +14,7 @@ internal static class NotebookFormatters
     /// <summary>Registers all formatters (later registrations win, so calling again re-asserts them).</summary>
     public static void Register()
     {
+        Formatter.Register<RawHtml>((h, w) => w.Write(h.Html), HtmlFormatter.MimeType);
         Formatter.Register<FluxModel>((m, w) => w.Write(ModelHtml.Render(m)), HtmlFormatter.MimeType);
         Formatter.Register<TrainingRun>((r, w) => w.Write(TrainingHtml.Finished(r.ModelName, r.Result, r.Model.LossHistory.ToArray())), HtmlFormatter.MimeType);
         Formatter.Register<TrainingResult>((r, w) => w.Write(TrainingHtml.Finished(null, r, null)), HtmlFormatter.MimeType);
@@ -21,7 +22,7 @@ internal static class NotebookFormatters
         Formatter.Register<MetricReport>((r, w) => w.Write(MetricHtml.Render(r)), HtmlFormatter.MimeType);
         Formatter.Register<MetricTable>((t, w) => w.Write(MetricHtml.Render(t)), HtmlFormatter.MimeType);
         Formatter.Register<AnimatedChart>((c, w) => w.Write((NotebookSession.Current?.Plotly ?? new OfflinePlotly()).ToHtml(c)), HtmlFormatter.MimeType);
-        foreach (var type in new[] { typeof(FluxModel), typeof(TrainingRun), typeof(TrainingResult), typeof(SampleSet), typeof(MetricReport), typeof(MetricTable), typeof(AnimatedChart) })
+        foreach (var type in new[] { typeof(RawHtml), typeof(FluxModel), typeof(TrainingRun), typeof(TrainingResult), typeof(SampleSet), typeof(MetricReport), typeof(MetricTable), typeof(AnimatedChart) })
             Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         RegisterChartFormatter();
     }

@@ -1,9 +1,11 @@
 namespace FluxMatching.Interactive.Magic;
 
+using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Models;
 using FluxMatching.Plotting;
 using Microsoft.DotNet.Interactive;
+using Plotly.NET;
 using Microsoft.DotNet.Interactive.Formatting;
 using TorchSharp;
 
@@ -33,8 +35,9 @@ internal static class PlotCommand
         {
             foreach (var kind in kinds)
             {
-                object chart = await Task.Run(() => Chart(model, name, kind), CancellationToken.None);
-                KernelInvocationContextExtensions.Display(context, chart, HtmlFormatter.MimeType);
+                var chart = await Task.Run(() => Chart(model, name, kind), CancellationToken.None);
+                var html = chart is AnimatedChart animated ? session.Plotly.ToHtml(animated) : session.Plotly.ToHtml((GenericChart)chart);
+                KernelInvocationContextExtensions.Display(context, new RawHtml(html), HtmlFormatter.MimeType);
             }
         }
     }

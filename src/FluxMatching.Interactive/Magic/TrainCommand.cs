@@ -25,13 +25,14 @@ internal static class TrainCommand
         };
         options.Validate();
         ModelCommands.Require(args.Prefix);
-        var use = await session.UseAsync(model);
-        var monitor = new TrainingMonitor(context, name, model, options.Steps);
-        var token = context.CancellationToken;
-        var result = await Task.Run(() =>
+        // Held until the last step is done, also when the cell is interrupted (the kernel then stops waiting for
+        // this handler, which finishes the current step and releases the model).
+        using (await session.UseAsync(model))
         {
-            using (use) return Trainer.Train(model, options, monitor, token);   // released after the last step, even when the cell was interrupted
-        }, CancellationToken.None);
-        monitor.Complete(result);
+            var monitor = new TrainingMonitor(context, name, model, options.Steps);
+            var token = context.CancellationToken;
+            var result = await Task.Run(() => Notebook.TrainHere(model, options, monitor, token), CancellationToken.None);
+            monitor.Complete(result);
+        }
     }
 }

@@ -2,9 +2,9 @@ namespace FluxMatching.Interactive.Session;
 
 using System.Diagnostics;
 using FluxMatching.Interactive.Formatters;
+using FluxMatching.Interactive.Html;
 using FluxMatching.Models;
 using FluxMatching.Training;
-using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -20,6 +20,7 @@ internal sealed class TrainingMonitor : IProgress<TrainingProgress>
     private readonly DisplayedValue? _display;
     private readonly Stopwatch _sinceUpdate = Stopwatch.StartNew();
     private readonly object _gate = new();
+    private readonly string _id = Guid.NewGuid().ToString("N");
 
     /// <summary>Shortest time between two updates of the display.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(500);
@@ -52,12 +53,16 @@ internal sealed class TrainingMonitor : IProgress<TrainingProgress>
     /// <summary>Replaces the live panel with the finished run.</summary>
     public void Complete(TrainingResult result)
     {
-        lock (_gate) Update(new HtmlString(TrainingHtml.Finished(_name, result, _model.LossHistory.ToArray())));
+        lock (_gate) Update(Tagged(TrainingHtml.Finished(_name, result, _model.LossHistory.ToArray())));
     }
 
-    private HtmlString Html(TrainingProgress p) => new(TrainingHtml.Live(_name, p, _model.LossHistory.ToArray()));
+    private RawHtml Html(TrainingProgress p) => Tagged(TrainingHtml.Live(_name, p, _model.LossHistory.ToArray()));
 
-    private void Update(HtmlString html)
+    /// <summary>Marks every version of the panel with one id, so that tools reading saved notebooks (where some front
+    /// ends store each update as a new output) can keep only the last version (tools/check_notebook.py does).</summary>
+    private RawHtml Tagged(string html) => new($"<div data-flux-display=\"{_id}\">{html}</div>");
+
+    private void Update(RawHtml html)
     {
         if (_display is null) return;
         try
@@ -65,9 +70,10 @@ internal sealed class TrainingMonitor : IProgress<TrainingProgress>
             _display.Update(html);
             Updates++;
         }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The cell's context is gone (kernel interrupted): the model and its history are kept, only the panel stops.
+            // The panel is a view: when the cell's context is gone (kernel interrupted) or the front end refuses the
+            // update, training goes on and the model keeps its history; only the panel stops.
         }
     }
 }

@@ -26,9 +26,7 @@ public sealed class SpringsRun : IDisposable
     private readonly AnnealedFluxLoss flux = new();
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> parameters;
     private readonly FusedAdam optimizer;
-    private readonly (Tensor Ema, Tensor Source)[] emaPairs;
-    private readonly Scalar emaKeep;
-    private readonly Scalar emaTake;
+    private readonly FixedDecayEma ema;
     private readonly List<double> losses = [];
     private readonly List<W2Evaluation> evaluations = [];
     private Tensor? order;
@@ -87,17 +85,7 @@ public sealed class SpringsRun : IDisposable
         trainable.AddRange(Proposal?.parameters() ?? []);
         parameters = trainable;
         optimizer = new FusedAdam(parameters, Options.LearningRate);
-        emaPairs = Ema.parameters().Zip(Field.parameters(), (e, p) => ((Tensor)e, (Tensor)p)).ToArray();
-        using (no_grad())
-        {
-            foreach (var (e, p) in emaPairs)
-            {
-                e.requires_grad_(false).copy_(p);
-            }
-        }
-
-        emaKeep = Options.EmaDecay.ToScalar();
-        emaTake = (1.0 - Options.EmaDecay).ToScalar();
+        ema = new FixedDecayEma(Field, Ema, Options.EmaDecay);
         shuffle = new Generator((ulong)Options.Seed, CPU);
         draws = new Generator((ulong)(Options.Seed + 1), Device);
         sigmas = SigmaSampler.LogUniform(Options.SigmaMin, Options.SigmaMax);
@@ -197,13 +185,7 @@ public sealed class SpringsRun : IDisposable
         }
 
         optimizer.Step();
-        using (no_grad())
-        {
-            foreach (var (e, p) in emaPairs)
-            {
-                e.mul_(emaKeep).add_(p, emaTake);
-            }
-        }
+        ema.Update();
 
         return value;
     }
@@ -278,8 +260,7 @@ public sealed class SpringsRun : IDisposable
         order?.Dispose();
         optimizer.Dispose();
         Evaluator.Dispose();
-        emaKeep.Dispose();
-        emaTake.Dispose();
+        ema.Dispose();
         Field.Dispose();
         Ema.Dispose();
         Normalizer?.Dispose();

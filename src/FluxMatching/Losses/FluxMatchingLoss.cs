@@ -255,7 +255,9 @@ public sealed class FluxMatchingLoss
 
     /// <summary>The end-point field terms: closed form for an <see cref="MlpField"/>, else autograd.</summary>
     private static FluxEndPoint.FieldTerms EndPointTerms(IVectorField field, Tensor? sigma, Tensor x) =>
-        FluxEndPoint.Autograd(z => field.Evaluate(z, sigma), x.shape);
+        field is MlpField mlp
+            ? (z, probe, c) => mlp.HutchinsonTerms(z, sigma, probe, c)
+            : FluxEndPoint.Autograd(z => field.Evaluate(z, sigma), x.shape);
 
     /// <summary>The end point with the exact divergence: autograd through the field and the KDE score.</summary>
     private (Tensor Residual, Tensor Gradient) EndPoint(

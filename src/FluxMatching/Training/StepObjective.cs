@@ -46,7 +46,7 @@ internal sealed class StepObjective
         }
         if (!c.Annealed)
         {
-            var r = _flux.Compute(z => field.Evaluate(z), x, c.Sigma2, _model.Proposal, generator: _generator);
+            var r = _flux.Compute(field, x, c.Sigma2, _model.Proposal, generator: _generator);
             var objective = r.PerSample.mean();
             if (_model.Proposal is not null)
             {
@@ -55,9 +55,30 @@ internal sealed class StepObjective
             }
             return (objective, x);
         }
-        var annealed = _annealed.Compute(field, x, _sigmas, _model.Normalizer, _model.Proposal, generator: _generator);
-        var total = annealed.Total.mean();
-        if (annealed.Reinforce is not null) total = total + annealed.Reinforce.mean();
-        return (total, x);
+        return (Annealed(field, x), x);
+    }
+
+    /// <summary>
+    /// The annealed objective exactly as <see cref="AnnealedFluxLoss"/> computes it (same draws, same values), but
+    /// through the flux loss's field-aware path so an MLP field gets its closed-form end-point derivatives:
+    /// mean_i(ℓ_i/exp(s(σ)) + s(σ)) plus the proposal's REINFORCE term.
+    /// </summary>
+    private Tensor Annealed(FluxMatching.Fields.MlpField field, Tensor x)
+    {
+        var drawn = _sigmas.Sample(_generator, x.device, x.dtype);
+        var sigma = drawn.to(x.dtype, x.device).reshape(Array.Empty<long>());
+        double sigmaValue = sigma.to(ScalarType.Float64).ToDouble();
+        var flux = _annealed.Flux.ComputeConditioned(field, sigma, x, sigmaValue * sigmaValue, _model.Proposal, null, _generator);
+        var raw = flux.PerSample;
+        var s = _model.Normalizer?.forward(sigma.reshape(1));
+        var normalized = s is null ? raw : raw.div(s.exp());
+        var total = s is null ? normalized.mean() : normalized.mean().add(s.squeeze());
+        if (_model.Proposal is not null)
+        {
+            var target = normalized.mean().detach();
+            total = total.add(_model.Proposal.ReinforceLoss(flux.T.expand(raw.shape[0]), sigma.reshape(1), target).mean());
+        }
+
+        return total;
     }
 }
