@@ -18,6 +18,7 @@ public sealed class TrainingSession : IDisposable
     private readonly FusedAdam? _fused;
     private readonly Ema? _ema;
     private readonly StepObjective _objective;
+    private bool _gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
     public TrainingSession(FluxModel model, TrainerOptions options)
@@ -51,21 +52,33 @@ public sealed class TrainingSession : IDisposable
         if (_options.ExtraLoss is not null) total = total + _options.ExtraLoss(_model, x);
         double value = total.ToDouble();
         if (!double.IsFinite(value)) return new StepOutcome(value, double.NaN, Applied: false);
-        ZeroGrad();
+        if (!_gradientsClear) ZeroGrad();
         total.backward();
+        _gradientsClear = false;
         double norm = GradientNorm();
         if (!double.IsFinite(norm))
         {
             ZeroGrad();
             return new StepOutcome(value, norm, Applied: false);
         }
-        if (_options.GradientClipNorm > 0 && norm > _options.GradientClipNorm)
+        double clip = _options.GradientClipNorm > 0 && norm > _options.GradientClipNorm
+            ? _options.GradientClipNorm / (norm + 1e-6)
+            : 1.0;
+        if (_fused is not null)
         {
-            using var factor = (_options.GradientClipNorm / (norm + 1e-6)).ToScalar();
-            using var _ = torch.no_grad();
-            foreach (var p in _parameters) p.grad?.mul_(factor);
+            _fused.Step(clip, clearGradients: true);   // one pass: clip, update, clear for the next backward
+            _gradientsClear = true;
         }
-        if (_fused is not null) _fused.Step(); else _adam!.step();
+        else
+        {
+            if (clip != 1.0)
+            {
+                using var factor = clip.ToScalar();
+                using var _ = torch.no_grad();
+                foreach (var p in _parameters) p.grad?.mul_(factor);
+            }
+            _adam!.step();
+        }
         _ema?.Update();
         _model.StepsTrained++;
         _model.LossHistory.Add(value);
@@ -93,10 +106,12 @@ public sealed class TrainingSession : IDisposable
     {
         if (_fused is not null) _fused.ZeroGrad();
         else _adam!.zero_grad();
+        _gradientsClear = true;
     }
 
     private double GradientNorm()
     {
+        if (_fused is not null) return _fused.GradientNorm();
         using var scope = torch.NewDisposeScope();
         var squares = _parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToArray();
         return squares.Length == 0 ? 0 : Math.Sqrt(torch.stack(squares).sum().ToDouble());

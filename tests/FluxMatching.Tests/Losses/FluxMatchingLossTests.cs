@@ -187,7 +187,9 @@ public class FluxMatchingLossTests
         var field = new MlpField(2, 8, 2).to(ScalarType.Float64);
         var viaField = Loss.Compute(field, x, S2, generator: new Generator(1));
         var viaCallable = Loss.Compute(z => field.Evaluate(z), x, S2, generator: new Generator(1));
-        Assert.Equal(Numerics.Values(viaCallable.PerSample), Numerics.Values(viaField.PerSample));
+        // An MlpField takes the closed-form end-point path (MlpField.HutchinsonTerms), the callable autograd: equal up
+        // to rounding.
+        Assert.True(Numerics.RelativeError(Numerics.Values(viaCallable.PerSample), Numerics.Values(viaField.PerSample)) < 1e-12);
         var conditioned = new MlpField(2, 8, 2, noiseConditioned: true).to(ScalarType.Float64);
         Assert.Throws<ArgumentException>(() => Loss.Compute(conditioned, x, S2));
     }
