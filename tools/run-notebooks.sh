@@ -30,12 +30,13 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # ---- pack (P6: NuGet serves a cached id+version, so drop our cached packages first) ----
 step "pack"
 rm -rf "$NUGET_PACKAGES/fluxmatching" "$NUGET_PACKAGES/fluxmatching.plotting" "$NUGET_PACKAGES/fluxmatching.interactive" artifacts/feed
-s=$SECONDS; rc=0
+s=$SECONDS; built=0
 for project in FluxMatching FluxMatching.Plotting FluxMatching.Interactive; do
-  dotnet pack "src/$project" -c Release -o artifacts/feed > "artifacts/pack-$project.log" 2>&1 || { rc=1; tail -n 20 "artifacts/pack-$project.log"; }
+  dotnet pack "src/$project" -c Release -o artifacts/feed > "artifacts/pack-$project.log" 2>&1 || { built=1; tail -n 20 "artifacts/pack-$project.log"; }
 done
-if [ "$rc" = 0 ]; then
-  python3 - artifacts/feed <<'PY' || rc=1
+result "$built" "pack: FluxMatching, FluxMatching.Plotting, FluxMatching.Interactive into artifacts/feed ($((SECONDS - s)) s)"
+[ "$built" = 0 ] || finish
+python3 - artifacts/feed <<'PY'
 import glob, re, sys, zipfile
 feed = sys.argv[1]
 want = {"FluxMatching": set(), "FluxMatching.Plotting": {"FluxMatching"}, "FluxMatching.Interactive": {"FluxMatching", "FluxMatching.Plotting"}}
@@ -56,9 +57,7 @@ for pid, deps in want.items():
     ok = ok and not problems
 sys.exit(0 if ok else 1)
 PY
-fi
-result "$rc" "pack: FluxMatching, FluxMatching.Plotting, FluxMatching.Interactive with dependencies, README, XML docs ($((SECONDS - s)) s)"
-[ "$rc" = 0 ] || finish
+result $? "packages: dependencies, package README, XML docs, extension.dib"
 
 # ---- tools ----
 step "tools"

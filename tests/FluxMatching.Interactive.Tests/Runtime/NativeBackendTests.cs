@@ -15,6 +15,29 @@ public sealed class NativeBackendTests
     }
 
     [Fact]
+    public void A_backend_counts_as_present_only_when_its_native_library_is_restored()
+    {
+        var root = Directory.CreateTempSubdirectory("packages").FullName;
+        try
+        {
+            Assert.Null(NativeBackend.CpuNativeFolder(root));
+            Assert.False(NativeBackend.HasCudaPackage(root));
+            var native = Path.Combine(root, "libtorch-cpu-linux-x64", NativeBackend.LibTorchVersion, "runtimes", "linux-x64", "native");
+            Directory.CreateDirectory(native);
+            Assert.Null(NativeBackend.CpuNativeFolder(root));                 // folder without the library
+            File.WriteAllText(Path.Combine(native, "libtorch_cpu.so"), "");
+            Assert.Equal(native, NativeBackend.CpuNativeFolder(root));
+            Directory.CreateDirectory(Path.Combine(root, "libtorch-cuda-12.8-linux-x64-part1"));
+            Assert.True(NativeBackend.HasCudaPackage(root));
+            Assert.Null(NativeBackend.CpuNativeFolder(null));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Tests_run_from_build_output_so_the_guard_leaves_loading_to_deps_json_and_torch_works()
     {
         Assert.Null(NativeBackend.PackagesRoot());
