@@ -55,9 +55,8 @@ public static class KernelExtension
     /// <summary>The load message: what was added, and the backend found or the <c>#r</c> line to add.</summary>
     internal static string Greeting(BackendInfo backend)
     {
-        var status = backend.Loaded
-            ? $"<span style=\"color:#2b8a3e\">✔</span> {HtmlText.Encode(backend.Message)}"
-            : $"<span style=\"color:#c92a2a\">✘</span> {HtmlText.Encode(backend.Message)}";
+        var (mark, color) = backend.Loaded ? ("✔", "#2b8a3e") : ("✘", "#c92a2a");
+        var status = $"<span style=\"color:{color}\">{mark}</span> {HtmlText.Encode(backend.Message)}";
         return "<div class=\"flux-loaded\"><b>FluxMatching.Interactive</b> loaded: the <code>#!flux</code> magic command " +
                "(<code>new</code>, <code>train</code>, <code>sample</code>, <code>plot</code>, <code>info</code>, <code>save</code>, " +
                "<code>load</code>) and offline charts.<br/>" + status + "</div>";
