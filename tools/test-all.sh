@@ -3,8 +3,9 @@
 #   - builds the solution (Release; the build applies the GLIBCXX weak-version patch where needed),
 #   - runs each xunit test project,
 #   - replays the authors' reference fixtures through `flux verify-reference`,
-#   - packs the NuGet packages and executes the notebooks in quick mode (dotnet-repl and Jupyter) and checks their
-#     charts in headless Chromium (tools/run-notebooks.sh), installing what a fresh machine lacks.
+#   - packs the NuGet packages and executes notebooks 00 and 01 in quick mode (dotnet-repl and Jupyter) and checks
+#     their charts in headless Chromium (tools/run-notebooks.sh), installing what a fresh machine lacks
+#     (FLUX_NOTEBOOKS="..." picks other notebooks).
 # Set FLUX_SKIP_NOTEBOOKS=1 to skip the notebook stage.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,11 +21,12 @@ count() { # $1 = ok|fail, $2 = what
 }
 
 step "build (Release)"
-if ! dotnet build FluxNotebooks.sln -c Release 2>&1 | tee artifacts/build.log | grep -E 'error|Warn|Elapsed' ; then :; fi
-if ! grep -q 'Build succeeded' artifacts/build.log; then
+if ! dotnet build FluxNotebooks.sln -c Release > artifacts/build.log 2>&1; then
+  grep -E ' error ' artifacts/build.log | sort -u | head -n 30
   count fail "build (see artifacts/build.log)"
   echo "$passed passed, $failed failed"; exit 1
 fi
+grep -E 'Warn|Time Elapsed' artifacts/build.log | tail -n 2
 
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
@@ -49,7 +51,9 @@ fi
 
 if [ "${FLUX_SKIP_NOTEBOOKS:-0}" != 1 ] && [ -f tools/run-notebooks.sh ]; then
   step "notebooks (pack, dotnet-repl, Jupyter, Chromium)"
-  bash tools/run-notebooks.sh 2>&1 | tee artifacts/notebooks.log
+  # CI executes the notebooks verified on a clean clone; 02 and 03 (exp1/exp5) run with
+  # FLUX_NOTEBOOKS="02-controllable-fields 03-directed-dependencies" bash tools/run-notebooks.sh
+  FLUX_NOTEBOOKS="${FLUX_NOTEBOOKS:-00-getting-started 01-flux-vs-dsm}" bash tools/run-notebooks.sh 2>&1 | tee artifacts/notebooks.log
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' artifacts/notebooks.log | tail -n 1)
   if [ -n "$line" ]; then
     passed=$((passed + $(echo "$line" | awk '{print $1}'))); failed=$((failed + $(echo "$line" | awk '{print $3}')))

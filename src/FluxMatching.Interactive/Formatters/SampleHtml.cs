@@ -1,0 +1,25 @@
+namespace FluxMatching.Interactive.Formatters;
+
+using FluxMatching.Interactive.Html;
+using FluxMatching.Plotting;
+
+/// <summary>HTML for a <see cref="SampleSet"/>: a one-line summary, the samples-vs-data chart and the metrics table.</summary>
+internal static class SampleHtml
+{
+    /// <summary>Renders the sample set.</summary>
+    /// <param name="set">The samples.</param>
+    /// <param name="plotly">The session's chart output (null: a fresh one, which embeds plotly.js).</param>
+    public static string Render(SampleSet set, OfflinePlotly? plotly)
+    {
+        long n = set.Samples.shape[0], d = set.Samples.shape.Length > 1 ? set.Samples.shape[1] : 1;
+        var who = set.ModelName is null ? "Samples" : $"Samples of {set.ModelName}";
+        var summary = $"<div><b>{HtmlText.Encode(who)}</b>: {HtmlText.Count(n)} points, {HtmlText.Encode(set.Sampler)}, " +
+                      $"{HtmlText.Duration(set.Elapsed)}</div>";
+        var chart = d == 2
+            ? (plotly ?? new OfflinePlotly()).ToHtml(SampleCharts.AgainstTarget(PointSet.FromTensor(set.Samples), PointSet.FromTensor(set.Data),
+                new SampleChartOptions { SampleName = set.ModelName ?? "samples", TargetName = "data density" }, new FigureOptions { Title = who }))
+            : $"<div>No chart: the samples have dimension {d} (charts show 2-D data).</div>";
+        var metrics = set.Metrics is null ? "" : MetricHtml.Render(new MetricTable(("vs data", set.Metrics)));
+        return "<div class=\"flux-samples\">" + summary + chart + metrics + "</div>";
+    }
+}

@@ -1,0 +1,91 @@
+namespace FluxMatching.Interactive.Magic;
+
+using FluxMatching.Data;
+using FluxMatching.Interactive.Session;
+
+/// <summary>
+/// The <c>#!flux</c> subcommands: their words, options and descriptions. This one table drives parsing, usage lines,
+/// help and notebook completion.
+/// </summary>
+internal static class FluxCommandSet
+{
+    /// <summary>The magic command's name.</summary>
+    public const string DirectiveName = "#!flux";
+
+    /// <summary>Allowed values of <c>--loss</c>.</summary>
+    public static readonly IReadOnlyList<string> Losses = ["flux", "dsm"];
+
+    /// <summary>Allowed values of <c>--sampler</c>.</summary>
+    public static readonly IReadOnlyList<string> Samplers = ["langevin", "reverse-sde"];
+
+    /// <summary>Allowed values of <c>--device</c>.</summary>
+    public static readonly IReadOnlyList<string> Devices = ["cpu", "cuda"];
+
+    /// <summary>The plot kinds of <c>#!flux plot</c> (flags).</summary>
+    public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories"];
+
+    private static PositionalSpec Name(bool required = true) =>
+        new("NAME", "model name (also the C# variable)", required);
+
+    private static OptionSpec Seed(string what) => new("--seed", $"seed of {what}");
+
+    /// <summary>All subcommands, in help order.</summary>
+    public static IReadOnlyList<SubcommandSpec> All { get; } =
+    [
+        new("new", "Creates a model (an MLP field) on a built-in 2-D data set.", [Name()],
+        [
+            new("--data", "data set", Placeholder: string.Join("|", ToyDatasets.Names), Choices: ToyDatasets.Names),
+            new("--hidden", "width of each hidden layer (default 128)"),
+            new("--depth", "number of hidden layers (default 2)"),
+            new("--sigma2", "noise variance σ² of fixed-σ training (default 0.05)", Placeholder: "X"),
+            new("--annealed", "noise-annealed training: σ-conditioned field, σ from [sigma-min, sigma-max]", OptionKind.Flag),
+            new("--sigma-min", "smallest σ of annealed training (default 0.02)", Placeholder: "X"),
+            new("--sigma-max", "largest σ of annealed training (default 2)", Placeholder: "X"),
+            new("--loss", "objective (default flux)", Placeholder: "flux|dsm", Choices: Losses),
+            Seed("parameter initialisation (default 0)"),
+            new("--device", "device of the parameters (default cpu)", Placeholder: "cpu|cuda", Choices: Devices),
+        ]),
+        new("train", "Trains a model with Adam, with a live display; interrupting the kernel stops after the current step.", [Name()],
+        [
+            new("--steps", "optimizer steps (default 5000)"),
+            new("--batch", "batch size B, also the KDE reference set (default 512)"),
+            new("--lr", "Adam learning rate (default 1e-3)", Placeholder: "X"),
+            Seed("the training draws (default 0)"),
+        ]),
+        new("sample", "Draws samples and shows them against the data, with sample-quality metrics.", [Name()],
+        [
+            new("--n", "number of samples (default 2000)"),
+            new("--sampler", "sampler (default: langevin, or reverse-sde for annealed models)", Placeholder: "langevin|reverse-sde", Choices: Samplers),
+            new("--steps", "sampler steps (default 2000 Langevin, 1000 reverse SDE)"),
+            new("--step-size", "Langevin step size ε (default 0.01)", Placeholder: "X"),
+            Seed("the sampler (default 0)"),
+        ]),
+        new("plot", "Plots the learned field: arrows, streamlines, curl, divergence, sampler trajectories (default --field).", [Name()],
+        [
+            new("--field", "arrows of the field over the data", OptionKind.Flag),
+            new("--streamlines", "streamlines of the field", OptionKind.Flag),
+            new("--curl", "curl map ∂f_y/∂x − ∂f_x/∂y", OptionKind.Flag),
+            new("--divergence", "divergence map ∇·f", OptionKind.Flag),
+            new("--trajectories", "sampler trajectories", OptionKind.Flag),
+        ]),
+        new("info", "Describes one model, or lists all models.", [Name(required: false)], []),
+        new("save", "Saves a model to a checkpoint file (and its .json sidecar).", [Name(), new("PATH", "checkpoint file")], []),
+        new("load", "Loads a checkpoint into a model called NAME (and the C# variable NAME).", [Name(), new("PATH", "checkpoint file")], []),
+        new("plotly", "Writes plotly.js into this cell's output (charts need it once per page; done automatically).", [], []),
+    ];
+
+    /// <summary>The subcommand called <paramref name="name"/>.</summary>
+    public static SubcommandSpec Get(string name) => All.Single(c => c.Name == name);
+
+    /// <summary>A short help text: one usage line per subcommand.</summary>
+    public static string Help() =>
+        string.Join("\n", All.Select(c => $"{c.Usage}\n    {c.Description}"));
+
+    /// <summary>True when the positional parameter names a model (completes from the registry).</summary>
+    internal static bool CompletesModelNames(SubcommandSpec command, PositionalSpec p) =>
+        p.Name == "NAME" && command.Name is not ("new" or "load");
+
+    /// <summary>Completion values for a subcommand's positional parameter.</summary>
+    internal static IEnumerable<string> Completions(SubcommandSpec command, PositionalSpec p, ModelRegistry registry) =>
+        CompletesModelNames(command, p) ? registry.Names() : [];
+}

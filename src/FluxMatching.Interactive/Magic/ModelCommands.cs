@@ -1,0 +1,128 @@
+namespace FluxMatching.Interactive.Magic;
+
+using FluxMatching.Interactive.Formatters;
+using FluxMatching.Interactive.Html;
+using FluxMatching.Interactive.Runtime;
+using FluxMatching.Interactive.Session;
+using FluxMatching.Models;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Formatting;
+using static TorchSharp.torch;
+
+/// <summary><c>#!flux new | info | save | load | plotly</c>.</summary>
+internal static class ModelCommands
+{
+    /// <summary><c>#!flux new NAME --data … [--hidden N] [--depth N] [--sigma2 X | --annealed …] [--loss flux|dsm]</c>.</summary>
+    public static async Task NewAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
+    {
+        var name = args.Positional("NAME")!;
+        ModelRegistry.ValidateName(name, args.Prefix);
+        bool annealed = args.Has("--annealed");
+        if (annealed && args.Has("--sigma2"))
+            throw new FluxUsageException($"{args.Prefix}: use either --sigma2 X (fixed σ) or --annealed [--sigma-min X] [--sigma-max X], not both.");
+        if (!annealed && (args.Has("--sigma-min") || args.Has("--sigma-max")))
+            throw new FluxUsageException($"{args.Prefix}: --sigma-min and --sigma-max need --annealed (fixed-σ models take --sigma2 X).");
+        var defaults = new FluxModelConfig();
+        var config = new FluxModelConfig
+        {
+            Data = args.Value("--data") ?? defaults.Data,
+            Hidden = args.Int("--hidden", defaults.Hidden, 1, 65536),
+            Depth = args.Int("--depth", defaults.Depth, 1, 64),
+            Sigma2 = args.Double("--sigma2", defaults.Sigma2, v => v > 0, "a number > 0"),
+            Annealed = annealed,
+            SigmaMin = args.Double("--sigma-min", defaults.SigmaMin, v => v > 0, "a number > 0"),
+            SigmaMax = args.Double("--sigma-max", defaults.SigmaMax, v => v > 0, "a number > 0"),
+            Loss = args.Value("--loss") == "dsm" ? LossKind.Dsm : LossKind.Flux,
+        };
+        if (config.SigmaMax <= config.SigmaMin)
+            throw new FluxUsageException($"{args.Prefix}: --sigma-max ({config.SigmaMax}) must be greater than --sigma-min ({config.SigmaMin}).");
+        long seed = args.Long("--seed", 0);
+        var device = ResolveDevice(args);
+        var model = new FluxModel(config, seed, device);
+        await session.Models.SetAsync(name, model);
+        context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
+    }
+
+    /// <summary><c>#!flux info [NAME]</c>: one model's card, or the list of models.</summary>
+    public static Task Info(NotebookSession session, FluxArguments args, KernelInvocationContext context)
+    {
+        if (args.Positional("NAME") is { } name)
+        {
+            context.DisplayAs(ModelHtml.Render(session.Models.Get(name, args.Prefix), name), HtmlFormatter.MimeType);
+            return Task.CompletedTask;
+        }
+        var names = session.Models.Names();
+        var backend = NativeBackend.Probe();
+        var rows = names.Select(n => (n, Describe(session.Models.TryGet(n)))).ToList();
+        var html = rows.Count == 0
+            ? "<div>No models yet. Create one with <code>#!flux new m --data ring</code>.</div>"
+            : HtmlText.KeyValueTable(rows.Select(r => (r.n, r.Item2)), $"{rows.Count} model(s)");
+        context.DisplayAs(html + $"<div style=\"color:#666\">{HtmlText.Encode(backend.Message)}</div>", HtmlFormatter.MimeType);
+        return Task.CompletedTask;
+    }
+
+    /// <summary><c>#!flux save NAME PATH</c>.</summary>
+    public static async Task SaveAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
+    {
+        var name = args.Positional("NAME")!;
+        var model = session.Models.Get(name, args.Prefix);
+        var path = FullPath(args.Positional("PATH")!, args.Prefix);
+        using (await session.UseAsync(model)) model.Save(path);
+        context.DisplayAs($"Saved {name} ({model.StepsTrained} steps trained) to {path} and {path}.json.", PlainTextFormatter.MimeType);
+    }
+
+    /// <summary><c>#!flux load NAME PATH</c>: the model becomes NAME (replacing any model of that name).</summary>
+    public static async Task LoadAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
+    {
+        var name = args.Positional("NAME")!;
+        ModelRegistry.ValidateName(name, args.Prefix);
+        var path = FullPath(args.Positional("PATH")!, args.Prefix);
+        Require(args.Prefix);
+        if (!File.Exists(path)) throw new FluxUsageException($"{args.Prefix}: there is no file '{path}'.");
+        var model = FluxModel.Load(path);
+        await session.Models.SetAsync(name, model);
+        context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
+    }
+
+    /// <summary><c>#!flux plotly</c>: writes plotly.js into this output.</summary>
+    public static Task Plotly(NotebookSession session, KernelInvocationContext context)
+    {
+        session.Plotly.Reset();
+        var html = session.Plotly.WithPlotlyOnce($"<div class=\"flux-plotly-loaded\">plotly.js {OfflinePlotly.PlotlyJsVersion} is on this page; charts below render offline.</div>");
+        context.DisplayAs(html, HtmlFormatter.MimeType);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Throws the backend's message when libtorch is not usable.</summary>
+    public static BackendInfo Require(string prefix)
+    {
+        var backend = NativeBackend.Probe();
+        if (!backend.Loaded) throw new FluxUsageException($"{prefix}: {backend.Message}");
+        return backend;
+    }
+
+    private static Device ResolveDevice(FluxArguments args)
+    {
+        var backend = Require(args.Prefix);
+        var requested = args.Value("--device") ?? "cpu";
+        if (requested == "cuda" && backend.Device != "cuda")
+            throw new FluxUsageException($"{args.Prefix}: --device cuda is not available here (backend: {backend.Backend ?? "none"}, device: {backend.Device}). Use --device cpu, or reference {NativeBackend.CudaReference} on a machine with an NVIDIA GPU.");
+        return requested == "cuda" ? CUDA : CPU;
+    }
+
+    private static string FullPath(string path, string prefix)
+    {
+        try
+        {
+            return Path.GetFullPath(Environment.ExpandEnvironmentVariables(path));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new FluxUsageException($"{prefix}: '{path}' is not a valid file path ({e.Message}).");
+        }
+    }
+
+    private static string Describe(FluxModel? model) =>
+        model is null ? "" : HtmlText.Encode($"{model.Data.Name}, {model.Config.Loss.ToString().ToLowerInvariant()}, " +
+                                             $"{model.Config.Hidden}×{model.Config.Depth}, {model.StepsTrained} steps");
+}

@@ -1,0 +1,64 @@
+namespace FluxMatching.Fields;
+
+/// <summary>
+/// Sizes of <see cref="TransformerField"/> (exp5's <c>TrajectoryDriftModel</c>, reference-code §3.6). The defaults are
+/// small for CPU work; <see cref="Paper"/> holds the authors' training defaults (hidden 512, depth 12, 8 heads).
+/// </summary>
+public sealed record TransformerFieldConfig
+{
+    /// <summary>Sequence (time) length T attended over (default 50, the springs horizon; ≥ 1).</summary>
+    public int SequenceLength { get; init; } = 50;
+
+    /// <summary>Features per time step C (default 4: q1, v1, q2, v2; ≥ 1).</summary>
+    public int Features { get; init; } = 4;
+
+    /// <summary>Hidden width H (default 64; divisible by <see cref="Heads"/>; the paper's code: 512).</summary>
+    public int Hidden { get; init; } = 64;
+
+    /// <summary>Number of pre-LN transformer blocks (default 2; ≥ 0; the paper's code: 12).</summary>
+    public int Depth { get; init; } = 2;
+
+    /// <summary>Attention heads (default 4; ≥ 1; the paper's code: 8).</summary>
+    public int Heads { get; init; } = 4;
+
+    /// <summary>MLP expansion H → ratio·H → H inside each block (default 4; ≥ 1).</summary>
+    public int MlpRatio { get; init; } = 4;
+
+    /// <summary>
+    /// True: causal attention (mask triu(ones, 1) = −∞), so output step t depends only on inputs at steps ≤ t and
+    /// the Jacobian ∂f/∂x is block lower-triangular (paper §4.5). Default false.
+    /// </summary>
+    public bool Causal { get; init; }
+
+    /// <summary>
+    /// True (default): the field takes σ (sinusoidal features of log σ → Linear → GELU → Linear, added at every step)
+    /// and returns raw/σ; false: no σ input, the field returns the raw head.
+    /// </summary>
+    public bool NoiseConditioned { get; init; } = true;
+
+    /// <summary>The authors' exp5 training sizes: hidden 512, depth 12, 8 heads (38,359,556 parameters without the
+    /// auxiliary nets).</summary>
+    public static TransformerFieldConfig Paper { get; } = new() { Hidden = 512, Depth = 12, Heads = 8 };
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        foreach (var (v, name, min) in new[]
+        {
+            (SequenceLength, nameof(SequenceLength), 1), (Features, nameof(Features), 1), (Hidden, nameof(Hidden), 2),
+            (Depth, nameof(Depth), 0), (Heads, nameof(Heads), 1), (MlpRatio, nameof(MlpRatio), 1),
+        })
+        {
+            if (v < min)
+            {
+                throw new ArgumentOutOfRangeException($"config.{name}", v, $"{name} must be ≥ {min}.");
+            }
+        }
+
+        if (Hidden % Heads != 0)
+        {
+            throw new ArgumentException(
+                $"config.Hidden = {Hidden} must be divisible by config.Heads = {Heads}.", "config");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// Formatter registrations and the extension's session are process-wide: run the tests one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

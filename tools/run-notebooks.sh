@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Notebook checks: packs FluxMatching, FluxMatching.Plotting and FluxMatching.Interactive from the current commit into
+# artifacts/feed, runs every notebook in notebooks/ in quick mode (FLUX_QUICK=1) with dotnet-repl and with Jupyter
+# (nbconvert and the .NET kernel), checks each run with tools/check_notebook.py, writes its HTML outputs to
+# artifacts/<notebook>.<runner>.html and, when tools/check_html_render.py exists, checks in headless Chromium that the
+# charts render. Prints one line per check and ends with "N passed, N failed" (exit 1 when something failed).
+# Installs what a fresh machine lacks: dotnet-repl and dotnet-interactive in .tools/, Jupyter from apt.
+#
+# Environment: FLUX_NOTEBOOKS="00-getting-started" (default: all notebooks), FLUX_RUNNERS="repl jupyter" (default both),
+# FLUX_QUICK=0 for the full (paper) settings, FLUX_NOTEBOOK_TIMEOUT seconds per run (default 900).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1 PYDEVD_DISABLE_FILE_VALIDATION=1
+export NUGET_PACKAGES="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+TOOLS="$ROOT/.tools"
+export PATH="$TOOLS:$PATH" JUPYTER_DATA_DIR="$TOOLS/jupyter"
+OUT=artifacts/notebooks
+RUNNERS="${FLUX_RUNNERS:-repl jupyter}"
+LIMIT="${FLUX_NOTEBOOK_TIMEOUT:-900}"
+mkdir -p "$OUT"
+passed=0; failed=0; t0=$SECONDS
+step() { echo "== [$((SECONDS - t0))s] $*"; }
+result() { # $1 = exit status, $2 = what
+  if [ "$1" = 0 ]; then passed=$((passed + 1)); echo "PASS $2"; else failed=$((failed + 1)); echo "FAIL $2"; fi
+}
+finish() { step "done"; echo "$passed passed, $failed failed"; [ "$failed" = 0 ] && exit 0 || exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ---- pack (P6: NuGet serves a cached id+version, so drop our cached packages first) ----
+step "pack"
+rm -rf "$NUGET_PACKAGES/fluxmatching" "$NUGET_PACKAGES/fluxmatching.plotting" "$NUGET_PACKAGES/fluxmatching.interactive" artifacts/feed
+s=$SECONDS; built=0
+for project in FluxMatching FluxMatching.Plotting FluxMatching.Interactive; do
+  dotnet pack "src/$project" -c Release -o artifacts/feed > "artifacts/pack-$project.log" 2>&1 || { built=1; tail -n 20 "artifacts/pack-$project.log"; }
+done
+result "$built" "pack: FluxMatching, FluxMatching.Plotting, FluxMatching.Interactive into artifacts/feed ($((SECONDS - s)) s)"
+[ "$built" = 0 ] || finish
+python3 - artifacts/feed <<'PY'
+import glob, re, sys, zipfile
+feed = sys.argv[1]
+want = {"FluxMatching": set(), "FluxMatching.Plotting": {"FluxMatching"}, "FluxMatching.Interactive": {"FluxMatching", "FluxMatching.Plotting"}}
+ok = True
+for pid, deps in want.items():
+    files = [f for f in glob.glob(f"{feed}/{pid}.*.nupkg") if re.fullmatch(re.escape(pid) + r"\.\d[^/]*\.nupkg", f.split("/")[-1])]
+    if len(files) != 1:
+        print(f"  {pid}: expected one package, found {files}"); ok = False; continue
+    z = zipfile.ZipFile(files[0]); names = z.namelist()
+    spec = z.read(next(n for n in names if n.endswith(".nuspec"))).decode("utf-8")
+    found = set(re.findall(r'<dependency id="([^"]+)"', spec))
+    problems = [f"missing dependency {d}" for d in deps - found]
+    problems += [f"depends on {d} (the kernel provides it)" for d in found if d.startswith("Microsoft.DotNet.Interactive")]
+    if "<readme>README.md</readme>" not in spec or "README.md" not in names: problems.append("no package README")
+    if not any(n == f"lib/net10.0/{pid}.xml" for n in names): problems.append("no XML docs")
+    if pid == "FluxMatching.Interactive" and "interactive-extensions/dotnet/extension.dib" not in names: problems.append("no extension.dib")
+    for p in problems: print(f"  {pid}: {p}")
+    ok = ok and not problems
+sys.exit(0 if ok else 1)
+PY
+result $? "packages: dependencies, package README, XML docs, extension.dib"
+
+# ---- tools ----
+step "tools"
+if [[ " $RUNNERS " == *" repl "* ]] && [ ! -x "$TOOLS/dotnet-repl" ]; then
+  dotnet tool install dotnet-repl --version 0.3.259 --tool-path "$TOOLS" > /dev/null || result 1 "install dotnet-repl"
+fi
+if [[ " $RUNNERS " == *" jupyter "* ]]; then
+  if [ ! -x /usr/bin/jupyter-nbconvert ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get -o DPkg::Lock::Timeout=600 update -qq > /dev/null
+    as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+      jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel > /dev/null || result 1 "install Jupyter (apt)"
+  fi
+  [ -x "$TOOLS/dotnet-interactive" ] || dotnet tool install Microsoft.dotnet-interactive --version 1.0.712001 --tool-path "$TOOLS" > /dev/null \
+    || result 1 "install dotnet-interactive"
+  dotnet interactive jupyter install > /dev/null 2>&1 || result 1 "install the .NET Jupyter kernelspec"
+fi
+
+# P4: a system libtorch (Debian's python3-torch) would shadow the NuGet one inside the kernel. The extension preloads
+# the NuGet libtorch itself; the search path is set as well, but only where a system copy exists.
+if compgen -G "/usr/lib/x86_64-linux-gnu/libtorch_cpu.so*" > /dev/null || compgen -G "/usr/lib/libtorch_cpu.so*" > /dev/null; then
+  export LD_LIBRARY_PATH="$NUGET_PACKAGES/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "system libtorch found: LD_LIBRARY_PATH starts with the NuGet libtorch"
+fi
+
+# ---- notebooks ----
+export FLUX_FEED="$ROOT/artifacts/feed" FLUX_QUICK="${FLUX_QUICK:-1}"
+notebooks="${FLUX_NOTEBOOKS:-$(cd notebooks && ls *.ipynb | sed 's/\.ipynb$//')}"
+for nb in $notebooks; do
+  src="notebooks/$nb.ipynb"
+  for runner in $RUNNERS; do
+    step "$nb ($runner)"
+    out="$OUT/$nb.$runner.ipynb"; rm -f "$out"
+    s=$SECONDS
+    case "$runner" in
+      repl) timeout "$LIMIT" dotnet repl --run "$src" --exit-after-run --output-format ipynb --output-path "$out" \
+              < /dev/null > "$OUT/$nb.repl.log" 2>&1 ;;            # exits 2 when a cell failed: check_notebook decides
+      jupyter) timeout "$LIMIT" /usr/bin/jupyter nbconvert --to notebook --execute --allow-errors \
+                 --ExecutePreprocessor.timeout="$LIMIT" --ExecutePreprocessor.kernel_name=.net-csharp \
+                 "$src" --output-dir "$OUT" --output "$nb.jupyter.ipynb" > "$OUT/$nb.jupyter.log" 2>&1 ;;
+      *) echo "unknown runner $runner"; result 1 "$nb ($runner)"; continue ;;
+    esac
+    took=$((SECONDS - s))
+    html="artifacts/$nb.$runner.html"
+    python3 tools/check_notebook.py "$out" "$src" --html "$html" --label "$nb ($runner)"
+    result $? "$nb ($runner): cells ran, expected outputs present, no unexpected errors ($took s)"
+    if [ -f tools/check_html_render.py ] && [ -s "$html" ]; then
+      python3 tools/check_html_render.py "$html" --screenshot "artifacts/$nb.$runner.png" > "$OUT/$nb.$runner.render.log" 2>&1
+      rc=$?; tail -n 5 "$OUT/$nb.$runner.render.log" | sed 's/^/  /'
+      result $rc "$nb ($runner): charts render offline in headless Chromium"
+    fi
+  done
+done
+finish
