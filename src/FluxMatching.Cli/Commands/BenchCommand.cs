@@ -38,9 +38,10 @@ internal static class BenchCommand
         var sample = new Option<bool>("--sample") { Description = "Same as --config langevin." };
         var soak = new Option<bool>("--soak") { Description = "Memory soak: report resident memory and live tensors every 1,000 steps." };
         var plain = new Option<bool>("--no-fast-runtime") { Description = "Turn off denormal flushing, allocator tuning and the fused Adam (to measure their effect)." };
+        var noGemm = new Option<bool>("--no-packed-gemm") { Description = "Use libtorch's matrix product instead of the 512-bit packed kernel (to measure its effect)." };
         var cmd = new Command("bench", "Time training steps (or Langevin sampling) exactly like the PyTorch anchor and print one JSON line.")
         {
-            config, threads, steps, warmup, dtype, sample, soak, plain,
+            config, threads, steps, warmup, dtype, sample, soak, plain, noGemm,
         };
         cmd.SetAction(r => CliOptions.Guard(() =>
         {
@@ -56,6 +57,7 @@ internal static class BenchCommand
             };
             bool fast = !r.GetValue(plain);
             if (fast) TorchRuntime.Configure();
+            TorchRuntime.PackedMatMul = !r.GetValue(noGemm);
             if (r.GetValue(steps) < 1) throw new ArgumentOutOfRangeException(nameof(steps), r.GetValue(steps), "--steps must be ≥ 1.");
             if (r.GetValue(warmup) < 0) throw new ArgumentOutOfRangeException(nameof(warmup), r.GetValue(warmup), "--warmup must be ≥ 0.");
             JsonObject line = name switch

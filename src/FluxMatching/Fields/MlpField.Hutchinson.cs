@@ -13,7 +13,8 @@ public sealed partial class MlpField
     /// ā, ǡ seeded with W_Lᵀc and W_Lᵀp:
     /// <code>h̄_l = ā_l silu'(h_l) + ǡ_l silu''(h_l) ḣ_l    ḣ̄_l = ǡ_l silu'(h_l)    [ā; ǡ]_{l−1} = [h̄; ḣ̄]_l W_l</code>
     /// and ∇_z = h̄_1 W_1 (the z columns), pᵀ∇f p = Σ ǡ_{L−1} ȧ_{L−1}. The primal and tangent rows share each matrix
-    /// product ([2B, ·] operands). Same values as double backward through <see cref="Evaluate"/>, up to rounding.
+    /// product ([2B, ·] operands), through <see cref="PackedGemm"/> where it applies. Same values as double backward
+    /// through <see cref="Evaluate"/>, up to rounding.
     /// </summary>
     /// <param name="z">Points [B, D] (no gradient needed).</param>
     /// <param name="sigma">σ for a noise-conditioned field (one element), else null.</param>
@@ -47,8 +48,8 @@ public sealed partial class MlpField
         var tangent = new Tensor[count - 1];
         var slope = new Tensor[count - 1];
         var curvature = new Tensor[count - 1];
-        h[0] = first.forward(input);
-        tangent[0] = probe.mm(firstZ.t());
+        h[0] = PackedGemm.MatMul(input, first.weight!, transposedB: true, first.bias);
+        tangent[0] = PackedGemm.MatMul(probe, firstZ, transposedB: true);
         bool fused = allowFused && SiluKernels.Applicable(h[0], tangent[0]);
         Tensor activation = null!, activationTangent = null!;
         for (int l = 0; l < count - 1; l++)
@@ -77,16 +78,16 @@ public sealed partial class MlpField
             if (l + 1 < count - 1)
             {
                 var next = layers[l + 1];
-                var both = (stacked ?? cat([activation, activationTangent], 0)).mm(next.weight!.t());
+                var both = PackedGemm.MatMul(stacked ?? cat([activation, activationTangent], 0), next.weight!, transposedB: true);
                 h[l + 1] = both.narrow(0, 0, batch).add_(next.bias!);
                 tangent[l + 1] = both.narrow(0, batch, batch);
             }
         }
 
-        var f = last.forward(activation);
+        var f = PackedGemm.MatMul(activation, last.weight!, transposedB: true, last.bias);
 
         // Reverse: adjoints of (a, ȧ) seeded by c·f and p·(∇f p).
-        var seeds = cat([c, probe], 0).mm(last.weight!);                          // [2B, H]
+        var seeds = PackedGemm.MatMul(cat([c, probe], 0), last.weight!, transposedB: false);   // [2B, H]
         var adjoint = seeds.narrow(0, 0, batch);
         var tangentAdjoint = seeds.narrow(0, batch, batch);
         var quadratic = tangentAdjoint.mul(activationTangent).sum(1);
@@ -110,11 +111,11 @@ public sealed partial class MlpField
 
             if (l == 0)
             {
-                gradient = hBar.mm(firstZ);
+                gradient = PackedGemm.MatMul(hBar, firstZ, transposedB: false);
                 break;
             }
 
-            var back = (fused ? pair : cat([hBar, tBar], 0)).mm(layers[l].weight!);       // [2B, H]
+            var back = PackedGemm.MatMul(fused ? pair : cat([hBar, tBar], 0), layers[l].weight!, transposedB: false);
             adjoint = back.narrow(0, 0, batch);
             tangentAdjoint = back.narrow(0, batch, batch);
         }

@@ -50,10 +50,24 @@ public sealed partial class MlpField
         Tensor pre = null!;
         for (int l = 1; l < layers.Count - 1; l++)
         {
-            pre = layers[l].forward(activation);
-            if (l < layers.Count - 2)
+            bool hidden = l < layers.Count - 2;
+            if (typeof(T) == typeof(float) && PackedGemm.Applicable(activation, layers[l].weight!, transposedB: true)
+                && TensorMemory.IsDirect<float>(layers[l].bias!))
             {
-                DenseKernels.SiluInPlace<T>(pre);
+                pre = empty(n, layers[l].weight!.shape[0], dtype: x.dtype, device: x.device);
+                PackedGemm.Run(activation, layers[l].weight!, transposedB: true, layers[l].bias, silu: hidden, pre);
+            }
+            else
+            {
+                pre = layers[l].forward(activation);
+                if (hidden)
+                {
+                    DenseKernels.SiluInPlace<T>(pre);
+                }
+            }
+
+            if (hidden)
+            {
                 activation = pre;
             }
         }

@@ -54,7 +54,8 @@ public sealed class FluxMatchingLoss
                 "field is noise-conditioned; use AnnealedFluxLoss (or close the field over σ).", nameof(field));
         }
 
-        return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator, EndPointTerms(field, null, x));
+        return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator, EndPointTerms(field, null, x),
+            AnchorField(field, null));
     }
 
     /// <summary>
@@ -92,7 +93,8 @@ public sealed class FluxMatchingLoss
     /// <param name="generator">Generator for the draws.</param>
     internal FluxLossResult ComputeConditioned(IVectorField field, Tensor sigma, Tensor x, double sigma2,
         ExponentialTimeProposal? proposal, FluxLossDraws? draws, Generator? generator) =>
-        Compute(z => field.Evaluate(z, sigma), x, sigma2, proposal, draws, generator, EndPointTerms(field, sigma, x));
+        Compute(z => field.Evaluate(z, sigma), x, sigma2, proposal, draws, generator, EndPointTerms(field, sigma, x),
+            AnchorField(field, sigma));
 
     private FluxLossResult Compute(
         Func<Tensor, Tensor> field,
@@ -101,7 +103,8 @@ public sealed class FluxMatchingLoss
         ExponentialTimeProposal? proposal,
         FluxLossDraws? draws,
         Generator? generator,
-        FluxEndPoint.FieldTerms? terms)
+        FluxEndPoint.FieldTerms? terms,
+        Func<Tensor, Tensor>? anchorField = null)
     {
         ArgumentNullException.ThrowIfNull(field);
         ValidateBatch(x, nameof(x));
@@ -201,7 +204,7 @@ public sealed class FluxMatchingLoss
         }
 
         // The only θ-carrying term: ℓ_i = −2 (f_θ(x0_i) − ŝ(x0_i))·ĝ_i.
-        var f0 = CheckedField(field, x0, x.shape);
+        var f0 = CheckedField(anchorField ?? field, x0, x.shape);
         var loss = f0.sub(scoreX0).mul(carried).sum(1).mul_(Scalars.MinusTwo);
 
         var result = new FluxLossResult(
@@ -255,6 +258,10 @@ public sealed class FluxMatchingLoss
                 $"proposal.Horizon ({proposal.Horizon}) must equal the loss horizon ({horizon}).", nameof(proposal));
         }
     }
+
+    /// <summary>f at the anchors, differentiated once: an <see cref="MlpField"/>'s first-order node, else null.</summary>
+    private static Func<Tensor, Tensor>? AnchorField(IVectorField field, Tensor? sigma) =>
+        field is MlpField mlp ? z => mlp.EvaluateFirstOrder(z, sigma) : null;
 
     /// <summary>The end-point field terms: closed form for an <see cref="MlpField"/>, else autograd.</summary>
     private static FluxEndPoint.FieldTerms EndPointTerms(IVectorField field, Tensor? sigma, Tensor x) =>

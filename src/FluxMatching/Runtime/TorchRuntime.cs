@@ -26,6 +26,17 @@ public static class TorchRuntime
     public static bool? WorkersFlushDenormals { get; private set; }
 
     /// <summary>
+    /// Whether float32 matrix products of the MLP fields' closed-form terms and of the samplers run on the 512-bit
+    /// packed kernel where the CPU has it (default true; libtorch's CPU BLAS takes its 256-bit path on AMD
+    /// processors). Set false to compare against libtorch's <c>mm</c>; results agree up to float32 rounding.
+    /// </summary>
+    public static bool PackedMatMul
+    {
+        get => PackedGemm.Enabled;
+        set => PackedGemm.Enabled = value;
+    }
+
+    /// <summary>
     /// Applies the recommended settings: flush denormals (the batch-KDE softmax weights underflow into float32
     /// denormals, which slow every later operation 2×; toolchain P17) and raise glibc's mmap/trim thresholds so the
     /// allocator reuses the large per-step buffers instead of mapping and unmapping them.

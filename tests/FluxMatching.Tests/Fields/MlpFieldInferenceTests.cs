@@ -13,6 +13,7 @@ public class MlpFieldInferenceTests
     [InlineData(2, 2, false, ScalarType.Float32, 2e-6)]
     [InlineData(2, 2, true, ScalarType.Float32, 2e-6)]
     [InlineData(2, 1, false, ScalarType.Float32, 2e-6)]
+    [InlineData(2, 3, false, ScalarType.Float32, 2e-6)]
     public void Inference_equals_evaluate(int d, int depth, bool conditioned, ScalarType dtype, double tolerance)
     {
         using var scope = NewDisposeScope();

@@ -1,0 +1,123 @@
+namespace FluxMatching.Fields;
+
+using FluxMatching.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>The field with a hand-written first-order backward (parameter gradients of the loss's anchor term).</summary>
+public sealed partial class MlpField
+{
+    /// <summary>Below this many multiply-adds in the widest hidden product libtorch's own autograd is as fast.</summary>
+    private const long FirstOrderMinWork = 1L << 22;
+
+    /// <summary>
+    /// f(x; σ) for a loss that differentiates it once (the flux loss's anchor term −2(f(x0) − ŝ)·ĝ): on the CPU in
+    /// float32 with the packed kernel available, forward and backward run as one custom autograd node whose products
+    /// use <see cref="PackedGemm"/> (backward: δ_L = ∂ℓ/∂f, ∂W_l = δ_lᵀ a_{l−1}, ∂b_l = Σ_B δ_l,
+    /// δ_{l−1} = (δ_l W_l) ⊙ silu'(h_{l−1})); elsewhere, and for small layers, it is <see cref="Evaluate"/>. The node
+    /// is not differentiable twice: use <see cref="Evaluate"/> for divergences and other second-order uses.
+    /// </summary>
+    /// <param name="x">Points [B, D].</param>
+    /// <param name="sigma">σ (one element or [B]) for a noise-conditioned field, else null.</param>
+    /// <returns>f(x; σ) [B, D].</returns>
+    internal Tensor EvaluateFirstOrder(Tensor x, Tensor? sigma)
+    {
+        if (!FirstOrderApplies(x))
+        {
+            return Evaluate(x, sigma);
+        }
+
+        long batch = x.shape[0];
+        var input = x.reshape(batch, dimension);
+        if (noiseConditioned)
+        {
+            ArgumentNullException.ThrowIfNull(sigma);
+            input = cat([input, sigma.to(x.dtype, x.device).reshape(-1, 1).expand(batch, 1)], 1);
+        }
+
+        var vars = new object[1 + (2 * layers.Count)];
+        vars[0] = input.contiguous();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            vars[1 + (2 * l)] = layers[l].weight!;
+            vars[2 + (2 * l)] = layers[l].bias!;
+        }
+
+        return MlpFunction.apply(vars).view(x.shape);
+    }
+
+    private bool FirstOrderApplies(Tensor x)
+    {
+        if (!PackedGemm.Enabled || !PackedGemm.Supported || layers.Count < 2 || x.dim() != 2
+            || x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU || !TensorMemory.Available
+            || layers.Any(l => l.weight!.dtype != ScalarType.Float32 || l.weight.device_type != DeviceType.CPU
+                || !l.weight.is_contiguous() || l.bias is null))
+        {
+            return false;
+        }
+
+        long widest = layers.Take(layers.Count - 1).Max(l => l.weight!.shape[0]);
+        return x.shape[0] * widest * widest >= FirstOrderMinWork;
+    }
+
+    /// <summary>The custom autograd node: inputs (a_0, W_0, b_0, …, W_{L−1}, b_{L−1}), output f [B, D].</summary>
+    private sealed class MlpFunction : autograd.SingleTensorFunction<MlpFunction>
+    {
+        public override string Name => "MlpFieldFirstOrder";
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            int count = (vars.Length - 1) / 2;
+            var saved = new List<Tensor>(3 * count);
+            var activation = (Tensor)vars[0];
+            saved.Add(activation);
+            for (int l = 0; l < count - 1; l++)
+            {
+                var h = PackedGemm.MatMul(activation, Weight(vars, l), transposedB: true, Bias(vars, l));
+                var sig = h.sigmoid();
+                activation = h.mul(sig);
+                var slope = sig.neg().add_(Scalars.One).mul_(h).add_(Scalars.One).mul_(sig);   // silu'(h)
+                saved.Add(activation);
+                saved.Add(slope);
+            }
+
+            for (int l = 0; l < count; l++)
+            {
+                saved.Add(Weight(vars, l));
+            }
+
+            ctx.save_for_backward(saved);
+            ctx.save_data("count", count);
+            return PackedGemm.MatMul(activation, Weight(vars, count - 1), transposedB: true, Bias(vars, count - 1));
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        {
+            int count = (int)ctx.get_data("count");
+            var saved = ctx.get_saved_variables();
+            var grads = new Tensor[1 + (2 * count)];
+            var delta = grad_output.contiguous();
+            for (int l = count - 1; l >= 0; l--)
+            {
+                var previous = saved[l == 0 ? 0 : (2 * l) - 1];            // a_l: the input of layer l
+                var weight = saved[(2 * count) - 1 + l];
+                grads[1 + (2 * l)] = PackedGemm.MatMul(delta.t().contiguous(), previous, transposedB: false);
+                grads[2 + (2 * l)] = delta.sum(dim: 0);
+                if (l > 0)
+                {
+                    delta = PackedGemm.MatMul(delta, weight, transposedB: false).mul_(saved[2 * l]);
+                }
+                else
+                {
+                    grads[0] = PackedGemm.MatMul(delta, weight, transposedB: false);
+                }
+            }
+
+            return [.. grads];
+        }
+
+        private static Tensor Weight(object[] vars, int l) => (Tensor)vars[1 + (2 * l)];
+
+        private static Tensor Bias(object[] vars, int l) => (Tensor)vars[2 + (2 * l)];
+    }
+}

@@ -1,0 +1,76 @@
+namespace FluxMatching.Tests.Runtime;
+
+using FluxMatching.Runtime;
+using FluxMatching.Tests.Losses;
+
+/// <summary>The 512-bit float32 matrix product against libtorch's <c>mm</c> (float64 as the oracle).</summary>
+public class PackedGemmTests
+{
+    [Theory]
+    [InlineData(128, 1024, 784, true)]
+    [InlineData(256, 64, 128, false)]
+    [InlineData(37, 45, 29, true)]      // every edge: rows after the last 8-row tile, a partial panel, K not a multiple of 8
+    [InlineData(37, 45, 29, false)]
+    [InlineData(9, 16, 8, true)]
+    [InlineData(1000, 128, 128, true)]
+    public void Product_matches_float64_matmul(int m, int n, int k, bool transposedB)
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(5);
+        var a = randn(m, k, generator: gen);
+        var b = transposedB ? randn(n, k, generator: gen) : randn(k, n, generator: gen);
+        var bias = randn(n, generator: gen);
+        Assert.Equal(PackedGemm.Supported && (long)m * n * k >= (1 << 16), PackedGemm.Applicable(a, b, transposedB));
+        var got = PackedGemm.MatMul(a, b, transposedB, bias);
+        var bd = transposedB ? b.to(float64).t() : b.to(float64);
+        var want = a.to(float64).mm(bd).add(bias.to(float64));
+        Assert.Equal(new long[] { m, n }, got.shape);
+        double err = Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got.to(float64)));
+        Assert.True(err < 1e-6, $"relative error {err:E2}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Fused_silu_epilogue_equals_silu_of_the_product_for_every_thread_count(int threads)
+    {
+        if (!PackedGemm.Supported)
+        {
+            Assert.False(PackedGemm.Applicable(ones(64, 64), ones(64, 64), transposedB: true)); // no 512-bit registers
+            return;
+        }
+
+        int restore = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            using var scope = NewDisposeScope();
+            var gen = new Generator(6);
+            var a = randn(203, 96, generator: gen);
+            var w = randn(200, 96, generator: gen);
+            var bias = randn(200, generator: gen);
+            var c = empty(203, 200);
+            PackedGemm.Run(a, w, transposedB: true, bias, silu: true, c);
+            var want = nn.functional.silu(a.to(float64).mm(w.to(float64).t()).add(bias.to(float64)));
+            double err = Numerics.RelativeError(Numerics.Values(want), Numerics.Values(c.to(float64)));
+            Assert.True(err < 1e-6, $"relative error {err:E2}");
+        }
+        finally
+        {
+            set_num_threads(restore);
+        }
+    }
+
+    [Fact]
+    public void Non_contiguous_or_double_operands_fall_back_to_libtorch_with_the_same_result()
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(7);
+        var a = randn(64, 48, dtype: float64, generator: gen);
+        var w = randn(48, 96, generator: gen).t();   // [96, 48], a transposed view
+        Assert.False(PackedGemm.Applicable(a, w.to(float64), transposedB: true));
+        Assert.False(PackedGemm.Applicable(a.to(float32), w, transposedB: false));
+        var got = PackedGemm.MatMul(a, w.to(float64), transposedB: true);
+        Assert.True(got.allclose(a.mm(w.to(float64).t()), rtol: 1e-12, atol: 1e-12));
+    }
+}
