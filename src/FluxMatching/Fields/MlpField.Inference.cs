@@ -48,9 +48,20 @@ public sealed partial class MlpField
         var activation = empty(n, weight.shape[0], dtype: x.dtype, device: x.device);
         DenseKernels.ThinInputSilu<T>(x, weight.t().contiguous(), bias.contiguous(), activation);
         Tensor pre = null!;
+        var last = layers[^1];
+        var output = empty(n, dimension, dtype: x.dtype, device: x.device);
         for (int l = 1; l < layers.Count - 1; l++)
         {
             bool hidden = l < layers.Count - 2;
+            if (!hidden && typeof(T) == typeof(float) && TensorMemory.IsDirect<float>(layers[l].bias!)
+                && TensorMemory.IsDirect<float>(last.bias!)
+                && PackedGemm.ThinOutputApplicable(activation, layers[l].weight!, last.weight!))
+            {
+                // The last hidden layer, its SiLU and the thin output layer in one pass.
+                PackedGemm.RunThinOutput(activation, layers[l].weight!, layers[l].bias!, last.weight!, last.bias!, output);
+                return output;
+            }
+
             if (typeof(T) == typeof(float) && PackedGemm.Applicable(activation, layers[l].weight!, transposedB: true)
                 && TensorMemory.IsDirect<float>(layers[l].bias!))
             {
@@ -72,8 +83,6 @@ public sealed partial class MlpField
             }
         }
 
-        var last = layers[^1];
-        var output = empty(n, dimension, dtype: x.dtype, device: x.device);
         DenseKernels.SiluThinOutput<T>(pre, last.weight!.contiguous(), last.bias!.contiguous(), output);
         return output;
     }

@@ -36,6 +36,14 @@ public static class TorchRuntime
         set => PackedGemm.Enabled = value;
     }
 
+    /// <summary>A·B for A [M, K] and B [K, N]: the packed 512-bit kernel when <see cref="PackedMatMul"/> is on and it
+    /// applies (float32, contiguous, CPU), else libtorch's <c>mm</c>.</summary>
+    /// <param name="a">A [M, K].</param>
+    /// <param name="b">B [K, N].</param>
+    /// <returns>C [M, N].</returns>
+    public static TorchSharp.torch.Tensor MatMul(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) =>
+        PackedGemm.MatMul(a, b, transposedB: false);
+
     /// <summary>
     /// Applies the recommended settings: flush denormals (the batch-KDE softmax weights underflow into float32
     /// denormals, which slow every later operation 2×; toolchain P17) and raise glibc's mmap/trim thresholds so the
