@@ -86,7 +86,9 @@ def main():
     markdown = "--markdown" in sys.argv
     ref = summary(load(os.path.join(out_dir, "ref.jsonl")))
     cs = summary(load(os.path.join(out_dir, "cs.jsonl")))
-    rates = {r[0][1]: r[1][0]["gflop_per_s"] for r in load(os.path.join(out_dir, "matmul.jsonl")).items()}
+    matmul = load(os.path.join(out_dir, "matmul.jsonl")).items()
+    rates = {r[0][1]: r[1][0]["gflop_per_s"] for r in matmul}
+    packed = {r[0][1]: r[1][0].get("packed_gflop_per_s", {}) for r in matmul}
     configs = sorted({k[0] for k in ref} | {k[0] for k in cs}, key=lambda c: ORDER.index(c) if c in ORDER else 99)
     unit = lambda c: "ms/run" if c == "langevin" else "ms/step"
 
@@ -110,11 +112,12 @@ def main():
         flops = matmul_flops(c)
         achieved = flops / (k[0] * 1e6)
         peak = rates.get(k[1].split("/")[0], {}).get(MATMUL_SHAPE[c])
+        fast = packed.get(k[1].split("/")[0], {}).get(MATMUL_SHAPE[c])
         rows.append([c, unit(c), f"{r[0]:.2f} ({r[1]})", f"{k[0]:.2f} ({k[1]})", f"{ratio:.3f}", f"≤ {TARGET.get(c, '-')}",
                      "yes" if ratio <= TARGET.get(c, 0) else "NO", f"{ref[(c, r[1])]['rss']:.0f}", f"{cs[(c, k[1])]['rss']:.0f}",
-                     f"{flops / 1e9:.3f}", f"{achieved:.1f}", f"{peak}" if peak else "-"])
+                     f"{flops / 1e9:.3f}", f"{achieved:.1f}", f"{peak}" if peak else "-", f"{fast}" if fast else "-"])
     table(["config", "unit", "reference best (threads)", "C# best (threads)", "C#/ref", "target", "met",
-           "ref RSS MB", "C# RSS MB", "C# GFLOP (matmul)", "achieved GFLOP/s", "matmul GFLOP/s (same threads)"], rows, markdown)
+           "ref RSS MB", "C# RSS MB", "C# GFLOP (matmul)", "achieved GFLOP/s", "libtorch mm GFLOP/s", "packed kernel GFLOP/s"], rows, markdown)
 
     if "ring2d" in best and "ring2d-dsm" in best:
         (rf, kf), (rd, kd) = best["ring2d"], best["ring2d-dsm"]

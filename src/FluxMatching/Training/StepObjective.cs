@@ -42,7 +42,8 @@ internal sealed class StepObjective
             var s = _sigmas.Sample(_generator, _model.Device, _dtype);
             double sigma = s.ToDouble();
             // σ²-weighted ε-DSM of the σ-conditioned field (λ(σ) = σ², the usual annealed weighting).
-            return (DsmLoss.EpsilonPlain(z => field.Evaluate(z, s), x, sigma * sigma, generator: _generator).mean().mul(sigma * sigma), x);
+            using var weight = (sigma * sigma).ToScalar();
+            return (DsmLoss.EpsilonPlain(z => field.Evaluate(z, s), x, sigma * sigma, generator: _generator).mean().mul(weight), x);
         }
         if (!c.Annealed)
         {
