@@ -78,7 +78,7 @@ internal static class BenchCommand
             throw new ArgumentException($"--config must be one of {string.Join(", ", Configs.Keys)}, langevin; not '{name}'.");
         var config = new FluxModelConfig { Data = "ring", Hidden = c.Hidden, Depth = 2, Annealed = c.Annealed, Loss = c.Loss, Sigma2 = c.Annealed ? 0.05 : c.Sigma2, SigmaMin = 0.02, SigmaMax = 2.0 };
         IDataSource? data = c.Dim == 2 ? null : new UniformCube(c.Dim);
-        options = new TrainerOptions { Batch = c.Batch, LearningRate = 1e-3, EmaDecay = 0, Dtype = dtype, FastRuntime = fast, FusedAdam = fast, Seed = 0 };
+        options = new TrainerOptions { Threads = torch.get_num_threads(), Batch = c.Batch, LearningRate = 1e-3, EmaDecay = 0, Dtype = dtype, FastRuntime = fast, FusedAdam = fast, Seed = 0 };
         return new FluxModel(config, data, seed: 0);
     }
 

@@ -39,6 +39,14 @@ public sealed record TrainerOptions
     /// Default true.</summary>
     public bool FastRuntime { get; init; } = true;
 
+    /// <summary>
+    /// libtorch intra-op threads during each step (restored afterwards). Default null: one thread for a field of
+    /// dimension ≤ 16 on the CPU — its steps are many small operations, which a second thread slows down (and a busy
+    /// machine slows down badly, every operation waiting for the descheduled worker) — and libtorch's setting
+    /// otherwise. The packed matrix kernel and the samplers split their own work across the same thread count.
+    /// </summary>
+    public int? Threads { get; init; }
+
     /// <summary>Report progress every this many steps. Default 10.</summary>
     public int ProgressEvery { get; init; } = 10;
 
@@ -59,6 +67,7 @@ public sealed record TrainerOptions
         if (Batch < 2) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "batch must be ≥ 2 (the KDE score needs a reference set).");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "lr must be a finite number > 0.");
+        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be ≥ 1 (null: automatic).");
         if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "warm-up steps must be ≥ 0.");
         if (GradientClipNorm < 0 || !double.IsFinite(GradientClipNorm))
             throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), GradientClipNorm, "gradient clip norm must be ≥ 0 (0 = off).");

@@ -18,6 +18,7 @@ public sealed class TrainingSession : IDisposable
     private readonly FusedAdam? _fused;
     private readonly Ema? _ema;
     private readonly StepObjective _objective;
+    private readonly int? _threads;
     private bool _gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
@@ -36,6 +37,7 @@ public sealed class TrainingSession : IDisposable
         _ema = options.EmaDecay > 0 ? new Ema(model.Field, model.Ema, options.EmaDecay) : null;
         var generator = new Generator((ulong)(options.Seed * 1_000_003L + model.StepsTrained), model.Device);
         _objective = new StepObjective(model, options.Batch, generator, options.Dtype);
+        _threads = options.Threads ?? (model.Device.type == DeviceType.CPU && model.Field.Dimension <= 16 ? 1 : null);
     }
 
     /// <summary>
@@ -44,6 +46,21 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     /// <returns>The step's outcome: the batch-mean objective, the gradient norm, and whether it was applied.</returns>
     public StepOutcome Step()
+    {
+        int previous = torch.get_num_threads();
+        if (_threads is not int threads || threads == previous) return StepOnce();
+        torch.set_num_threads(threads);
+        try
+        {
+            return StepOnce();
+        }
+        finally
+        {
+            torch.set_num_threads(previous);
+        }
+    }
+
+    private StepOutcome StepOnce()
     {
         using var scope = torch.NewDisposeScope();
         if (_options.WarmupSteps > 0)
