@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 /// Fused CPU passes for gradient-free MLP evaluation (the samplers' drift): the thin first and last layers of a
 /// low-dimensional field, which BLAS handles poorly (K or N of 2), fused with the SiLU next to them, so a
 /// D→H→…→H→D forward is one small-K pass, the wide products, and one small-N pass. silu(h) = h/(1 + e^{−h}).
-/// All tensors are contiguous CPU tensors of element type T. Rows are split across <c>torch.get_num_threads()</c>
+/// All tensors are contiguous CPU tensors of element type T. Rows are split across <see cref="KernelThreads"/>
 /// workers; 512-bit registers are used where the CPU runs them natively.
 /// </summary>
 internal static unsafe class DenseKernels
@@ -180,7 +180,7 @@ internal static unsafe class DenseKernels
 
     private static void Rows(int n, long workPerRow, Action<int, int> body)
     {
-        int threads = Math.Min(TorchSharp.torch.get_num_threads(), Environment.ProcessorCount);
+        int threads = KernelThreads.Count;
         if (threads <= 1 || n < 2 * threads || n * workPerRow < ParallelWork)
         {
             body(0, n);

@@ -16,7 +16,7 @@ using System.Runtime.InteropServices;
 /// reference points applied from the left: the flux loss's responsibility matrix).</item>
 /// </list>
 /// Blocks whose weights all underflow are skipped (their exp is exactly 0). Rows are split across
-/// <c>torch.get_num_threads()</c> workers when there is enough work; 512-bit registers are used where the CPU runs
+/// <see cref="KernelThreads"/> workers when there is enough work; 512-bit registers are used where the CPU runs
 /// them natively.
 /// </summary>
 internal static unsafe partial class FusedKde
@@ -208,7 +208,7 @@ internal static unsafe partial class FusedKde
     /// <summary>Runs body over [0, n) in one or several contiguous row ranges.</summary>
     private static void Rows(int n, long workPerRow, Action<int, int> body)
     {
-        int threads = Math.Min(TorchSharp.torch.get_num_threads(), Environment.ProcessorCount);
+        int threads = KernelThreads.Count;
         if (threads <= 1 || n < 2 * threads || n * workPerRow < ParallelWork)
         {
             body(0, n);

@@ -21,7 +21,7 @@ internal static unsafe partial class PackedGemm
     /// <summary>
     /// out = silu(A·Wᵀ + b)·W_outᵀ + b_out without materializing the hidden activations: every 8-row tile of the
     /// hidden layer is reduced against W_out while it is in registers and L1. All panels of Wᵀ are packed once;
-    /// row tiles are split across <c>torch.get_num_threads()</c> workers. Requires <see cref="ThinOutputApplicable"/>.
+    /// row tiles are split across <see cref="KernelThreads"/> workers. Requires <see cref="ThinOutputApplicable"/>.
     /// </summary>
     /// <param name="a">A [M, K].</param>
     /// <param name="weight">W [N, K].</param>
@@ -55,7 +55,7 @@ internal static unsafe partial class PackedGemm
                 TensorMemory.Pointer<float>(outWeight), TensorMemory.Pointer<float>(outBias),
                 TensorMemory.Pointer<float>(output), m, n, k, d);
             int tiles = (m + TileRows - 1) / TileRows;
-            int threads = Math.Min(Math.Min(TorchSharp.torch.get_num_threads(), Environment.ProcessorCount), tiles);
+            int threads = Math.Min(KernelThreads.Count, tiles);
             if (threads <= 1 || (long)m * n * k < 4 * MinWork)
             {
                 ThinRows(job, 0, m);

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 /// runs its 256-bit code path on AMD processors (≈ 85 GFLOP/s per core here, where the registers allow ≈ 210);
 /// this kernel packs B in panels of 32 columns (an 8×8 register transpose for the weight form) and runs an 8×32
 /// register tile (16 accumulators), ≈ 135–195 GFLOP/s per core on the benchmark shapes. Panels are split across
-/// <c>torch.get_num_threads()</c> workers, each packing its own. Used where <see cref="Applicable"/> holds; every
+/// <see cref="KernelThreads"/> workers, each packing its own. Used where <see cref="Applicable"/> holds; every
 /// caller falls back to libtorch otherwise, so results agree with <c>mm</c> up to float32 rounding.
 /// </summary>
 internal static unsafe partial class PackedGemm
@@ -90,7 +90,7 @@ internal static unsafe partial class PackedGemm
             bias is null ? null : TensorMemory.Pointer<float>(bias), TensorMemory.Pointer<float>(c),
             (int)a.shape[0], (int)(transposedB ? b.shape[0] : b.shape[1]), (int)a.shape[1], transposedB, silu);
         int panels = (job.N + Panel - 1) / Panel;
-        int threads = Math.Min(Math.Min(torch.get_num_threads(), Environment.ProcessorCount), panels);
+        int threads = Math.Min(KernelThreads.Count, panels);
         if (threads <= 1 || (long)job.M * job.N * job.K < 4 * MinWork)
         {
             RunPanels(job, 0, panels);

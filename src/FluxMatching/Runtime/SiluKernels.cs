@@ -154,7 +154,7 @@ internal static unsafe class SiluKernels
 
     private static void Chunks(long n, Action<long, long> body)
     {
-        int threads = Math.Min(TorchSharp.torch.get_num_threads(), Environment.ProcessorCount);
+        int threads = KernelThreads.Count;
         if (threads <= 1 || n < ParallelLength)
         {
             body(0, n);

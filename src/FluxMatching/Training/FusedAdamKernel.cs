@@ -6,7 +6,7 @@ using FluxMatching.Runtime;
 using static TorchSharp.torch;
 
 /// <summary>The single-pass CPU Adam update and gradient norm of <see cref="FusedAdam"/> (SIMD, split across
-/// <c>torch.get_num_threads()</c> workers for large buffers).</summary>
+/// <see cref="Runtime.KernelThreads"/> workers for large buffers).</summary>
 internal static unsafe class FusedAdamKernel
 {
     private const int ParallelLength = 1 << 18;
@@ -118,7 +118,7 @@ internal static unsafe class FusedAdamKernel
 
     private static void Chunks(long n, Action<long, long> body)
     {
-        int threads = Math.Min(TorchSharp.torch.get_num_threads(), Environment.ProcessorCount);
+        int threads = KernelThreads.Count;
         if (threads <= 1 || n < ParallelLength)
         {
             body(0, n);

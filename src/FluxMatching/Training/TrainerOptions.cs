@@ -40,10 +40,10 @@ public sealed record TrainerOptions
     public bool FastRuntime { get; init; } = true;
 
     /// <summary>
-    /// libtorch intra-op threads during each step (restored afterwards). Default null: one thread for a field of
-    /// dimension ≤ 16 on the CPU — its steps are many small operations, which a second thread slows down (and a busy
-    /// machine slows down badly, every operation waiting for the descheduled worker) — and libtorch's setting
-    /// otherwise. The packed matrix kernel and the samplers split their own work across the same thread count.
+    /// Threads of each training step (restored afterwards). An MLP field on the CPU runs its matrix products on this
+    /// many .NET workers (the packed kernel) with libtorch single-threaded; other fields give libtorch this many
+    /// intra-op threads. Default null: one thread for a field of dimension ≤ 16 on the CPU (its steps are many small
+    /// operations, which a second thread slows down), and libtorch's setting otherwise.
     /// </summary>
     public int? Threads { get; init; }
 

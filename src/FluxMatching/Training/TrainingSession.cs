@@ -19,6 +19,7 @@ public sealed class TrainingSession : IDisposable
     private readonly Ema? _ema;
     private readonly StepObjective _objective;
     private readonly int? _threads;
+    private readonly bool _mlpOnCpu;
     private bool _gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
@@ -37,7 +38,9 @@ public sealed class TrainingSession : IDisposable
         _ema = options.EmaDecay > 0 ? new Ema(model.Field, model.Ema, options.EmaDecay) : null;
         var generator = new Generator((ulong)(options.Seed * 1_000_003L + model.StepsTrained), model.Device);
         _objective = new StepObjective(model, options.Batch, generator, options.Dtype);
-        _threads = options.Threads ?? (model.Device.type == DeviceType.CPU && model.Field.Dimension <= 16 ? 1 : null);
+        bool cpu = model.Device.type == DeviceType.CPU;
+        _threads = options.Threads ?? (cpu && model.Field.Dimension <= 16 ? 1 : null);
+        _mlpOnCpu = cpu && model.Field is FluxMatching.Fields.MlpField;
     }
 
     /// <summary>
@@ -47,16 +50,23 @@ public sealed class TrainingSession : IDisposable
     /// <returns>The step's outcome: the batch-mean objective, the gradient norm, and whether it was applied.</returns>
     public StepOutcome Step()
     {
+        // n threads for the step: an MLP field on the CPU runs its products and fused passes on n .NET workers with
+        // libtorch single-threaded — libtorch's OpenMP workers spin between operations and, on a busy machine, make
+        // every operation wait for a descheduled worker; any other field gives libtorch the n threads.
         int previous = torch.get_num_threads();
-        if (_threads is not int threads || threads == previous) return StepOnce();
-        torch.set_num_threads(threads);
+        int threads = _threads ?? previous;
+        int intraOp = _mlpOnCpu ? 1 : threads;
+        var previousKernels = KernelThreads.Override;
+        if (intraOp != previous) torch.set_num_threads(intraOp);
+        KernelThreads.Override = threads;
         try
         {
             return StepOnce();
         }
         finally
         {
-            torch.set_num_threads(previous);
+            KernelThreads.Override = previousKernels;
+            if (intraOp != previous) torch.set_num_threads(previous);
         }
     }
 
