@@ -205,6 +205,7 @@ internal static class BenchCommand
         foreach (var (k, v) in timing) line[k] = v?.DeepClone();
         line["denormals_flushed"] = TorchRuntime.DenormalsFlushed;
         if (TorchRuntime.WorkersFlushDenormals is bool workers) line["workers_flush_denormals"] = workers;
+        line["gc_gen0_collections"] = GC.CollectionCount(0);
         line["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb(), 1);
         return line;
     }
