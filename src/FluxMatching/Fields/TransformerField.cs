@@ -109,6 +109,14 @@ public sealed class TransformerField : TrainableField
         }
 
         using var scope = NewDisposeScope();
+        if (Config.ScaleInput && Config.NoiseConditioned)
+        {
+            // c_in(σ) = 1/√(σ_d² + σ²), per sample ([B] or [1] → [·, 1, 1]).
+            var s2 = SigmaColumn(sigma!, x).square();
+            var cIn = s2.add(Scalars.Shared(Config.InputScaleDataStd * Config.InputScaleDataStd)).rsqrt();
+            seq = seq.mul(cIn.reshape(cIn.shape[0], 1, 1));
+        }
+
         var h = input_proj.forward(seq).add(tables.Positions.to(seq.dtype, seq.device));
         if (sigma_in is not null && sigma_out is not null)
         {

@@ -36,6 +36,18 @@ public sealed record TransformerFieldConfig
     /// </summary>
     public bool NoiseConditioned { get; init; } = true;
 
+    /// <summary>
+    /// True: scale the noisy input by c_in(σ) = 1/√(σ_d² + σ²) before the input projection (EDM's preconditioning,
+    /// <see cref="InputScaleDataStd"/> = σ_d), so the tokens stay O(1) at every σ. Not in the reference (default
+    /// false, its behaviour): there the projected tokens grow like σ, the pre-LN blocks' O(1) updates and the σ
+    /// context are swamped at large σ and the head's LayerNorm keeps only each token's direction, which limits how
+    /// well the ε-prediction fits at large σ. Only for noise-conditioned fields.
+    /// </summary>
+    public bool ScaleInput { get; init; }
+
+    /// <summary>σ_d of <see cref="ScaleInput"/> (default 1, the std of standardised data; &gt; 0).</summary>
+    public double InputScaleDataStd { get; init; } = 1.0;
+
     /// <summary>The authors' exp5 training sizes: hidden 512, depth 12, 8 heads (38,359,556 parameters without the
     /// auxiliary nets).</summary>
     public static TransformerFieldConfig Paper { get; } = new() { Hidden = 512, Depth = 12, Heads = 8 };
@@ -53,6 +65,11 @@ public sealed record TransformerFieldConfig
             {
                 throw new ArgumentOutOfRangeException($"config.{name}", v, $"{name} must be ≥ {min}.");
             }
+        }
+
+        if (!(InputScaleDataStd > 0) || !double.IsFinite(InputScaleDataStd))
+        {
+            throw new ArgumentOutOfRangeException("config.InputScaleDataStd", InputScaleDataStd, "InputScaleDataStd must be finite and > 0.");
         }
 
         if (Hidden % Heads != 0)

@@ -28,6 +28,44 @@ public class TrajectoryW2EvaluatorTests
     }
 
     [Fact]
+    public void Exact_gaussian_score_through_the_ode_matches_gaussian_draws_on_low_rank_data()
+    {
+        // End-to-end check of the exp5 evaluation path (sampler schedule, σ given to the field, W2): data on a
+        // nearly low-rank Gaussian like the standardised springs (a few large directions, many tiny ones); the
+        // field is the exact σ-smoothed score (Σ + σ²I)⁻¹(μ − x). Its ODE samples must be as close to the data as
+        // exact draws of the fitted Gaussian. (On the springs data, 2,000 × 200-d, 512 steps: 7.53 vs 7.62.)
+        using var scope = torch.NewDisposeScope();
+        const int n = 300, d = 20;
+        var basis = torch.randn(3, d, ScalarType.Float64, generator: new torch.Generator(4));
+        var data = torch.randn(n, 3, ScalarType.Float64, generator: new torch.Generator(5)).matmul(basis)
+            .add(torch.randn(n, d, ScalarType.Float64, generator: new torch.Generator(6)).mul(0.01)).add(0.3);
+        var mu = data.mean([0]);
+        var centred = data.sub(mu);
+        var (evals, evecs) = torch.linalg.eigh(centred.T.matmul(centred).div(n));
+        using var evaluator = new TrajectoryW2Evaluator(data, new ProbabilityFlowOdeOptions { Steps = 128 });
+        double ode = evaluator.Evaluate(new GaussianScore(mu, evals, evecs), new torch.Generator(7));
+        var draws = torch.randn(n, d, ScalarType.Float64, generator: new torch.Generator(8))
+            .mul(evals.clamp_min(0).sqrt()).matmul(evecs.T).add(mu);
+        double exact = evaluator.W2(draws);
+        Assert.True(Math.Abs(ode - exact) < 0.15 * exact, $"ODE with the exact score: W2 {ode:F3}; exact draws {exact:F3}");
+    }
+
+    private sealed class GaussianScore(torch.Tensor mu, torch.Tensor evals, torch.Tensor evecs) : IVectorField
+    {
+        public int Dimension => (int)mu.shape[0];
+
+        public bool IsNoiseConditioned => true;
+
+        public torch.Tensor Evaluate(torch.Tensor x, torch.Tensor? sigma = null)
+        {
+            double s = sigma!.ToDouble();
+            using var scope = torch.NewDisposeScope();
+            var coordinates = mu.sub(x.to(ScalarType.Float64)).matmul(evecs).div(evals.add(s * s));
+            return coordinates.matmul(evecs.T).to(x.dtype).MoveToOuterDisposeScope();
+        }
+    }
+
+    [Fact]
     public void W2_is_infinite_when_a_sample_is_not_finite()
     {
         using var scope = torch.NewDisposeScope();

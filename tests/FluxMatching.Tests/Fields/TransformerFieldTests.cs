@@ -98,6 +98,45 @@ public class TransformerFieldTests
     }
 
     [Fact]
+    public void Without_input_scaling_the_raw_head_forgets_the_token_norm_at_large_sigma()
+    {
+        // The reference's design: tokens Linear(x_σ) grow like σ, swamp the O(1) block updates and σ context, and
+        // the head's LayerNorm keeps only their direction, so raw(2x) ≈ raw(x) at σ = 80 although the ε target
+        // (x_σ − x̂0)/σ doubles. With ScaleInput the input is x_σ/√(1 + σ²) and the head sees the norm.
+        using var scope = torch.NewDisposeScope();
+        var sigma = torch.tensor(80f);
+        var x = torch.randn(4, 5, 2, generator: new torch.Generator(5)).mul(80f);
+        torch.manual_seed(6);
+        using var plain = new TransformerField(Tiny);
+        double plainChange = plain.EvaluateRaw(x.mul(2f), sigma).sub(plain.EvaluateRaw(x, sigma)).norm().ToDouble()
+            / plain.EvaluateRaw(x, sigma).norm().ToDouble();
+        torch.manual_seed(6);
+        using var scaled = new TransformerField(Tiny with { ScaleInput = true });
+        double scaledChange = scaled.EvaluateRaw(x.mul(2f), sigma).sub(scaled.EvaluateRaw(x, sigma)).norm().ToDouble()
+            / scaled.EvaluateRaw(x, sigma).norm().ToDouble();
+        Assert.True(plainChange < 0.05, $"unscaled raw head changed by {plainChange:F3} when x doubled");
+        Assert.True(scaledChange > 0.2, $"scaled raw head changed only by {scaledChange:F3} when x doubled");
+    }
+
+    [Fact]
+    public void Input_scaling_feeds_x_over_sqrt_data_var_plus_sigma_squared()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(3, 5, 2, generator: new torch.Generator(7)).mul(5f);
+        var sigma = torch.tensor(new float[] { 0.01f, 1.5f, 40f });
+        torch.manual_seed(8);
+        using var plain = new TransformerField(Tiny);
+        torch.manual_seed(8);
+        using var scaled = new TransformerField(Tiny with { ScaleInput = true, InputScaleDataStd = 0.5 });
+        var cIn = sigma.square().add(0.25f).rsqrt().view(3, 1, 1);
+        var expected = plain.EvaluateRaw(x.mul(cIn), sigma);
+        Assert.True(scaled.EvaluateRaw(x, sigma).allclose(expected, rtol: 1e-5, atol: 1e-6));
+        Assert.True(scaled.Evaluate(x.reshape(3, 10), sigma).reshape(3, 5, 2)
+            .allclose(expected.div(sigma.view(3, 1, 1)), rtol: 1e-5, atol: 1e-6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TransformerField(Tiny with { InputScaleDataStd = 0 }));
+    }
+
+    [Fact]
     public void Invalid_configurations_and_inputs_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => new TransformerField(Tiny with { Heads = 3 }));
