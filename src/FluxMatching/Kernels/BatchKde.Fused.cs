@@ -22,8 +22,8 @@ public sealed partial class BatchKde
         using var _ = no_grad();
         if (!Fused)
         {
-            state = Logits(flat).softmax(1);
-            return state.mm(reference);
+            state = LogitsRows(flat).softmax(1);
+            return PackedGemm.MatMul(state, reference, transposedB: false);
         }
 
         var z = flat.contiguous();
@@ -52,13 +52,13 @@ public sealed partial class BatchKde
         long n = flat.shape[0];
         if (!Fused)
         {
-            var a = cat([probe, y], 0).mm(reference.t());                   // [2N, B]: X·p and X·y
+            var a = PackedGemm.MatMul(cat([probe, y], 0), reference, transposedB: true);   // [2N, B]: X·p, X·y
             var ap = a.narrow(0, 0, n).sub_(mean.mul(probe).sum(1, keepdim: true));
             var ay = a.narrow(0, n, n).sub_(mean.mul(y).sum(1, keepdim: true));
             ap.mul_(ap).mul_(state);
             ay.mul_(state);
             var q = ap.sum(1);
-            var both = a.mm(reference);                                      // [2N, D]
+            var both = PackedGemm.MatMul(a, reference, transposedB: false);               // [2N, D]
             var qv = both.narrow(0, 0, n).sub_(mean.mul(q.unsqueeze(1)));
             var cy = both.narrow(0, n, n).sub_(mean.mul(ay.sum(1, keepdim: true)));
             return (q, qv, cy);
@@ -78,6 +78,10 @@ public sealed partial class BatchKde
         return result;
     }
 
+    /// <summary><see cref="Logits"/> of flattened queries [N, D] without a graph, through the packed float32 product
+    /// where it applies (the matrix-product path for D &gt; 16).</summary>
+    private Tensor LogitsRows(Tensor flat) => PackedGemm.MatMul(flat, Scaled, transposedB: true, Bias);
+
     /// <summary>
     /// Σ_j w_i(q_j) v_j for queries q [N, D] and values v [N, D]: the weights of each query over the reference
     /// points, applied from the left (= <c>Weights(q).t().mm(v)</c>), shape [B, D]. This is the flux loss's
@@ -88,7 +92,8 @@ public sealed partial class BatchKde
         using var _ = no_grad();
         if (!Fused)
         {
-            return Weights(queries).t().mm(values);
+            var weights = LogitsRows(Flatten(queries)).softmax(1);
+            return PackedGemm.MatMul(weights.t().contiguous(), values.contiguous(), transposedB: false);
         }
 
         var z = queries.contiguous();

@@ -102,4 +102,28 @@ public class BatchKdeFusedTests
         var got = Numerics.Values(k32.Score(z.to(ScalarType.Float32)));
         Assert.True(Numerics.RelativeError(want, got) < 1e-4, $"{Numerics.RelativeError(want, got):E2}");
     }
+
+    [Fact]
+    public void Float32_matrix_product_queries_above_sixteen_dimensions_match_float64()
+    {
+        using var scope = NewDisposeScope();
+        var x = Points(128, 40, 12);
+        var z = Points(96, 40, 13);
+        var p = Points(96, 40, 14);
+        var y = Points(96, 40, 15);
+        using var k64 = new BatchKde(x, 4.0);
+        using var k32 = new BatchKde(x.to(ScalarType.Float32), 4.0);
+        Assert.False(k32.Fused);
+        var m64 = k64.DenoiseRows(z, out var w64);
+        var m32 = k32.DenoiseRows(z.to(ScalarType.Float32), out var w32);
+        Assert.True(Numerics.RelativeError(Numerics.Values(m64), Numerics.Values(m32)) < 1e-5);
+        var (q64, qv64, cy64) = k64.Moments(z, w64, m64, p, y);
+        var (q32, qv32, cy32) = k32.Moments(z.to(ScalarType.Float32), w32, m32, p.to(ScalarType.Float32), y.to(ScalarType.Float32));
+        Assert.True(Numerics.RelativeError(Numerics.Values(q64), Numerics.Values(q32)) < 1e-4);
+        Assert.True(Numerics.RelativeError(Numerics.Values(qv64), Numerics.Values(qv32)) < 1e-4);
+        Assert.True(Numerics.RelativeError(Numerics.Values(cy64), Numerics.Values(cy32)) < 1e-4);
+        var carried64 = k64.CarryBack(z, y);
+        var carried32 = k32.CarryBack(z.to(ScalarType.Float32), y.to(ScalarType.Float32));
+        Assert.True(Numerics.RelativeError(Numerics.Values(carried64), Numerics.Values(carried32)) < 1e-5);
+    }
 }
