@@ -111,6 +111,13 @@ internal static class BenchCommand
         torch.manual_seed(0);
         using var field = new MlpField(2, 128, 2, noiseConditioned: false);
         var times = new double[repeats];
+        // One untimed run first (like the training benchmark's warm-up steps): the JIT's tier-up of the
+        // sampler's code otherwise competes with the two chain threads for the 2 cores during the first timed run.
+        using (var warm = torch.randn(n, 2, generator: new Generator(1)))
+        {
+            new LangevinSampler(new LangevinOptions { Steps = steps, StepSize = stepSize }).Sample(field, warm).Samples.Dispose();
+        }
+
         for (int k = 0; k < repeats; k++)
         {
             var gen = new Generator(0);
