@@ -22,7 +22,7 @@ internal static unsafe class DenseKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = new Args<T>(x, weightT, bias, output, (int)x.shape[1], (int)weightT.shape[1]);
-        Rows((int)x.shape[0], (long)a.Width * (a.Inner + 8), (r0, r1) =>
+        KernelThreads.Rows((int)x.shape[0], (long)a.Width * (a.Inner + 8), ParallelWork, (r0, r1) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -44,7 +44,7 @@ internal static unsafe class DenseKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = new Args<T>(pre, weight, bias, output, (int)pre.shape[1], (int)weight.shape[0]);
-        Rows((int)pre.shape[0], (long)a.Inner * (a.Width + 8), (r0, r1) =>
+        KernelThreads.Rows((int)pre.shape[0], (long)a.Inner * (a.Width + 8), ParallelWork, (r0, r1) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -68,7 +68,7 @@ internal static unsafe class DenseKernels
         T* p = TensorMemory.Pointer<T>(pre);
         long total = pre.numel();
         int blocks = (int)((total + 1023) / 1024);
-        Rows(blocks, 1024 * 8, (r0, r1) =>
+        KernelThreads.Rows(blocks, 1024 * 8, ParallelWork, (r0, r1) =>
         {
             long lo = (long)r0 * 1024, hi = Math.Min(total, (long)r1 * 1024);
             if (typeof(T) == typeof(float))
@@ -176,19 +176,6 @@ internal static unsafe class DenseKernels
         {
             p[i] /= T.One + T.Exp(-p[i]);
         }
-    }
-
-    private static void Rows(int n, long workPerRow, Action<int, int> body)
-    {
-        int threads = KernelThreads.Count;
-        if (threads <= 1 || n < 2 * threads || n * workPerRow < ParallelWork)
-        {
-            body(0, n);
-            return;
-        }
-
-        int chunk = (n + threads - 1) / threads;
-        Parallel.For(0, threads, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
     }
 
     /// <summary>Pointers and widths of one thin-layer pass: Inner is the summed width, Width the other one.</summary>

@@ -37,7 +37,7 @@ internal static unsafe partial class FusedKde
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = reference.Dimension;
-        Rows(n, (long)reference.Stride * (d + 8), (i0, i1) =>
+        KernelThreads.Rows(n, (long)reference.Stride * (d + 8), ParallelWork, (i0, i1) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -73,7 +73,7 @@ internal static unsafe partial class FusedKde
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = reference.Dimension;
-        Rows(n, (long)reference.Stride * (4 * d + 24), (i0, i1) =>
+        KernelThreads.Rows(n, (long)reference.Stride * (4 * d + 24), ParallelWork, (i0, i1) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -110,7 +110,7 @@ internal static unsafe partial class FusedKde
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = queries.Dimension;
-        Rows(n, (long)queries.Stride * (2 * d + 20), (i0, i1) =>
+        KernelThreads.Rows(n, (long)queries.Stride * (2 * d + 20), ParallelWork, (i0, i1) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -203,20 +203,6 @@ internal static unsafe partial class FusedKde
                 ColumnRow<TV, T>(zq, g, bias, a, output + (i * d));
             }
         }
-    }
-
-    /// <summary>Runs body over [0, n) in one or several contiguous row ranges.</summary>
-    private static void Rows(int n, long workPerRow, Action<int, int> body)
-    {
-        int threads = KernelThreads.Count;
-        if (threads <= 1 || n < 2 * threads || n * workPerRow < ParallelWork)
-        {
-            body(0, n);
-            return;
-        }
-
-        int chunk = (n + threads - 1) / threads;
-        Parallel.For(0, threads, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
     }
 
     /// <summary>The per-row inputs and outputs of <see cref="EndpointMoments{T}"/>.</summary>

@@ -18,4 +18,34 @@ internal static class KernelThreads
     /// <summary>The worker count, between 1 and the processor count.</summary>
     public static int Count =>
         Math.Max(1, Math.Min(overrideCount ?? TorchSharp.torch.get_num_threads(), Environment.ProcessorCount));
+
+    /// <summary>Runs <paramref name="body"/> over rows [0, n) as one contiguous range per worker, or on the calling
+    /// thread when there is one worker, fewer than two rows per worker, or under <paramref name="minWork"/> work.</summary>
+    public static void Rows(int n, long workPerRow, long minWork, Action<int, int> body)
+    {
+        int threads = Count;
+        if (threads <= 1 || n < 2 * threads || n * workPerRow < minWork)
+        {
+            body(0, n);
+            return;
+        }
+
+        int chunk = (n + threads - 1) / threads;
+        Parallel.For(0, threads, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
+    }
+
+    /// <summary>Runs <paramref name="body"/> over elements [0, n) in one range per worker (range starts aligned to
+    /// 64 elements), or on the calling thread below <paramref name="minLength"/> elements.</summary>
+    public static void Chunks(long n, long minLength, Action<long, long> body)
+    {
+        int threads = Count;
+        if (threads <= 1 || n < minLength)
+        {
+            body(0, n);
+            return;
+        }
+
+        long chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
+        Parallel.For(0, threads, t => body(Math.Min(n, t * chunk), Math.Min(n, (t + 1) * chunk)));
+    }
 }

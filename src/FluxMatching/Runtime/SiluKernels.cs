@@ -53,7 +53,7 @@ internal static unsafe class SiluKernels
     {
         T* h = TensorMemory.Pointer<T>(hT), t = TensorMemory.Pointer<T>(tT), a = TensorMemory.Pointer<T>(aT);
         T* at = TensorMemory.Pointer<T>(atT), s = TensorMemory.Pointer<T>(sT), k = TensorMemory.Pointer<T>(kT);
-        Chunks(hT.numel(), (lo, hi) =>
+        KernelThreads.Chunks(hT.numel(), ParallelLength, (lo, hi) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -110,7 +110,7 @@ internal static unsafe class SiluKernels
         T* adj = TensorMemory.Pointer<T>(adjT), tadj = TensorMemory.Pointer<T>(tadjT);
         T* s = TensorMemory.Pointer<T>(sT), k = TensorMemory.Pointer<T>(kT), hb = TensorMemory.Pointer<T>(hbT);
         T* tb = tbT is null ? null : TensorMemory.Pointer<T>(tbT);
-        Chunks(adjT.numel(), (lo, hi) =>
+        KernelThreads.Chunks(adjT.numel(), ParallelLength, (lo, hi) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -152,16 +152,4 @@ internal static unsafe class SiluKernels
         }
     }
 
-    private static void Chunks(long n, Action<long, long> body)
-    {
-        int threads = KernelThreads.Count;
-        if (threads <= 1 || n < ParallelLength)
-        {
-            body(0, n);
-            return;
-        }
-
-        long chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
-        Parallel.For(0, threads, t => body(Math.Min(n, t * chunk), Math.Min(n, (t + 1) * chunk)));
-    }
 }

@@ -20,7 +20,7 @@ internal static unsafe class FusedAdamKernel
         T* mp = TensorMemory.Pointer<T>(m);
         T* vp = TensorMemory.Pointer<T>(v);
         long n = parameters.numel();
-        Chunks(n, (lo, hi) => StepRange(p, g, mp, vp, lo, hi, k, clear));
+        KernelThreads.Chunks(n, ParallelLength, (lo, hi) => StepRange(p, g, mp, vp, lo, hi, k, clear));
     }
 
     /// <summary>‖g‖₂ of a flat contiguous CPU buffer, accumulated in float64.</summary>
@@ -31,7 +31,7 @@ internal static unsafe class FusedAdamKernel
         long n = gradients.numel();
         double total = 0;
         var gate = new object();
-        Chunks(n, (lo, hi) =>
+        KernelThreads.Chunks(n, ParallelLength, (lo, hi) =>
         {
             double s = SumOfSquares(g, lo, hi);
             lock (gate)
@@ -116,16 +116,4 @@ internal static unsafe class FusedAdamKernel
         return s;
     }
 
-    private static void Chunks(long n, Action<long, long> body)
-    {
-        int threads = KernelThreads.Count;
-        if (threads <= 1 || n < ParallelLength)
-        {
-            body(0, n);
-            return;
-        }
-
-        long chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
-        Parallel.For(0, threads, t => body(Math.Min(n, t * chunk), Math.Min(n, (t + 1) * chunk)));
-    }
 }
