@@ -32,6 +32,13 @@ public sealed partial class MlpField
         return Evaluate(x, sigma);
     }
 
+    /// <summary>A fused sampler pass over this field's current weights (a copy: rebuild it after training), or null
+    /// where it does not apply (see <see cref="FusedMlpDrift.TryCreate"/>).</summary>
+    internal FusedMlpDrift? CreateDriftPlan() =>
+        dimension <= DenseKernels.MaxThinWidth
+            ? FusedMlpDrift.TryCreate([.. layers.Select(l => l.weight!)], [.. layers.Select(l => l.bias!)], noiseConditioned)
+            : null;
+
     private Tensor Infer<T>(Tensor x, Tensor? sigma)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

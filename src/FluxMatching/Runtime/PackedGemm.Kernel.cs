@@ -12,7 +12,7 @@ internal static unsafe partial class PackedGemm
     /// panel, C with stride <paramref name="ldc"/>. Per k: two panel loads, eight broadcasts, sixteen FMAs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8(int k, float* a, long lda, float* bp, float* bias, bool silu, float* c, long ldc)
+    internal static void Kernel8(int k, float* a, long lda, float* bp, float* bias, bool silu, float* c, long ldc)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -69,7 +69,7 @@ internal static unsafe partial class PackedGemm
     }
 
     /// <summary>One row: C[1, 32] = A[1, K]·Bp[K, 32] (+ bias, then silu), for the rows after the last full tile.</summary>
-    private static void Kernel1(int k, float* a, float* bp, float* bias, bool silu, float* c)
+    internal static void Kernel1(int k, float* a, float* bp, float* bias, bool silu, float* c)
     {
         Vector512<float> c0 = default, c1 = default;
         for (int q = 0; q < k; q++)
@@ -96,12 +96,13 @@ internal static unsafe partial class PackedGemm
     {
         v0 += bias0;
         v1 += bias1;
-        Vector512.Store(v0, c);
-        Vector512.Store(v1, c + 16);
         if (silu)
         {
-            Simd512F.Store(c, Simd512F.Silu(Simd512F.Load(c)));
-            Simd512F.Store(c + 16, Simd512F.Silu(Simd512F.Load(c + 16)));
+            v0 = Simd512F.Silu(v0);
+            v1 = Simd512F.Silu(v1);
         }
+
+        Vector512.Store(v0, c);
+        Vector512.Store(v1, c + 16);
     }
 }

@@ -18,10 +18,10 @@ using static TorchSharp.torch;
 internal static unsafe partial class PackedGemm
 {
     /// <summary>Columns per packed panel (two 16-lane registers).</summary>
-    private const int Panel = 32;
+    internal const int Panel = 32;
 
     /// <summary>Rows per register tile.</summary>
-    private const int TileRows = 8;
+    internal const int TileRows = 8;
 
     /// <summary>Below this many multiply-adds libtorch is as fast (call overhead dominates).</summary>
     private const long MinWork = 1 << 16;
@@ -182,7 +182,7 @@ internal static unsafe partial class PackedGemm
     }
 
     /// <summary>Panel of Bᵀ for W [N, K]: bp[k·32 + j] = W[j0 + j, k], by 8×8 register transposes.</summary>
-    private static void PackTransposed(float* w, int k, int j0, int width, float* bp)
+    internal static void PackTransposed(float* w, int k, int j0, int width, float* bp)
     {
         float* w0 = w + ((long)j0 * k);
         int q = 0;

@@ -2,6 +2,7 @@ namespace FluxMatching.Runtime;
 
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 /// <summary>A 512-bit register of 16 float lanes for the fused kernels (see <see cref="ISimd{TSelf, T}"/>).</summary>
 internal readonly unsafe struct Simd512F : ISimd<Simd512F, float>
@@ -98,7 +99,26 @@ internal readonly unsafe struct Simd512F : ISimd<Simd512F, float>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512F Silu(Simd512F x) => new(x.v / (Vector512<float>.One + ExpBounded(-x).v));
+    public static Simd512F Silu(Simd512F x) => new(Silu(x.v));
+
+    /// <summary>x/(1 + e^{−x}) on a raw register (the packed matrix kernel's epilogue).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Silu(Vector512<float> x) =>
+        x / (Vector512<float>.One + (Avx512F.IsSupported ? ExpNegated(x) : ExpBounded(new(-x)).v));
+
+    /// <summary>
+    /// e^{−x} for any x, for the SiLU: n = round(−x·log₂e) by VRNDSCALEPS and 2ⁿ applied by VSCALEFPS, which
+    /// saturates to +∞ and 0 outside the float range, so x/(1 + e^{−x}) needs no clamps (x/(1 + ∞) = −0 for
+    /// x ≪ 0). Seven fewer operations than <see cref="ExpBounded"/> on a negated argument (−30 % per SiLU).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpNegated(Vector512<float> x)
+    {
+        var n = Avx512F.RoundScale(x * Vector512.Create(-1.44269504088896341f), 0);
+        var r = Avx512F.FusedMultiplyAddNegated(n, Vector512.Create(0.693359375f), -x);
+        r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        return Avx512F.Scale(Polynomial(r), n);
+    }
 
     /// <summary>e^x for x in [floor, ceiling] (see <see cref="SimdMath"/> for the method).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -109,14 +129,26 @@ internal readonly unsafe struct Simd512F : ISimd<Simd512F, float>
         var n = shifted - magic;
         var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        if (Avx512F.IsSupported)
+        {
+            return Avx512F.Scale(Polynomial(r), n);   // one VSCALEFPS instead of building 2ⁿ with integer operations
+        }
+
+        var scale = (shifted.AsInt32() - Vector512.Create(0x4B400000 - 127)) << 23;
+        return Polynomial(r) * scale.AsSingle();
+    }
+
+    /// <summary>e^r for |r| ≤ ½ ln 2 (Cephes degree-5 polynomial: 1 + r + r²·q(r), by Horner's rule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Polynomial(Vector512<float> r)
+    {
         var p = Vector512.Create(1.9875691500e-4f);
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
-        p = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
-        var scale = (shifted.AsInt32() - Vector512.Create(0x4B400000 - 127)) << 23;
-        return p * scale.AsSingle();
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512<float>.One);
+        return Vector512.FusedMultiplyAdd(p, r, Vector512<float>.One);
     }
 }

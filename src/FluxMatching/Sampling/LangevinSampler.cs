@@ -67,10 +67,10 @@ public sealed class LangevinSampler
         var shape = x.shape;
         if (ParallelChains.Applicable(field, x, Options.RecordEvery))
         {
-            // MLP drift on the CPU with several threads: one block of chains per thread, the same draws.
-            var drift = Enumerable.Repeat(halfEps, Options.Steps).ToArray();
-            var noise = Enumerable.Repeat(sqrtEps, Options.Steps).ToArray();
-            ParallelChains.Run((MlpField)field, x, Options.Steps, _ => sigma, drift, noise, generator);
+            // MLP drift on the CPU: one block of chains per thread (or the fused pass), the same draws.
+            double? sigmaValue = sigma is null ? null : Options.Sigma;
+            double a = 0.5 * Options.StepSize, b = Math.Sqrt(Options.StepSize);
+            ParallelChains.Run((MlpField)field, x, Options.Steps, _ => sigmaValue, _ => a, _ => b, generator);
             return new SampleResult(x.MoveToOuterDisposeScope(), null, Options.Steps, clock.Elapsed);
         }
 

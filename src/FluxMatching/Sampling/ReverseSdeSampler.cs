@@ -83,11 +83,12 @@ public sealed class ReverseSdeSampler
         var sigmas = SigmaSchedule();
         var variance = new Scalar[steps];
         var noiseScale = new Scalar[steps];
+        var drops = new double[steps];   // σ_i² − σ_{i+1}²
         try
         {
             for (int i = 0; i < steps; i++)
             {
-                double dv = (sigmas[i] * sigmas[i]) - (sigmas[i + 1] * sigmas[i + 1]);
+                double dv = drops[i] = (sigmas[i] * sigmas[i]) - (sigmas[i + 1] * sigmas[i + 1]);
                 variance[i] = dv.ToScalar();
                 noiseScale[i] = Math.Sqrt(dv).ToScalar();
             }
@@ -99,8 +100,9 @@ public sealed class ReverseSdeSampler
             var shape = x.shape;
             if (ParallelChains.Applicable(field, x, Options.RecordEvery))
             {
-                // MLP drift on the CPU with several threads: one block of chains per thread, the same draws.
-                ParallelChains.Run((MlpField)field, x, steps, i => sigmaGrid[i], variance, noiseScale, generator);
+                // MLP drift on the CPU: one block of chains per thread (or the fused pass), the same draws.
+                ParallelChains.Run((MlpField)field, x, steps, i => sigmas[i], i => drops[i], i => Math.Sqrt(drops[i]),
+                    generator);
                 return new SampleResult(x.MoveToOuterDisposeScope(), null, steps, clock.Elapsed);
             }
 
