@@ -74,9 +74,20 @@ public sealed partial class MlpField
             for (int l = 0; l < count - 1; l++)
             {
                 var h = PackedGemm.MatMul(activation, Weight(vars, l), transposedB: true, Bias(vars, l));
-                var sig = h.sigmoid();
-                activation = h.mul(sig);
-                var slope = sig.neg().add_(Scalars.One).mul_(h).add_(Scalars.One).mul_(sig);   // silu'(h)
+                Tensor slope;
+                if (SiluKernels.Applicable(h) && h.is_contiguous())
+                {
+                    activation = empty_like(h);
+                    slope = empty_like(h);
+                    SiluKernels.ActivationSlope(h, activation, slope);   // silu(h) and silu'(h) in one pass
+                }
+                else
+                {
+                    var sig = h.sigmoid();
+                    activation = h.mul(sig);
+                    slope = sig.neg().add_(Scalars.One).mul_(h).add_(Scalars.One).mul_(sig);   // silu'(h)
+                }
+
                 saved.Add(activation);
                 saved.Add(slope);
             }
@@ -88,6 +99,7 @@ public sealed partial class MlpField
 
             ctx.save_for_backward(saved);
             ctx.save_data("count", count);
+            ctx.save_data("inputGrad", ((Tensor)vars[0]).requires_grad);
             return PackedGemm.MatMul(activation, Weight(vars, count - 1), transposedB: true, Bias(vars, count - 1));
         }
 
@@ -101,13 +113,15 @@ public sealed partial class MlpField
             {
                 var previous = saved[l == 0 ? 0 : (2 * l) - 1];            // a_l: the input of layer l
                 var weight = saved[(2 * count) - 1 + l];
-                grads[1 + (2 * l)] = PackedGemm.MatMul(delta.t().contiguous(), previous, transposedB: false);
+                grads[1 + (2 * l)] = previous.shape[1] >= 16
+                    ? PackedGemm.MatMulTransposedA(delta, previous)                    // ∂W_l = δᵀa
+                    : PackedGemm.MatMulTransposedA(previous, delta).t().contiguous();  // thin input: (aᵀδ)ᵀ
                 grads[2 + (2 * l)] = delta.sum(dim: 0);
                 if (l > 0)
                 {
                     delta = PackedGemm.MatMul(delta, weight, transposedB: false).mul_(saved[2 * l]);
                 }
-                else
+                else if ((bool)ctx.get_data("inputGrad"))
                 {
                     grads[0] = PackedGemm.MatMul(delta, weight, transposedB: false);
                 }

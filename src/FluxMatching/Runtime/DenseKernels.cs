@@ -1,5 +1,6 @@
 namespace FluxMatching.Runtime;
 
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using static TorchSharp.torch;
 
@@ -84,6 +85,7 @@ internal static unsafe class DenseKernels
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void ThinInputRange<TV, T>(Args<T> a, int r0, int r1)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -119,6 +121,7 @@ internal static unsafe class DenseKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void ThinOutputRange<TV, T>(Args<T> a, int r0, int r1)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -162,6 +165,7 @@ internal static unsafe class DenseKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void SiluRange<TV, T>(T* p, long lo, long hi)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>

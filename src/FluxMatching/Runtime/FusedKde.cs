@@ -1,5 +1,6 @@
 namespace FluxMatching.Runtime;
 
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -131,6 +132,7 @@ internal static unsafe partial class FusedKde
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void SoftmaxRange<TV, T>(SoaMatrix<T> x, T* z, T scale, T* mean, T* lse, int i0, int i1)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -165,6 +167,7 @@ internal static unsafe partial class FusedKde
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void MomentsRange<TV, T>(SoaMatrix<T> x, MomentArgs<T> a, int i0, int i1)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -184,6 +187,7 @@ internal static unsafe partial class FusedKde
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void ColumnRange<TV, T>(SoaMatrix<T> zq, SoaMatrix<T> g, T* anchors, T minusHalfScale, T* output,
         int i0, int i1)
         where TV : unmanaged, ISimd<TV, T>

@@ -68,6 +68,77 @@ internal static unsafe partial class PackedGemm
         Store(c + (7 * ldc), c70, c71, bias0, bias1, silu);
     }
 
+    /// <summary>
+    /// C[8, 32] = Aᵀ[8, K]·Bp[K, 32] for A stored [K, ·] with row stride <paramref name="lda"/> (C's 8 rows are 8
+    /// adjacent columns of A): per k one 8-float row segment of A gives the eight broadcasts. No bias, no SiLU
+    /// (weight gradients δᵀa).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel8T(int k, float* a, long lda, float* bp, float* c, long ldc)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int q = 0; q < k; q++)
+        {
+            var b0 = Vector512.Load(bp);
+            var b1 = Vector512.Load(bp + 16);
+            bp += Panel;
+            var x = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(x, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(x, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(x, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(x, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(x, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(x, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(x, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(x, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
+            a += lda;
+        }
+
+        Store(c, c00, c01, default, default, silu: false);
+        Store(c + ldc, c10, c11, default, default, silu: false);
+        Store(c + (2 * ldc), c20, c21, default, default, silu: false);
+        Store(c + (3 * ldc), c30, c31, default, default, silu: false);
+        Store(c + (4 * ldc), c40, c41, default, default, silu: false);
+        Store(c + (5 * ldc), c50, c51, default, default, silu: false);
+        Store(c + (6 * ldc), c60, c61, default, default, silu: false);
+        Store(c + (7 * ldc), c70, c71, default, default, silu: false);
+    }
+
+    /// <summary>One row of <see cref="Kernel8T"/>: C[1, 32] = column of A (stride <paramref name="lda"/>)ᵀ·Bp.</summary>
+    internal static void Kernel1T(int k, float* a, long lda, float* bp, float* c)
+    {
+        Vector512<float> c0 = default, c1 = default;
+        for (int q = 0; q < k; q++)
+        {
+            var x = Vector512.Create(*a);
+            c0 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(bp), c0);
+            c1 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(bp + 16), c1);
+            bp += Panel;
+            a += lda;
+        }
+
+        Vector512.Store(c0, c);
+        Vector512.Store(c1, c + 16);
+    }
+
     /// <summary>One row: C[1, 32] = A[1, K]·Bp[K, 32] (+ bias, then silu), for the rows after the last full tile.</summary>
     internal static void Kernel1(int k, float* a, float* bp, float* bias, bool silu, float* c)
     {

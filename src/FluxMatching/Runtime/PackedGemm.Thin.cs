@@ -1,5 +1,6 @@
 namespace FluxMatching.Runtime;
 
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
@@ -71,6 +72,7 @@ internal static unsafe partial class PackedGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void ThinRows(in ThinJob job, int first, int end)
     {
         var pack = buffer ??= new PackBuffer();

@@ -1,5 +1,6 @@
 namespace FluxMatching.Runtime;
 
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -101,6 +102,7 @@ internal static unsafe partial class PackedGemm
         Parallel.For(0, threads, t => RunPanels(job, t * per, Math.Min(panels, (t + 1) * per)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void RunPanels(in Job job, int first, int end)
     {
         var pack = buffer ??= new PackBuffer();
@@ -160,6 +162,7 @@ internal static unsafe partial class PackedGemm
     }
 
     /// <summary>Panel of B [K, N] (row-major): bp[k·32 + j] = B[k, j0 + j], zero beyond <paramref name="width"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void PackRows(float* b, int k, int n, int j0, int width, float* bp)
     {
         for (int q = 0; q < k; q++)
@@ -182,6 +185,7 @@ internal static unsafe partial class PackedGemm
     }
 
     /// <summary>Panel of Bᵀ for W [N, K]: bp[k·32 + j] = W[j0 + j, k], by 8×8 register transposes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     internal static void PackTransposed(float* w, int k, int j0, int width, float* bp)
     {
         float* w0 = w + ((long)j0 * k);
@@ -192,7 +196,7 @@ internal static unsafe partial class PackedGemm
             {
                 for (int jj = 0; jj < Panel; jj += 8)
                 {
-                    Transpose8(w0 + ((long)jj * k) + q, k, bp + ((long)q * Panel) + jj);
+                    Transpose8(w0 + ((long)jj * k) + q, k, bp + ((long)q * Panel) + jj, Panel);
                 }
             }
         }
@@ -207,8 +211,10 @@ internal static unsafe partial class PackedGemm
         }
     }
 
-    /// <summary>Reads 8 rows of 8 floats (stride <paramref name="ld"/>) and writes them transposed with stride 32.</summary>
-    private static void Transpose8(float* s, int ld, float* d)
+    /// <summary>Reads 8 rows of 8 floats (stride <paramref name="ld"/>) and writes them transposed with stride
+    /// <paramref name="ldd"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
+    private static void Transpose8(float* s, long ld, float* d, long ldd)
     {
         var r0 = Vector256.Load(s);
         var r1 = Vector256.Load(s + ld);
@@ -235,13 +241,13 @@ internal static unsafe partial class PackedGemm
         var u6 = Avx.Shuffle(t5, t7, 0x44);
         var u7 = Avx.Shuffle(t5, t7, 0xEE);
         Avx.Permute2x128(u0, u4, 0x20).Store(d);
-        Avx.Permute2x128(u1, u5, 0x20).Store(d + Panel);
-        Avx.Permute2x128(u2, u6, 0x20).Store(d + (2 * Panel));
-        Avx.Permute2x128(u3, u7, 0x20).Store(d + (3 * Panel));
-        Avx.Permute2x128(u0, u4, 0x31).Store(d + (4 * Panel));
-        Avx.Permute2x128(u1, u5, 0x31).Store(d + (5 * Panel));
-        Avx.Permute2x128(u2, u6, 0x31).Store(d + (6 * Panel));
-        Avx.Permute2x128(u3, u7, 0x31).Store(d + (7 * Panel));
+        Avx.Permute2x128(u1, u5, 0x20).Store(d + ldd);
+        Avx.Permute2x128(u2, u6, 0x20).Store(d + (2 * ldd));
+        Avx.Permute2x128(u3, u7, 0x20).Store(d + (3 * ldd));
+        Avx.Permute2x128(u0, u4, 0x31).Store(d + (4 * ldd));
+        Avx.Permute2x128(u1, u5, 0x31).Store(d + (5 * ldd));
+        Avx.Permute2x128(u2, u6, 0x31).Store(d + (6 * ldd));
+        Avx.Permute2x128(u3, u7, 0x31).Store(d + (7 * ldd));
     }
 
     private readonly struct Job(float* a, float* b, float* bias, float* c, int m, int n, int k, bool transposedB,

@@ -33,6 +33,19 @@ internal static unsafe class SiluKernels
         }
     }
 
+    /// <summary>From pre-activations h: a = silu(h) and s = silu'(h), in one pass (the first-order MLP node).</summary>
+    public static void ActivationSlope(Tensor h, Tensor a, Tensor slope)
+    {
+        if (h.dtype == ScalarType.Float32)
+        {
+            ActivationSlope<float>(h, a, slope);
+        }
+        else
+        {
+            ActivationSlope<double>(h, a, slope);
+        }
+    }
+
     /// <summary>From the adjoints (ā, ǡ) of (a, ȧ): h̄ = ā s + ǡ κ and, when <paramref name="tangentBar"/> is given,
     /// ḣ̄ = ǡ s.</summary>
     public static void Backward(Tensor adjoint, Tensor tangentAdjoint, Tensor slope, Tensor curvature, Tensor hBar,
@@ -68,6 +81,7 @@ internal static unsafe class SiluKernels
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void ForwardRange<TV, T>(T* h, T* t, T* a, T* at, T* s, T* k, long lo, long hi)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -104,6 +118,49 @@ internal static unsafe class SiluKernels
         }
     }
 
+    private static void ActivationSlope<T>(Tensor hT, Tensor aT, Tensor sT)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* h = TensorMemory.Pointer<T>(hT), a = TensorMemory.Pointer<T>(aT), s = TensorMemory.Pointer<T>(sT);
+        KernelThreads.Chunks(hT.numel(), ParallelLength, (lo, hi) =>
+        {
+            if (typeof(T) == typeof(float))
+            {
+                if (SimdDispatch.Wide) ActivationSlopeRange<Simd512F, float>((float*)h, (float*)a, (float*)s, lo, hi);
+                else ActivationSlopeRange<Simd256F, float>((float*)h, (float*)a, (float*)s, lo, hi);
+            }
+            else
+            {
+                if (SimdDispatch.Wide) ActivationSlopeRange<Simd512D, double>((double*)h, (double*)a, (double*)s, lo, hi);
+                else ActivationSlopeRange<Simd256D, double>((double*)h, (double*)a, (double*)s, lo, hi);
+            }
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
+    private static void ActivationSlopeRange<TV, T>(T* h, T* a, T* s, long lo, long hi)
+        where TV : unmanaged, ISimd<TV, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var one = TV.Broadcast(T.One);
+        long i = lo;
+        for (; i <= hi - TV.Count; i += TV.Count)
+        {
+            var x = TV.Load(h + i);
+            var sig = one / (one + TV.ExpBounded(-x));
+            TV.Store(a + i, x * sig);
+            TV.Store(s + i, sig * (one + (x * (one - sig))));
+        }
+
+        for (; i < hi; i++)
+        {
+            T x = h[i];
+            T sig = T.One / (T.One + T.Exp(-x));
+            a[i] = x * sig;
+            s[i] = sig * (T.One + (x * (T.One - sig)));
+        }
+    }
+
     private static void Backward<T>(Tensor adjT, Tensor tadjT, Tensor sT, Tensor kT, Tensor hbT, Tensor? tbT)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -125,6 +182,7 @@ internal static unsafe class SiluKernels
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void BackwardRange<TV, T>(T* adj, T* tadj, T* s, T* k, T* hb, T* tb, long lo, long hi)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -42,6 +42,7 @@ internal static unsafe class FusedAdamKernel
         return Math.Sqrt(total);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
     private static void StepRange<T>(T* p, T* g, T* m, T* v, long lo, long hi, AdamCoefficients k, bool clear)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

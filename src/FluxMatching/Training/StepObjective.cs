@@ -38,12 +38,13 @@ internal sealed class StepObjective
         var field = _model.Field;
         if (c.Loss == LossKind.Dsm)
         {
-            if (!c.Annealed) return (DsmLoss.EpsilonPlain(z => field.Evaluate(z), x, c.Sigma2, generator: _generator).mean(), x);
+            // DSM differentiates the field once: an MLP takes its first-order node (packed products, fused SiLU).
+            if (!c.Annealed) return (DsmLoss.EpsilonPlain(z => field.EvaluateFirstOrder(z, null), x, c.Sigma2, generator: _generator).mean(), x);
             var s = _sigmas.Sample(_generator, _model.Device, _dtype);
             double sigma = s.ToDouble();
             // σ²-weighted ε-DSM of the σ-conditioned field (λ(σ) = σ², the usual annealed weighting).
             using var weight = (sigma * sigma).ToScalar();
-            return (DsmLoss.EpsilonPlain(z => field.Evaluate(z, s), x, sigma * sigma, generator: _generator).mean().mul(weight), x);
+            return (DsmLoss.EpsilonPlain(z => field.EvaluateFirstOrder(z, s), x, sigma * sigma, generator: _generator).mean().mul(weight), x);
         }
         if (!c.Annealed)
         {

@@ -7,9 +7,11 @@ using FluxMatching.Tests.Losses;
 public class MlpFieldFirstOrderTests
 {
     [Theory]
-    [InlineData(8, 2, false)]
-    [InlineData(3, 3, true)]
-    public void Parameter_and_input_gradients_equal_those_of_evaluate(int d, int depth, bool conditioned)
+    [InlineData(8, 2, false, true)]
+    [InlineData(3, 3, true, true)]
+    [InlineData(2, 2, false, false)]   // DSM's use: the input needs no gradient (the node skips it)
+    [InlineData(24, 2, false, false)]  // a wide input: ∂W_0 = δᵀx without the thin-input transpose
+    public void Parameter_and_input_gradients_equal_those_of_evaluate(int d, int depth, bool conditioned, bool inputGrad)
     {
         using var scope = NewDisposeScope();
         manual_seed(31);
@@ -22,10 +24,14 @@ public class MlpFieldFirstOrderTests
         (Tensor F, Tensor[] Grads) Run(Func<Tensor, Tensor?, Tensor> f)
         {
             field.zero_grad();
-            var input = x.clone().requires_grad_(true);
+            var input = x.clone().requires_grad_(inputGrad);
             var output = f(input, sigma);
             output.mul(c).sum().backward();
-            var grads = field.parameters().Select(p => p.grad!.clone()).Append(input.grad!.clone()).ToArray();
+            var grads = field.parameters().Select(p => p.grad!.clone()).ToArray();
+            if (inputGrad)
+            {
+                grads = [.. grads, input.grad!.clone()];
+            }
             return (output.detach(), grads);
         }
 

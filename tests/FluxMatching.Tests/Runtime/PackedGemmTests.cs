@@ -73,4 +73,34 @@ public class PackedGemmTests
         var got = PackedGemm.MatMul(a, w.to(float64), transposedB: true);
         Assert.True(got.allclose(a.mm(w.to(float64).t()), rtol: 1e-12, atol: 1e-12));
     }
+
+    [Theory]
+    [InlineData(512, 128, 128)]
+    [InlineData(512, 2, 128)]    // a thin left operand: rows after the last 8-row tile only
+    [InlineData(300, 45, 70)]    // partial tiles and panels
+    public void Product_with_a_transposed_left_operand_matches_float64(int k, int m, int n)
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(8);
+        var a = randn(k, m, generator: gen);
+        var b = randn(k, n, generator: gen);
+        var got = PackedGemm.MatMulTransposedA(a, b);
+        var want = a.to(float64).t().mm(b.to(float64));
+        Assert.Equal(new long[] { m, n }, got.shape);
+        double err = Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got.to(float64)));
+        Assert.True(err < 1e-6, $"relative error {err:E2}");
+    }
+
+    [Theory]
+    [InlineData(512, 128)]
+    [InlineData(37, 19)]
+    [InlineData(5, 3)]
+    public void Transposed_equals_the_transpose(int m, int n)
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(m, n, generator: new Generator(9));
+        var got = PackedGemm.Transposed(a);
+        Assert.True(got.is_contiguous());
+        Assert.Equal(Numerics.Values(a.t().contiguous()), Numerics.Values(got));
+    }
 }
