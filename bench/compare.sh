@@ -18,7 +18,7 @@ REF=${FLUX_REFERENCE:-../shared/bench/reference_step.py}
 dotnet build src/FluxMatching.Cli -c Release -v q -nologo >/dev/null
 FLUX="dotnet src/FluxMatching.Cli/bin/Release/net10.0/flux.dll"
 OUT=artifacts/bench; mkdir -p "$OUT"; : > "$OUT/ref.jsonl"; : > "$OUT/cs.jsonl"; : > "$OUT/matmul.jsonl"; : > "$OUT/soak.jsonl"
-steps_for() { case "$1" in mnist-mlp) echo 30;; ring2d-dsm) echo 200;; *) echo 100;; esac; }
+steps_for() { case "$1" in mnist-mlp) echo 30;; ring2d-dsm) echo 1000;; *) echo 100;; esac; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 tag() { sed "s|^{|{\"round\": $1, \"setting\": \"$2\", \"load1\": $3, |"; }
 

@@ -137,7 +137,15 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
             : null;
     }
 
+    /// <summary>Scratch memory for <see cref="Step"/> on one thread (reuse it across steps: a fresh allocation per
+    /// step costs page faults).</summary>
+    /// <returns>The workspace; dispose it after the last step.</returns>
+    public Workspace NewWorkspace() =>
+        new((2L * TileRows * strides.Max()) + (TileRows * Panel) + (TileRows * dimension * Vector512<float>.Count)
+            + strides[0]);
+
     /// <summary>x[r] ← x[r] + a·f(x[r]; σ) + b·ξ[r] for <paramref name="rows"/> chains.</summary>
+    /// <param name="workspace">Scratch from <see cref="NewWorkspace"/>, used by one thread at a time.</param>
     /// <param name="x">Chain states [rows, D], row-major; updated in place.</param>
     /// <param name="xi">Noise ξ [rows, D].</param>
     /// <param name="rows">Number of chains.</param>
@@ -145,32 +153,22 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     /// <param name="b">Noise factor b.</param>
     /// <param name="sigma">σ for a noise-conditioned field (ignored otherwise).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(float* x, float* xi, long rows, float a, float b, float sigma)
+    public void Step(Workspace workspace, float* x, float* xi, long rows, float a, float b, float sigma)
     {
         int wide = strides.Max();
-        int sums = TileRows * dimension * Vector512<float>.Count;
-        float* scratch = (float*)NativeMemory.AlignedAlloc(
-            (nuint)(((2L * TileRows * wide) + (TileRows * Panel) + sums + strides[0]) * sizeof(float)), 64);
-        try
+        float* h0 = workspace.Pointer, h1 = h0 + (TileRows * wide), tile = h1 + (TileRows * wide);
+        var acc = (Vector512<float>*)(tile + (TileRows * Panel));
+        float* bias = (float*)(acc + (TileRows * dimension));
+        for (int j = 0; j < strides[0]; j++)
         {
-            float* h0 = scratch, h1 = h0 + (TileRows * wide), tile = h1 + (TileRows * wide);
-            var acc = (Vector512<float>*)(tile + (TileRows * Panel));
-            float* bias = (float*)(acc + (TileRows * dimension));
-            for (int j = 0; j < strides[0]; j++)
-            {
-                bias[j] = sigmaColumn is null ? firstBias[j] : firstBias[j] + (sigma * sigmaColumn[j]);
-            }
-
-            new Span<float>(h0, 2 * TileRows * wide).Clear();   // rows past a partial tile stay finite
-            for (long i = 0; i < rows; i += TileRows)
-            {
-                int r = (int)Math.Min(TileRows, rows - i);
-                Tile(x + (i * dimension), xi + (i * dimension), r, a, b, bias, h0, h1, tile, acc);
-            }
+            bias[j] = sigmaColumn is null ? firstBias[j] : firstBias[j] + (sigma * sigmaColumn[j]);
         }
-        finally
+
+        new Span<float>(h0, 2 * TileRows * wide).Clear();   // rows past a partial tile stay finite
+        for (long i = 0; i < rows; i += TileRows)
         {
-            NativeMemory.AlignedFree(scratch);
+            int r = (int)Math.Min(TileRows, rows - i);
+            Tile(x + (i * dimension), xi + (i * dimension), r, a, b, bias, h0, h1, tile, acc);
         }
     }
 
@@ -260,5 +258,22 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
         new Span<float>(p, (int)floats).Clear();
         blocks.Add((nint)p);
         return p;
+    }
+
+    /// <summary>64-byte aligned scratch memory of one thread's <see cref="Step"/> calls.</summary>
+    internal sealed class Workspace : IDisposable
+    {
+        internal Workspace(long floats) =>
+            Pointer = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+
+        /// <summary>The memory.</summary>
+        public float* Pointer { get; private set; }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            NativeMemory.AlignedFree(Pointer);
+            Pointer = null;
+        }
     }
 }

@@ -42,55 +42,149 @@ internal static class ParallelChains
         using var plan = x.dtype == ScalarType.Float32 ? field.CreateDriftPlan() : null;
         var step = new StepFactors(sigmaAt, drift, noise);
         int threads = Math.Max(1, Threads(x));
-        long n = x.shape[0];
-        long per = (n + threads - 1) / threads;
-        for (int start = 0; start < steps; start += ChunkSteps)
+        // The chain threads do all the work: with libtorch's intra-op pool left at n threads, the noise draw wakes its
+        // OpenMP workers, which then spin on the cores the chain threads need.
+        int intraOp = torch.get_num_threads();
+        torch.set_num_threads(1);
+        try
         {
-            int count = Math.Min(ChunkSteps, steps - start);
-            using var scope = NewDisposeScope();
-            var xi = RandomDraws.Randn([count, n, x.shape[1]], x.dtype, x.device, generator);
-            int first = start;
-            var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-            void Block(int t)
+            RunChunks(field, plan, x, steps, step, threads, generator);
+        }
+        finally
+        {
+            torch.set_num_threads(intraOp);
+        }
+    }
+
+    private static void RunChunks(MlpField field, FusedMlpDrift? plan, Tensor x, int steps, StepFactors step,
+        int threads, Generator? generator)
+    {
+        long n = x.shape[0];
+        int chunks = (steps + ChunkSteps - 1) / ChunkSteps;
+        var bounds = new long[chunks][];   // per chunk, written before the barrier that starts it, then read-only
+        bounds[0] = Split(n, threads, n / threads);
+        var noise = new Tensor?[chunks];
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        Tensor Draw(int c) => RandomDraws.Randn([Math.Min(ChunkSteps, steps - (c * ChunkSteps)), n, x.shape[1]],
+            x.dtype, x.device, generator);
+
+        void Block(int t, int c)
+        {
+            if (!failures.IsEmpty)
             {
-                try
-                {
-                    long lo = t * per, hi = Math.Min(n, (t + 1) * per);
-                    if (plan is not null)
-                    {
-                        StepBlockFused(plan, x, lo, hi, first, count, step, xi);
-                    }
-                    else
-                    {
-                        StepBlock(field, x, lo, hi, first, count, step, xi);
-                    }
-                }
-                catch (Exception e)
-                {
-                    failures.Enqueue(e);
-                }
+                return;
             }
 
-            // Dedicated threads, not Parallel.For: a thread-pool worker that is slow to wake leaves blocks to the
-            // calling thread (flux bench --config langevin --threads 2: 466–579 ms with Parallel.For, 394 ms here).
-            var workers = new Thread[threads - 1];
-            for (int t = 1; t < threads; t++)
+            try
             {
-                int index = t;
-                workers[t - 1] = new Thread(() => Block(index)) { IsBackground = true };
-                workers[t - 1].Start();
+                long lo = bounds[c][t], hi = bounds[c][t + 1];
+                int first = c * ChunkSteps, count = Math.Min(ChunkSteps, steps - first);
+                if (plan is not null)
+                {
+                    StepBlockFused(plan, x, lo, hi, first, count, step, noise[c]!);
+                }
+                else
+                {
+                    StepBlock(field, x, lo, hi, first, count, step, noise[c]!);
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        }
+
+        // Long-lived dedicated threads, one per block, meeting at a barrier before every chunk: not Parallel.For (a
+        // thread-pool worker slow to wake left blocks to the calling thread) and not a new thread per chunk. The
+        // calling thread steps block 0 and then draws the next chunk's noise while the others finish theirs (the draws
+        // stay in order on one generator); its block is made smaller by the rows the draw is worth, measured as it
+        // runs, so all threads reach the barrier together. The split changes no number: chains are independent.
+        double drawRows = 0;
+        void DrawNext(int c, long blockTicks = 0)
+        {
+            if (!failures.IsEmpty)
+            {
+                return;
             }
 
-            Block(0);
+            try
+            {
+                long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                noise[c + 1] = Draw(c + 1);
+                if (c < 0)
+                {
+                    return;
+                }
+
+                long rows = bounds[c][1];
+                bounds[c + 1] = bounds[c];
+                if (threads > 1 && rows > 0 && blockTicks > 0)
+                {
+                    // Rows of chain work that take as long as the draw; smoothed over chunks.
+                    double worth = (double)(System.Diagnostics.Stopwatch.GetTimestamp() - t1) / blockTicks * rows;
+                    drawRows = c == 0 ? worth : (0.5 * drawRows) + (0.5 * worth);
+                    bounds[c + 1] = Split(n, threads, (long)((n - ((threads - 1) * drawRows)) / threads));
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        }
+
+        using var barrier = new Barrier(threads);
+        var workers = new Thread[threads - 1];
+        for (int t = 1; t < threads; t++)
+        {
+            int index = t;
+            workers[t - 1] = new Thread(() =>
+            {
+                for (int c = 0; c < chunks; c++)
+                {
+                    barrier.SignalAndWait();
+                    Block(index, c);
+                }
+            }) { IsBackground = true };
+            workers[t - 1].Start();
+        }
+
+        // Every thread passes every barrier, also after a failure (the blocks are then skipped), so none is left waiting.
+        try
+        {
+            DrawNext(-1);
+            for (int c = 0; c < chunks; c++)
+            {
+                barrier.SignalAndWait();   // chunk c − 1 done everywhere, noise c drawn
+                if (c > 0)
+                {
+                    noise[c - 1]?.Dispose();
+                    noise[c - 1] = null;
+                }
+
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                Block(0, c);
+                if (c + 1 < chunks)
+                {
+                    DrawNext(c, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                }
+            }
+        }
+        finally
+        {
             foreach (var worker in workers)
             {
                 worker.Join();
             }
 
-            if (!failures.IsEmpty)
+            foreach (var t in noise)
             {
-                throw new AggregateException(failures);
+                t?.Dispose();
             }
+        }
+
+        if (!failures.IsEmpty)
+        {
+            throw new AggregateException(failures);
         }
     }
 
@@ -112,10 +206,11 @@ internal static class ParallelChains
         int d = plan.Dimension;
         float* chains = TensorMemory.Pointer<float>(x) + (lo * d);
         float* noise = TensorMemory.Pointer<float>(xi) + (lo * d);
+        using var workspace = plan.NewWorkspace();
         for (int k = 0; k < count; k++)
         {
             int i = first + k;
-            plan.Step(chains, noise + (k * n * d), rows, (float)step.Drift(i), (float)step.Noise(i),
+            plan.Step(workspace, chains, noise + (k * n * d), rows, (float)step.Drift(i), (float)step.Noise(i),
                 (float)(step.SigmaAt(i) ?? 0));
         }
     }
@@ -157,6 +252,24 @@ internal static class ParallelChains
         {
             torch.set_num_threads(restore);
         }
+    }
+
+    /// <summary>Block bounds [threads + 1]: the calling thread's block of about <paramref name="first"/> rows (kept
+    /// between half and all of an even share, a multiple of 8), the rest in equal blocks.</summary>
+    private static long[] Split(long n, int threads, long first)
+    {
+        long even = n / threads;
+        long rows = threads == 1 ? n : Math.Clamp(first / 8 * 8, even / 2, even);
+        var bounds = new long[threads + 1];
+        bounds[1] = rows;
+        long rest = n - rows, per = threads > 1 ? (rest + threads - 2) / (threads - 1) : 0;
+        for (int t = 2; t <= threads; t++)
+        {
+            bounds[t] = Math.Min(n, rows + ((t - 1) * per));
+        }
+
+        bounds[threads] = n;
+        return bounds;
     }
 
     private static int Threads(Tensor x) =>

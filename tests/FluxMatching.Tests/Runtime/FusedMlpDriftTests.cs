@@ -36,7 +36,8 @@ public class FusedMlpDriftTests
         var sigma64 = noiseConditioned ? tensor((double)sigma, float64) : null;
         var want = x.to(float64).add(field64.Evaluate(x.to(float64), sigma64).detach(), a).add(xi.to(float64), b);
         var got = x.clone();
-        plan.Step(TensorMemory.Pointer<float>(got), TensorMemory.Pointer<float>(xi), rows, a, b, sigma);
+        using var workspace = plan.NewWorkspace();
+        plan.Step(workspace, TensorMemory.Pointer<float>(got), TensorMemory.Pointer<float>(xi), rows, a, b, sigma);
         double err = Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got.to(float64)));
         Assert.True(err < 1e-6, $"relative error {err:E2}");
         Assert.True(Numerics.RelativeError(Numerics.Values(want), Numerics.Values(x.to(float64))) > 1e-3);   // it moved
