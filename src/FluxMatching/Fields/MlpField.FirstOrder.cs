@@ -27,7 +27,7 @@ public sealed partial class MlpField
             return Evaluate(x, sigma);
         }
 
-        long batch = x.shape[0];
+        long batch = x.size(0);
         var input = x.reshape(batch, dimension);
         if (noiseConditioned)
         {
@@ -56,8 +56,8 @@ public sealed partial class MlpField
             return false;
         }
 
-        long widest = layers.Take(layers.Count - 1).Max(l => l.weight!.shape[0]);
-        return x.shape[0] * widest * widest >= FirstOrderMinWork;
+        long widest = layers.Take(layers.Count - 1).Max(l => l.weight!.size(0));
+        return x.size(0) * widest * widest >= FirstOrderMinWork;
     }
 
     /// <summary>The custom autograd node: inputs (a_0, W_0, b_0, …, W_{L−1}, b_{L−1}), output f [B, D].</summary>
@@ -113,7 +113,7 @@ public sealed partial class MlpField
             {
                 var previous = saved[l == 0 ? 0 : (2 * l) - 1];            // a_l: the input of layer l
                 var weight = saved[(2 * count) - 1 + l];
-                grads[1 + (2 * l)] = previous.shape[1] >= 16
+                grads[1 + (2 * l)] = previous.size(1) >= 16
                     ? PackedGemm.MatMulTransposedA(delta, previous)                    // ∂W_l = δᵀa
                     : PackedGemm.MatMulTransposedA(previous, delta).t().contiguous();  // thin input: (aᵀδ)ᵀ
                 grads[2 + (2 * l)] = delta.sum(dim: 0);

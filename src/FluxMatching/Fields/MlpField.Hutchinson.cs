@@ -25,7 +25,7 @@ public sealed partial class MlpField
         Tensor c, bool allowFused = true)
     {
         using var _ = no_grad();
-        long batch = z.shape[0];
+        long batch = z.size(0);
         var input = z;
         if (noiseConditioned)
         {
@@ -57,7 +57,7 @@ public sealed partial class MlpField
             Tensor? stacked = null;
             if (fused)
             {
-                stacked = empty(2 * batch, h[l].shape[1], dtype: h[l].dtype, device: h[l].device);
+                stacked = empty(2 * batch, h[l].size(1), dtype: h[l].dtype, device: h[l].device);
                 activation = stacked.narrow(0, 0, batch);
                 activationTangent = stacked.narrow(0, batch, batch);
                 slope[l] = empty_like(h[l]);
@@ -97,7 +97,7 @@ public sealed partial class MlpField
             Tensor hBar, tBar, pair;
             if (fused)
             {
-                pair = empty(l == 0 ? batch : 2 * batch, adjoint.shape[1], dtype: adjoint.dtype, device: adjoint.device);
+                pair = empty(l == 0 ? batch : 2 * batch, adjoint.size(1), dtype: adjoint.dtype, device: adjoint.device);
                 hBar = pair.narrow(0, 0, batch);
                 tBar = l == 0 ? null! : pair.narrow(0, batch, batch);
                 SiluKernels.Backward(adjoint, tangentAdjoint, slope[l], curvature[l], hBar, l == 0 ? null : tBar);

@@ -42,7 +42,7 @@ public sealed partial class MlpField
     private Tensor Infer<T>(Tensor x, Tensor? sigma)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long n = x.shape[0];
+        long n = x.size(0);
         var first = layers[0];
         Tensor weight = first.weight!;
         Tensor bias = first.bias!;
@@ -52,7 +52,7 @@ public sealed partial class MlpField
             weight = weight.narrow(1, 0, dimension);
         }
 
-        var activation = empty(n, weight.shape[0], dtype: x.dtype, device: x.device);
+        var activation = empty(n, weight.size(0), dtype: x.dtype, device: x.device);
         DenseKernels.ThinInputSilu<T>(x, weight.t().contiguous(), bias.contiguous(), activation);
         Tensor pre = null!;
         var last = layers[^1];
@@ -72,7 +72,7 @@ public sealed partial class MlpField
             if (typeof(T) == typeof(float) && PackedGemm.Applicable(activation, layers[l].weight!, transposedB: true)
                 && TensorMemory.IsDirect<float>(layers[l].bias!))
             {
-                pre = empty(n, layers[l].weight!.shape[0], dtype: x.dtype, device: x.device);
+                pre = empty(n, layers[l].weight!.size(0), dtype: x.dtype, device: x.device);
                 PackedGemm.Run(activation, layers[l].weight!, transposedB: true, layers[l].bias, silu: hidden, pre);
             }
             else

@@ -81,14 +81,14 @@ public sealed partial class MlpField : TrainableField
     public override Tensor Evaluate(Tensor x, Tensor? sigma = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.dim() < 1 || x.shape[0] < 1 || x.numel() != x.shape[0] * (long)dimension)
+        if (x.dim() < 1 || x.size(0) < 1 || x.numel() != x.size(0) * (long)dimension)
         {
             throw new ArgumentException(
                 $"x must have shape [B, *S] with prod(S) = {dimension}, got [{string.Join(", ", x.shape)}].",
                 nameof(x));
         }
 
-        long batch = x.shape[0];
+        long batch = x.size(0);
         var h = x.reshape(batch, dimension);
         if (noiseConditioned)
         {
@@ -141,7 +141,7 @@ public sealed partial class MlpField : TrainableField
         if (weight.Length != w.numel() || bias.Length != b.numel())
         {
             throw new ArgumentException(
-                $"Layer {index} needs a weight of {w.shape[0]}×{w.shape[1]} = {w.numel()} values and a bias of " +
+                $"Layer {index} needs a weight of {w.size(0)}×{w.size(1)} = {w.numel()} values and a bias of " +
                 $"{b.numel()}, got {weight.Length} and {bias.Length}.", nameof(weight));
         }
 

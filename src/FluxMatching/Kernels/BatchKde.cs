@@ -38,7 +38,7 @@ public sealed partial class BatchKde : IDisposable
     public BatchKde(Tensor reference, double sigma2)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        if (reference.dim() < 2 || reference.shape[0] < 1)
+        if (reference.dim() < 2 || reference.size(0) < 1)
         {
             throw new ArgumentException(
                 $"reference must have shape [B, *S] with B >= 1, got [{string.Join(", ", reference.shape)}].",
@@ -53,7 +53,7 @@ public sealed partial class BatchKde : IDisposable
 
         ValidateSigma2(sigma2, nameof(sigma2));
         Sigma2 = sigma2;
-        Count = reference.shape[0];
+        Count = reference.size(0);
         Dimension = reference.numel() / Count;
 
         double inv = 1.0 / sigma2;
@@ -167,13 +167,13 @@ public sealed partial class BatchKde : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(z);
-        if (z.dim() < 1 || z.dtype != reference.dtype || (z.shape[0] > 0 && z.numel() / z.shape[0] != Dimension))
+        if (z.dim() < 1 || z.dtype != reference.dtype || (z.size(0) > 0 && z.numel() / z.size(0) != Dimension))
         {
             throw new ArgumentException(
                 $"z must have shape [N, *S] with prod(S) = {Dimension} and dtype {reference.dtype}, got " +
                 $"[{string.Join(", ", z.shape)}] {z.dtype}.", nameof(z));
         }
 
-        return z.reshape(z.shape[0], Dimension);
+        return z.reshape(z.size(0), Dimension);
     }
 }

@@ -22,8 +22,8 @@ internal static unsafe class DenseKernels
     public static void ThinInputSilu<T>(Tensor x, Tensor weightT, Tensor bias, Tensor output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = new Args<T>(x, weightT, bias, output, (int)x.shape[1], (int)weightT.shape[1]);
-        KernelThreads.Rows((int)x.shape[0], (long)a.Width * (a.Inner + 8), ParallelWork, (r0, r1) =>
+        var a = new Args<T>(x, weightT, bias, output, (int)x.size(1), (int)weightT.size(1));
+        KernelThreads.Rows((int)x.size(0), (long)a.Width * (a.Inner + 8), ParallelWork, (r0, r1) =>
         {
             if (typeof(T) == typeof(float))
             {
@@ -44,8 +44,8 @@ internal static unsafe class DenseKernels
     public static void SiluThinOutput<T>(Tensor pre, Tensor weight, Tensor bias, Tensor output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = new Args<T>(pre, weight, bias, output, (int)pre.shape[1], (int)weight.shape[0]);
-        KernelThreads.Rows((int)pre.shape[0], (long)a.Inner * (a.Width + 8), ParallelWork, (r0, r1) =>
+        var a = new Args<T>(pre, weight, bias, output, (int)pre.size(1), (int)weight.size(0));
+        KernelThreads.Rows((int)pre.size(0), (long)a.Inner * (a.Width + 8), ParallelWork, (r0, r1) =>
         {
             if (typeof(T) == typeof(float))
             {

@@ -33,12 +33,12 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     private FusedMlpDrift(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> biases, bool noiseConditioned)
     {
         int layers = weights.Count;
-        dimension = (int)weights[^1].shape[0];
+        dimension = (int)weights[^1].size(0);
         widths = new int[layers - 1];
         strides = new int[layers - 1];
         for (int l = 0; l < layers - 1; l++)
         {
-            widths[l] = (int)weights[l].shape[0];
+            widths[l] = (int)weights[l].size(0);
             strides[l] = (widths[l] + Panel - 1) / Panel * Panel;
         }
 
@@ -49,7 +49,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
         firstBias = Alloc(strides[0]);
         sigmaColumn = noiseConditioned ? Alloc(strides[0]) : null;
         float* b0 = Host(biases[0]);
-        int inputs = (int)weights[0].shape[1];
+        int inputs = (int)weights[0].size(1);
         for (int j = 0; j < widths[0]; j++)
         {
             for (int q = 0; q < dimension; q++)
@@ -131,8 +131,8 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
             return null;
         }
 
-        long d = weights[^1].shape[0];
-        return d <= PackedGemm.MaxThinOutput && d >= 1 && weights[0].shape[1] == d + (noiseConditioned ? 1 : 0)
+        long d = weights[^1].size(0);
+        return d <= PackedGemm.MaxThinOutput && d >= 1 && weights[0].size(1) == d + (noiseConditioned ? 1 : 0)
             ? new FusedMlpDrift(weights, biases, noiseConditioned)
             : null;
     }

@@ -17,7 +17,7 @@ internal static unsafe partial class PackedGemm
     /// <param name="outWeight">Output weight [D, N], D ≤ <see cref="MaxThinOutput"/>.</param>
     public static bool ThinOutputApplicable(Tensor a, Tensor weight, Tensor outWeight) =>
         Applicable(a, weight, transposedB: true) && TensorMemory.IsDirect<float>(outWeight) && outWeight.dim() == 2
-        && outWeight.shape[1] == weight.shape[0] && outWeight.shape[0] <= MaxThinOutput;
+        && outWeight.size(1) == weight.size(0) && outWeight.size(0) <= MaxThinOutput;
 
     /// <summary>
     /// out = silu(A·Wᵀ + b)·W_outᵀ + b_out without materializing the hidden activations: every 8-row tile of the
@@ -33,7 +33,7 @@ internal static unsafe partial class PackedGemm
     public static void RunThinOutput(Tensor a, Tensor weight, Tensor bias, Tensor outWeight, Tensor outBias,
         Tensor output)
     {
-        int m = (int)a.shape[0], k = (int)a.shape[1], n = (int)weight.shape[0], d = (int)outWeight.shape[0];
+        int m = (int)a.size(0), k = (int)a.size(1), n = (int)weight.size(0), d = (int)outWeight.size(0);
         int panels = (n + Panel - 1) / Panel;
         long packed = (long)panels * k * Panel;
         float* bp = (float*)NativeMemory.AlignedAlloc((nuint)((packed + (panels * Panel)) * sizeof(float)), 64);

@@ -18,14 +18,14 @@ internal static unsafe partial class PackedGemm
     /// <returns>C [M, N].</returns>
     public static Tensor MatMulTransposedA(Tensor a, Tensor b)
     {
-        if (!Enabled || !Supported || a.dim() != 2 || b.dim() != 2 || a.shape[0] != b.shape[0]
-            || !TensorMemory.IsDirect<float>(a) || !TensorMemory.IsDirect<float>(b) || b.shape[1] < 16
-            || a.shape[0] * a.shape[1] * b.shape[1] < MinWork || a.shape[0] > int.MaxValue / Panel)
+        if (!Enabled || !Supported || a.dim() != 2 || b.dim() != 2 || a.size(0) != b.size(0)
+            || !TensorMemory.IsDirect<float>(a) || !TensorMemory.IsDirect<float>(b) || b.size(1) < 16
+            || a.size(0) * a.size(1) * b.size(1) < MinWork || a.size(0) > int.MaxValue / Panel)
         {
             return a.t().mm(b);
         }
 
-        int k = (int)a.shape[0], m = (int)a.shape[1], n = (int)b.shape[1];
+        int k = (int)a.size(0), m = (int)a.size(1), n = (int)b.size(1);
         var c = empty(m, n, dtype: ScalarType.Float32, device: a.device);
         var job = new Job(TensorMemory.Pointer<float>(a), TensorMemory.Pointer<float>(b), null,
             TensorMemory.Pointer<float>(c), m, n, k, transposedB: false, silu: false);
@@ -91,7 +91,7 @@ internal static unsafe partial class PackedGemm
             return a.t().contiguous();
         }
 
-        long m = a.shape[0], n = a.shape[1];
+        long m = a.size(0), n = a.size(1);
         var result = empty(n, m, dtype: ScalarType.Float32, device: a.device);
         float* s = TensorMemory.Pointer<float>(a), d = TensorMemory.Pointer<float>(result);
         long m8 = m / 8 * 8, n8 = n / 8 * 8;

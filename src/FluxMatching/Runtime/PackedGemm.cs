@@ -48,9 +48,9 @@ internal static unsafe partial class PackedGemm
             return false;
         }
 
-        long m = a.shape[0], k = a.shape[1];
-        long n = transposedB ? b.shape[0] : b.shape[1];
-        long kb = transposedB ? b.shape[1] : b.shape[0];
+        long m = a.size(0), k = a.size(1);
+        long n = transposedB ? b.size(0) : b.size(1);
+        long kb = transposedB ? b.size(1) : b.size(0);
         return kb == k && n >= 16 && k >= 8 && m >= 1 && m * n * k >= MinWork && k <= int.MaxValue / Panel;
     }
 
@@ -72,7 +72,7 @@ internal static unsafe partial class PackedGemm
             return transposedB ? nn.functional.linear(a, b, bias) : a.mm(b).add_(bias);
         }
 
-        var c = empty(a.shape[0], transposedB ? b.shape[0] : b.shape[1], dtype: ScalarType.Float32, device: a.device);
+        var c = empty(a.size(0), transposedB ? b.size(0) : b.size(1), dtype: ScalarType.Float32, device: a.device);
         Run(a, b, transposedB, bias, silu: false, c);
         return c;
     }
@@ -89,7 +89,7 @@ internal static unsafe partial class PackedGemm
         var job = new Job(
             TensorMemory.Pointer<float>(a), TensorMemory.Pointer<float>(b),
             bias is null ? null : TensorMemory.Pointer<float>(bias), TensorMemory.Pointer<float>(c),
-            (int)a.shape[0], (int)(transposedB ? b.shape[0] : b.shape[1]), (int)a.shape[1], transposedB, silu);
+            (int)a.size(0), (int)(transposedB ? b.size(0) : b.size(1)), (int)a.size(1), transposedB, silu);
         int panels = (job.N + Panel - 1) / Panel;
         int threads = Math.Min(KernelThreads.Count, panels);
         if (threads <= 1 || (long)job.M * job.N * job.K < 4 * MinWork)

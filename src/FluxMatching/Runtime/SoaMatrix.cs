@@ -56,8 +56,8 @@ internal sealed unsafe class SoaMatrix<T> : IDisposable
     /// <param name="order">Storage order (<see cref="SpatialOrder"/>), or null for row order.</param>
     public static SoaMatrix<T> From(Tensor points, T extraPad, T scale, int[]? order)
     {
-        int n = (int)points.shape[0];
-        int d = (int)points.shape[1];
+        int n = (int)points.size(0);
+        int d = (int)points.size(1);
         var m = new SoaMatrix<T>(n, d);
         T* src = TensorMemory.Pointer<T>(points);
         for (int i = 0; i < n; i++)
@@ -120,8 +120,8 @@ internal sealed unsafe class SoaMatrix<T> : IDisposable
     /// <param name="points">Points [N, D].</param>
     public static int[] SpatialOrder(Tensor points)
     {
-        int n = (int)points.shape[0];
-        int d = (int)points.shape[1];
+        int n = (int)points.size(0);
+        int d = (int)points.size(1);
         var order = new int[n];
         ZOrder(TensorMemory.Pointer<T>(points), n, d, order);
         return order;
