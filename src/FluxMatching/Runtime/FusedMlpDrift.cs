@@ -191,6 +191,20 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
         for (int r = 0; r < rows; r++)
         {
             float* hr = h + (r * s0);
+            if (d == 2)
+            {
+                // The 2-D toys: both inputs broadcast once per row.
+                var x0 = Vector512.Create(x[2 * r]);
+                var x1 = Vector512.Create(x[(2 * r) + 1]);
+                for (int j = 0; j < s0; j += 16)
+                {
+                    var acc = Vector512.FusedMultiplyAdd(x1, Vector512.Load(firstT + s0 + j), Vector512.Load(bias + j));
+                    Vector512.Store(Simd512F.Silu(Vector512.FusedMultiplyAdd(x0, Vector512.Load(firstT + j), acc)), hr + j);
+                }
+
+                continue;
+            }
+
             for (int j = 0; j < s0; j += 16)
             {
                 var acc = Vector512.Load(bias + j);
@@ -236,7 +250,8 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
                 for (int r = 0; r < rows; r++)
                 {
                     float* t = tile + (r * Panel);
-                    acc8[(r * d) + q] += (Vector512.Load(t) * w0) + (Vector512.Load(t + 16) * w1);
+                    acc8[(r * d) + q] = Vector512.FusedMultiplyAdd(Vector512.Load(t), w0,
+                        Vector512.FusedMultiplyAdd(Vector512.Load(t + 16), w1, acc8[(r * d) + q]));
                 }
             }
         }
