@@ -7,7 +7,8 @@
 # Installs what a fresh machine lacks: dotnet-repl and dotnet-interactive in .tools/, Jupyter from apt.
 #
 # Environment: FLUX_NOTEBOOKS="00-getting-started" (default: all notebooks), FLUX_RUNNERS="repl jupyter" (default both),
-# FLUX_QUICK=0 for the full (paper) settings, FLUX_NOTEBOOK_TIMEOUT seconds per run (default 900).
+# FLUX_QUICK=0 for full mode (notebook 03 also reads FLUX_MEDIUM=1 and FLUX_PAPER=1), FLUX_NOTEBOOK_TIMEOUT seconds per
+# run (default 900).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
