@@ -75,7 +75,7 @@ public sealed partial class MlpField
             {
                 var h = PackedGemm.MatMul(activation, Weight(vars, l), transposedB: true, Bias(vars, l));
                 Tensor slope;
-                if (SiluKernels.Applicable(h) && h.is_contiguous())
+                if (SiluKernels.Applicable(h))
                 {
                     activation = empty_like(h);
                     slope = empty_like(h);

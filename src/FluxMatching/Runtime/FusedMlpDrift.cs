@@ -21,6 +21,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     private readonly int dimension;
     private readonly int[] widths;       // hidden widths H_0 … H_{L−2}
     private readonly int[] strides;      // scratch row strides: widths rounded up to whole panels
+    private readonly int wide;           // the largest stride (scratch rows)
     private readonly float* firstT;      // [D, stride_0]: first weight transposed (x part), zero-padded
     private readonly float* firstBias;   // [stride_0]
     private readonly float* sigmaColumn; // [stride_0]: the first weight's σ column, or null
@@ -41,6 +42,8 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
             widths[l] = (int)weights[l].size(0);
             strides[l] = (widths[l] + Panel - 1) / Panel * Panel;
         }
+
+        wide = strides.Max();
 
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -141,7 +144,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     /// step costs page faults).</summary>
     /// <returns>The workspace; dispose it after the last step.</returns>
     public Workspace NewWorkspace() =>
-        new((2L * TileRows * strides.Max()) + (TileRows * Panel) + (TileRows * dimension * Vector512<float>.Count)
+        new((2L * TileRows * wide) + (TileRows * Panel) + (TileRows * dimension * Vector512<float>.Count)
             + strides[0]);
 
     /// <summary>x[r] ← x[r] + a·f(x[r]; σ) + b·ξ[r] for <paramref name="rows"/> chains.</summary>
@@ -155,7 +158,6 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(Workspace workspace, float* x, float* xi, long rows, float a, float b, float sigma)
     {
-        int wide = strides.Max();
         float* h0 = workspace.Pointer, h1 = h0 + (TileRows * wide), tile = h1 + (TileRows * wide);
         var acc = (Vector512<float>*)(tile + (TileRows * Panel));
         float* bias = (float*)(acc + (TileRows * dimension));

@@ -3,8 +3,7 @@ namespace FluxMatching.Runtime;
 using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
-/// <summary>Products with a transposed left operand, and a fast transpose (the first-order MLP node's weight
-/// gradients δᵀa).</summary>
+/// <summary>Products with a transposed left operand (the first-order MLP node's weight gradients δᵀa).</summary>
 internal static unsafe partial class PackedGemm
 {
     /// <summary>
@@ -74,51 +73,5 @@ internal static unsafe partial class PackedGemm
                 CopyTile(tile, 1, width, job.C + ((long)i * job.N) + j0, job.N);
             }
         }
-    }
-
-    /// <summary>
-    /// Aᵀ as a new contiguous [N, M] tensor: 8×8 register transposes over the interior, element copies on the edges.
-    /// libtorch's <c>t().contiguous()</c> takes ≈ 30 µs for [512, 128] here; this takes a fraction of it.
-    /// Falls back to libtorch where A is not a contiguous float32 CPU matrix or the CPU lacks AVX.
-    /// </summary>
-    /// <param name="a">A [M, N].</param>
-    /// <returns>Aᵀ [N, M], contiguous.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
-    public static Tensor Transposed(Tensor a)
-    {
-        if (!Supported || a.dim() != 2 || !TensorMemory.IsDirect<float>(a))
-        {
-            return a.t().contiguous();
-        }
-
-        long m = a.size(0), n = a.size(1);
-        var result = empty(n, m, dtype: ScalarType.Float32, device: a.device);
-        float* s = TensorMemory.Pointer<float>(a), d = TensorMemory.Pointer<float>(result);
-        long m8 = m / 8 * 8, n8 = n / 8 * 8;
-        for (long i = 0; i < m8; i += 8)
-        {
-            for (long j = 0; j < n8; j += 8)
-            {
-                Transpose8(s + (i * n) + j, n, d + (j * m) + i, m);
-            }
-
-            for (long j = n8; j < n; j++)
-            {
-                for (long r = i; r < i + 8; r++)
-                {
-                    d[(j * m) + r] = s[(r * n) + j];
-                }
-            }
-        }
-
-        for (long r = m8; r < m; r++)
-        {
-            for (long j = 0; j < n; j++)
-            {
-                d[(j * m) + r] = s[(r * n) + j];
-            }
-        }
-
-        return result;
     }
 }

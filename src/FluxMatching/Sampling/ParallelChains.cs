@@ -100,36 +100,32 @@ internal static class ParallelChains
         // stay in order on one generator); its block is made smaller by the rows the draw is worth, measured as it
         // runs, so all threads reach the barrier together. The split changes no number: chains are independent.
         double drawRows = 0;
-        void DrawNext(int c, long blockTicks = 0)
+        void DrawNext(int c)   // noise of chunk c + 1, on the calling thread, in order
         {
-            if (!failures.IsEmpty)
-            {
-                return;
-            }
-
             try
             {
-                long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-                noise[c + 1] = Draw(c + 1);
-                if (c < 0)
+                if (failures.IsEmpty)
                 {
-                    return;
-                }
-
-                long rows = bounds[c][1];
-                bounds[c + 1] = bounds[c];
-                if (threads > 1 && rows > 0 && blockTicks > 0)
-                {
-                    // Rows of chain work that take as long as the draw; smoothed over chunks.
-                    double worth = (double)(System.Diagnostics.Stopwatch.GetTimestamp() - t1) / blockTicks * rows;
-                    drawRows = c == 0 ? worth : (0.5 * drawRows) + (0.5 * worth);
-                    bounds[c + 1] = Split(n, threads, (long)((n - ((threads - 1) * drawRows)) / threads));
+                    noise[c + 1] = Draw(c + 1);
                 }
             }
             catch (Exception e)
             {
                 failures.Enqueue(e);
             }
+        }
+
+        long[] Rebalance(int c, long blockTicks, long drawTicks)   // bounds of chunk c + 1
+        {
+            long rows = bounds[c][1];
+            if (threads == 1 || rows <= 0 || blockTicks <= 0)
+            {
+                return bounds[c];
+            }
+
+            double worth = (double)drawTicks / blockTicks * rows;   // rows of chain work the draw takes; smoothed
+            drawRows = c == 0 ? worth : (0.5 * drawRows) + (0.5 * worth);
+            return Split(n, threads, (long)((n - ((threads - 1) * drawRows)) / threads));
         }
 
         using var barrier = new Barrier(threads);
@@ -165,7 +161,9 @@ internal static class ParallelChains
                 Block(0, c);
                 if (c + 1 < chunks)
                 {
-                    DrawNext(c, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                    long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    DrawNext(c);
+                    bounds[c + 1] = Rebalance(c, t1 - t0, System.Diagnostics.Stopwatch.GetTimestamp() - t1);
                 }
             }
         }

@@ -90,17 +90,4 @@ public class PackedGemmTests
         double err = Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got.to(float64)));
         Assert.True(err < 1e-6, $"relative error {err:E2}");
     }
-
-    [Theory]
-    [InlineData(512, 128)]
-    [InlineData(37, 19)]
-    [InlineData(5, 3)]
-    public void Transposed_equals_the_transpose(int m, int n)
-    {
-        using var scope = NewDisposeScope();
-        var a = randn(m, n, generator: new Generator(9));
-        var got = PackedGemm.Transposed(a);
-        Assert.True(got.is_contiguous());
-        Assert.Equal(Numerics.Values(a.t().contiguous()), Numerics.Values(got));
-    }
 }
