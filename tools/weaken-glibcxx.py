@@ -7,10 +7,11 @@ entries of the library's .gnu.version_r section as weak (VER_FLG_WEAK), so the d
 libstdc++. It edits two bytes per entry, in place, using only the standard library.
 
 - Idempotent: a second run changes nothing and says so.
-- Does nothing when the system's libstdc++ already provides GLIBCXX_3.4.32, or when the file does not exist
-  (e.g. before restore, or with another backend).
+- Does nothing when the system's libstdc++ already provides GLIBCXX_3.4.32.
+- Fails (exit 1, one line) when a named file does not exist: a wrong package path must not pass in silence.
+  With --if-present a missing file is skipped instead.
 
-usage: weaken-glibcxx.py [--quiet] [--force] LIB.so...
+usage: weaken-glibcxx.py [--quiet] [--force] [--if-present] LIB.so...
 """
 import glob, os, struct, sys
 
@@ -74,6 +75,7 @@ def weaken(path):
 def main(argv):
     quiet = "--quiet" in argv
     force = "--force" in argv
+    if_present = "--if-present" in argv
     paths = [a for a in argv if not a.startswith("--")]
     if not paths:
         print(__doc__)
@@ -84,9 +86,13 @@ def main(argv):
         return 0
     for p in paths:
         if not os.path.exists(p):
-            if not quiet:
-                print(f"{p}: not present, skipped")
-            continue
+            if if_present:
+                if not quiet:
+                    print(f"{p}: not present, skipped")
+                continue
+            print(f"weaken-glibcxx: {p}: no such file (is the NuGet package folder right, and was the package restored?)",
+                  file=sys.stderr)
+            return 1
         n = weaken(p)
         if n or not quiet:
             print(f"{p}: {'marked ' + str(n) + ' GLIBCXX requirement(s) weak' if n else 'nothing to change'}")
