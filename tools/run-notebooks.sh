@@ -30,17 +30,17 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # ---- pack (P6: NuGet serves a cached id+version, so drop our cached packages first) ----
 step "pack"
-rm -rf "$NUGET_PACKAGES/fluxmatching" "$NUGET_PACKAGES/fluxmatching.plotting" "$NUGET_PACKAGES/fluxmatching.interactive" artifacts/feed
+rm -rf "$NUGET_PACKAGES/fluxmatching" "$NUGET_PACKAGES/fluxmatching.plotting" "$NUGET_PACKAGES/fluxmatching.interactive" "$NUGET_PACKAGES/fluxmatching.experiments" artifacts/feed
 s=$SECONDS; built=0
-for project in FluxMatching FluxMatching.Plotting FluxMatching.Interactive; do
+for project in FluxMatching FluxMatching.Plotting FluxMatching.Interactive FluxMatching.Experiments; do
   dotnet pack "src/$project" -c Release -o artifacts/feed > "artifacts/pack-$project.log" 2>&1 || { built=1; tail -n 20 "artifacts/pack-$project.log"; }
 done
-result "$built" "pack: FluxMatching, FluxMatching.Plotting, FluxMatching.Interactive into artifacts/feed ($((SECONDS - s)) s)"
+result "$built" "pack: FluxMatching, FluxMatching.Plotting, FluxMatching.Interactive, FluxMatching.Experiments into artifacts/feed ($((SECONDS - s)) s)"
 [ "$built" = 0 ] || finish
 python3 - artifacts/feed <<'PY'
 import glob, re, sys, zipfile
 feed = sys.argv[1]
-want = {"FluxMatching": set(), "FluxMatching.Plotting": {"FluxMatching"}, "FluxMatching.Interactive": {"FluxMatching", "FluxMatching.Plotting"}}
+want = {"FluxMatching": set(), "FluxMatching.Plotting": {"FluxMatching"}, "FluxMatching.Interactive": {"FluxMatching", "FluxMatching.Plotting"}, "FluxMatching.Experiments": {"FluxMatching"}}
 ok = True
 for pid, deps in want.items():
     files = [f for f in glob.glob(f"{feed}/{pid}.*.nupkg") if re.fullmatch(re.escape(pid) + r"\.\d[^/]*\.nupkg", f.split("/")[-1])]

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 /// generator cannot feed a CUDA kernel) and the result is then moved to the requested device; without a generator the
 /// draw uses the default generator of the requested device.
 /// </summary>
-internal static class RandomDraws
+public static class RandomDraws
 {
     /// <summary>Standard normal draws of the given shape, dtype and device.</summary>
     public static Tensor Randn(long[] shape, ScalarType dtype, Device device, Generator? generator)
