@@ -25,7 +25,7 @@ internal static class FluxCommandSet
 
     private static OptionSpec Device(string what) =>
         new("--device", $"device of {what}: {string.Join(", ", DeviceParser.Forms)} (default {FluxDefaults.Device})",
-            Placeholder: "cpu|cuda", Completions: DeviceParser.Available);
+            Placeholder: "cpu|cuda", Completions: () => [.. DeviceParser.Forms.Take(2)]);   // no libtorch call while completing
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 

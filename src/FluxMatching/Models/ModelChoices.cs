@@ -84,7 +84,11 @@ public static class ModelChoices
 
     private static string Check(string? text, IReadOnlyList<string> allowed, string option)
     {
-        if (text is not null && allowed.Contains(text)) return text;
+        if (text is not null && allowed.Contains(text))
+        {
+            return text;
+        }
+
         throw new ArgumentException($"{option} must be one of {string.Join(", ", allowed)}, not '{text}'.");
     }
 }
