@@ -26,6 +26,8 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(model);
         options ??= new TrainerOptions();
         using var session = new TrainingSession(model, options);
+        bool lead = options.GradientReducer is not { Rank: > 0 };   // data-parallel: replica 0 alone reports and saves
+        if (!lead) progress = null;
         var losses = new List<double>(options.Steps);
         var clock = Stopwatch.StartNew();
         double smoothed = double.NaN;
@@ -58,7 +60,7 @@ public static class Trainer
             smoothed = double.IsNaN(smoothed) ? outcome.Loss : 0.98 * smoothed + 0.02 * outcome.Loss;
             step++;
             if (step % options.ProgressEvery == 0) Report();
-            if (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) Checkpoint.Save(model, options.CheckpointPath!);
+            if (lead && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) Checkpoint.Save(model, options.CheckpointPath!);
         }
         if (step % options.ProgressEvery != 0 || step == 0) Report();
         clock.Stop();

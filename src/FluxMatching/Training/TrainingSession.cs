@@ -19,6 +19,7 @@ public sealed class TrainingSession : IDisposable
     private readonly Ema? _ema;
     private readonly StepObjective _objective;
     private readonly int? _threads;
+    private readonly ReplicaGradients? _replicas;
     private readonly bool _mlpOnCpu;
     private bool _gradientsClear = true;
 
@@ -36,11 +37,13 @@ public sealed class TrainingSession : IDisposable
         if (options.FusedAdam) _fused = new FusedAdam(_parameters, options.LearningRate);
         else _adam = optim.Adam(_parameters, options.LearningRate);
         _ema = options.EmaDecay > 0 ? new Ema(model.Field, model.Ema, options.EmaDecay) : null;
-        var generator = new Generator((ulong)(options.Seed * 1_000_003L + model.StepsTrained), model.Device);
+        long seed = options.Seed + (options.GradientReducer?.Rank ?? 0);   // data-parallel replica r draws with seed + r
+        var generator = new Generator((ulong)(seed * 1_000_003L + model.StepsTrained), model.Device);
         _objective = new StepObjective(model, options.Batch, generator, options.Dtype);
         bool cpu = model.Device.type == DeviceType.CPU;
         _threads = options.Threads ?? (cpu && model.Field.Dimension <= 16 ? 1 : null);
         _mlpOnCpu = cpu && model.Field is FluxMatching.Fields.MlpField;
+        _replicas = options.GradientReducer is null ? null : new ReplicaGradients(options.GradientReducer, _parameters);
     }
 
     /// <summary>
@@ -78,10 +81,12 @@ public sealed class TrainingSession : IDisposable
         var (total, x) = _objective.Compute();
         if (_options.ExtraLoss is not null) total = total + _options.ExtraLoss(_model, x);
         double value = total.ToDouble();
-        if (!double.IsFinite(value)) return new StepOutcome(value, double.NaN, Applied: false);
+        // (data-parallel: the other replicas still wait for this step's all-reduce; the NaN makes them all skip it)
+        if (!double.IsFinite(value)) return new StepOutcome(_replicas?.Average(value, _model.StepsTrained) ?? value, double.NaN, Applied: false);
         if (!_gradientsClear) ZeroGrad();
         total.backward();
         _gradientsClear = false;
+        if (_replicas is not null) value = _replicas.Average(value, _model.StepsTrained);   // one all-reduce: mean gradients and loss
         double norm = GradientNorm();
         if (!double.IsFinite(norm))
         {
@@ -118,6 +123,7 @@ public sealed class TrainingSession : IDisposable
         if (_ema is null) _model.CopyFieldToEma();
         _fused?.Dispose();
         _adam?.Dispose();
+        _replicas?.Dispose();
     }
 
     private double LearningRate
