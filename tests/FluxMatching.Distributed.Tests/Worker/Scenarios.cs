@@ -13,7 +13,7 @@ public static class Scenarios
     public static FluxModel SmallModel() =>
         new(new FluxModelConfig { Data = "ring", Hidden = 16, Depth = 2, Sigma2 = 0.05 }, Seed);
 
-    /// <summary>Options of the equality test: one float64 step, no EMA, no clipping.</summary>
+    /// <summary>Options of the equality test: one float64 step (the default fused Adam), no EMA, no clipping.</summary>
     public static TrainerOptions StepOptions(IGradientReducer? reducer) => new()
     {
         Steps = 1, Batch = 64, LearningRate = 1e-2, EmaDecay = 0, Dtype = ScalarType.Float64, Seed = Seed,
