@@ -19,13 +19,13 @@ internal static class TrainJob
         var runName = s.Name ?? $"{s.Model.Data}-{s.Model.Loss.ToString().ToLowerInvariant()}";
         if (runName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runName is "." or "..")
             throw new ArgumentException($"--name '{runName}' is not a valid folder name.");
+        if (s.Reducer is { Rank: > 0 }) return TrainReplica(s);
         var dir = Path.Combine(s.OutputRoot, runName);
         Directory.CreateDirectory(dir);
         Console.WriteLine($"flux train: data={s.Model.Data} loss={s.Model.Loss.ToString().ToLowerInvariant()} steps={s.Steps} batch={s.Batch} " +
                           $"sigma2={s.Model.Sigma2.ToString(CultureInfo.InvariantCulture)} device={s.Device.type.ToString().ToLowerInvariant()} threads={get_num_threads()} -> {dir}");
 
-        var configs = new List<FluxModelConfig> { s.Model };
-        if (s.Baseline) configs.Add(s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux });
+        var configs = Configs(s);
 
         var reference = new FluxModel(s.Model, s.Seed).Data;
         using var fresh = reference.Sample(s.Samples, new Generator((ulong)(s.Seed + 7919)), CPU, ScalarType.Float32);
@@ -55,8 +55,7 @@ internal static class TrainJob
         var key = config.Loss.ToString().ToLowerInvariant();
         var model = new FluxModel(config, s.Seed, s.Device);
         models.Add(model);
-        var options = new TrainerOptions { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed };
-        var training = TrainWithProgress(model, options, key, s.ShowProgress);
+        var training = TrainWithProgress(model, Options(s), key, s.ShowProgress);
         Console.WriteLine($"  {key}: {training.Message} ({training.StepsPerSecond:F1} steps/s)");
         model.Save(Path.Combine(dir, $"{key}.pt"));
         var sampled = model.Sample(new SamplingRequest { N = s.Samples, Seed = s.Seed });
@@ -67,6 +66,25 @@ internal static class TrainJob
         var metrics = MetricReport.Compute(samples, fresh, generator: new Generator((ulong)s.Seed + 1));
         Console.WriteLine($"  {key}: MMD² = {metrics.Mmd2:G4}, energy distance = {metrics.EnergyDistance:G4}, sliced W2 = {metrics.SlicedW2:G4} ({metricClock.Elapsed.TotalSeconds:F1} s)");
         return new RunModelResult(key, model, training, metrics, samples);
+    }
+
+    /// <summary>The main model and, with a baseline, the same model with the other loss.</summary>
+    private static List<FluxModelConfig> Configs(TrainJobSettings s) => s.Baseline
+        ? [s.Model, s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux }]
+        : [s.Model];
+
+    private static TrainerOptions Options(TrainJobSettings s) =>
+        new() { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed, GradientReducer = s.Reducer };
+
+    /// <summary>Data-parallel rank r &gt; 0: trains the same models in step with rank 0, which alone writes the run folder.</summary>
+    private static int TrainReplica(TrainJobSettings s)
+    {
+        foreach (var config in Configs(s))
+        {
+            using var model = new FluxModel(config, s.Seed, s.Device);
+            Trainer.Train(model, Options(s));
+        }
+        return 0;
     }
 
     private static TrainingResult TrainWithProgress(FluxModel model, TrainerOptions options, string key, bool show)
