@@ -74,12 +74,3 @@ public static class MpiLauncher
 /// <param name="Output">Standard output and error of every rank, interleaved.</param>
 /// <param name="Elapsed">Wall time until it ended.</param>
 public sealed record MpiRun(int? ExitCode, string Output, TimeSpan Elapsed);
-
-/// <summary>A fact that is skipped, with the reason, where MPICH is not installed.</summary>
-public sealed class MpiFactAttribute : FactAttribute
-{
-    public MpiFactAttribute()
-    {
-        if (MpiLauncher.SkipReason is { } reason) Skip = reason;
-    }
-}

@@ -1,8 +1,6 @@
 namespace FluxMatching.Distributed.Tests.Worker;
 
-using System.Diagnostics;
 using System.Text.Json;
-using FluxMatching.Data;
 using FluxMatching.Models;
 using FluxMatching.Training;
 
@@ -100,6 +98,3 @@ public static class WorkerProgram
     private static void Write(string output, int rank, StepRecord record) =>
         File.WriteAllText(Path.Combine(output, $"rank{rank}.json"), JsonSerializer.Serialize(record));
 }
-
-/// <summary>What one rank of a scenario saw.</summary>
-public sealed record StepRecord(int Rank, int Size, double[] Before, double[] Summed, double[] After, double Loss, long Steps = 0);
