@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every FluxNotebooks test on this machine and ends with one line "N passed, N failed".
 #   - builds the solution (Release; the build applies the GLIBCXX weak-version patch where needed),
-#   - runs each xunit test project,
+#   - installs MPICH where mpiexec is missing (the MPI tests run mpiexec -n 2), runs each xunit test project,
 #   - replays the authors' reference fixtures through `flux verify-reference`,
 #   - packs the NuGet packages and executes notebooks 00, 01, 02 and 03 in quick mode (dotnet-repl and Jupyter) and
 #     checks their charts in headless Chromium (tools/run-notebooks.sh), installing what a fresh machine lacks
@@ -27,6 +27,15 @@ if ! dotnet build FluxNotebooks.sln -c Release > artifacts/build.log 2>&1; then
   echo "$passed passed, $failed failed"; exit 1
 fi
 grep -E 'Warn|Time Elapsed' artifacts/build.log | tail -n 2
+
+if ! command -v mpiexec >/dev/null 2>&1; then
+  # The MPI tests (tests/FluxMatching.Distributed.Tests) start `mpiexec -n 2` themselves; CI installs MPICH so they
+  # never skip there (MPI.NET fits MPICH's ABI, not Open MPI's).
+  step "install MPICH (mpiexec is missing)"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  { $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y mpich libmpich-dev; } > artifacts/mpich-install.log 2>&1 \
+    || { tail -n 5 artifacts/mpich-install.log; count fail "install MPICH (see artifacts/mpich-install.log)"; }
+fi
 
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)

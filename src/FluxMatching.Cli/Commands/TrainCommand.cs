@@ -3,6 +3,7 @@ namespace FluxMatching.Cli.Commands;
 using System.CommandLine;
 using System.Globalization;
 using FluxMatching.Data;
+using FluxMatching.Distributed;
 using FluxMatching.Models;
 
 /// <summary>`flux train`: the main job — train on a built-in data set and write a run folder with its report.</summary>
@@ -30,11 +31,13 @@ internal static class TrainCommand
         var device = CliOptions.Device();
         var threads = CliOptions.Threads();
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
+        var distributed = new Option<bool>("--distributed") { Description = "Data-parallel training over MPI: start with `mpiexec -n N flux train ... --distributed`; rank r draws its data with seed + r, gradients are averaged every step, rank 0 alone writes the run folder." };
         var cmd = new Command("train", "Train a model on a built-in data set (and a baseline with the other loss), then write checkpoints, samples, metrics.json and report.html to <out>/<name>/.")
         {
             data, field, steps, loss, sigma2, batch, lr, seed, output, name, hidden, depth, annealed, noBaseline, samples, device, threads, quiet,
+            distributed,
         };
-        cmd.SetAction(r => CliOptions.Guard(() =>
+        int Train(ParseResult r, MpiGradientReducer? mpi) => CliOptions.Guard(() =>
         {
             var config = model with
             {
@@ -48,9 +51,11 @@ internal static class TrainCommand
                 OutputRoot = r.GetValue(output)!, Name = r.GetValue(name), Baseline = !r.GetValue(noBaseline),
                 Samples = r.GetValue(samples), Device = CliOptions.ResolveDevice(r.GetValue(device), r.GetValue(threads)),
                 ShowProgress = !r.GetValue(quiet) && !Console.IsOutputRedirected,
+                Reducer = mpi,
             };
             return TrainJob.Run(settings);
-        }));
+        });
+        cmd.SetAction(r => r.GetValue(distributed) ? MpiJob.Run(mpi => Train(r, DistributedConsole.Quiet(mpi))) : Train(r, null));
         return cmd;
     }
 }

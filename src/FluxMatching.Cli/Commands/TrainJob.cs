@@ -19,13 +19,13 @@ internal static class TrainJob
         var runName = s.Name ?? $"{s.Model.Data}-{ModelChoices.Name(s.Model.Loss)}";
         if (runName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runName is "." or "..")
             throw new ArgumentException($"--name '{runName}' is not a valid folder name.");
+        if (s.Reducer is { Rank: > 0 }) return TrainReplica(s);
         var dir = Path.Combine(s.OutputRoot, runName);
         Directory.CreateDirectory(dir);
         Console.WriteLine($"flux train: data={s.Model.Data} loss={ModelChoices.Name(s.Model.Loss)} steps={s.Steps} batch={s.Batch} " +
                           $"sigma2={s.Model.Sigma2.ToString(CultureInfo.InvariantCulture)} device={DeviceParser.Name(s.Device)} threads={get_num_threads()} -> {dir}");
 
-        var configs = new List<FluxModelConfig> { s.Model };
-        if (s.Baseline) configs.Add(s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux });
+        var configs = Configs(s);
 
         var results = new List<RunModelResult>();
         try
@@ -54,7 +54,7 @@ internal static class TrainJob
         var model = new FluxModel(config, s.Seed, s.Device);
         try
         {
-            var options = FluxDefaults.Training with { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed };
+            var options = Options(s);
             var training = TrainWithProgress(model, options, key, s.ShowProgress);
             Console.WriteLine($"  {key}: {training.Message} ({training.StepsPerSecond:F1} steps/s)");
             model.Save(Path.Combine(dir, $"{key}.pt"));
@@ -70,6 +70,27 @@ internal static class TrainJob
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The main model and, with a baseline, the same model with the other loss.</summary>
+    private static List<FluxModelConfig> Configs(TrainJobSettings s) => s.Baseline
+        ? [s.Model, s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux }]
+        : [s.Model];
+
+    private static TrainerOptions Options(TrainJobSettings s) => FluxDefaults.Training with
+    {
+        Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed, GradientReducer = s.Reducer,
+    };
+
+    /// <summary>Data-parallel rank r &gt; 0: trains the same models in step with rank 0, which alone writes the run folder.</summary>
+    private static int TrainReplica(TrainJobSettings s)
+    {
+        foreach (var config in Configs(s))
+        {
+            using var model = new FluxModel(config, s.Seed, s.Device);
+            Trainer.Train(model, Options(s));
+        }
+        return 0;
     }
 
     private static TrainingResult TrainWithProgress(FluxModel model, TrainerOptions options, string key, bool show)

@@ -39,4 +39,7 @@ internal sealed record TrainJobSettings
 
     /// <summary>Show a live progress bar.</summary>
     public bool ShowProgress { get; init; } = true;
+
+    /// <summary>Data-parallel replica of an MPI job (`--distributed`); null: one process.</summary>
+    public FluxMatching.Training.IGradientReducer? Reducer { get; init; }
 }

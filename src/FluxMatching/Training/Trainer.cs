@@ -45,6 +45,8 @@ public static class Trainer
         if (target < 0) throw new ArgumentOutOfRangeException(nameof(steps), target, "steps must be ≥ 0.");
         var losses = new List<double>(target);
         var evaluations = new List<TrainingEvaluation>();
+        bool lead = options.GradientReducer is not { Rank: > 0 };   // data-parallel: replica 0 alone reports and saves
+        if (!lead) progress = null;
         var clock = Stopwatch.StartNew();
         double smoothed = double.NaN;
         var reason = StopReason.Completed;
@@ -63,7 +65,7 @@ public static class Trainer
             double score = options.Evaluate!(model.StepsTrained);
             bool best = evaluations.Count == 0 || score < evaluations.Min(e => e.Score);
             evaluations.Add(new TrainingEvaluation(model.StepsTrained, score, started.Elapsed));
-            if (best && options.BestCheckpointPath is not null) model.SaveCheckpoint(options.BestCheckpointPath);
+            if (best && lead && options.BestCheckpointPath is not null) model.SaveCheckpoint(options.BestCheckpointPath);
         }
 
         while (step < target)
@@ -92,7 +94,7 @@ public static class Trainer
             }
             step++;
             if (step % options.ProgressEvery == 0) Report();
-            if (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) model.SaveCheckpoint(options.CheckpointPath!);
+            if (lead && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) model.SaveCheckpoint(options.CheckpointPath!);
             if (options.Evaluate is not null && options.EvaluateEvery > 0 && model.StepsTrained % options.EvaluateEvery == 0) Evaluate();
         }
         if (reason == StopReason.Completed && options.Evaluate is not null && (evaluations.Count == 0 || evaluations[^1].Step != model.StepsTrained)) Evaluate();

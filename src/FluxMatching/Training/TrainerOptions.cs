@@ -80,6 +80,15 @@ public sealed record TrainerOptions
     /// authors keep their best checkpoint by W2). Default null (none).</summary>
     public string? BestCheckpointPath { get; init; }
 
+    /// <summary>
+    /// Data-parallel training (the authors' DDP) when set: this process is replica <see cref="IGradientReducer.Rank"/>
+    /// of <see cref="IGradientReducer.Size"/>, draws its batch, σ, t, noise and probes with <see cref="Seed"/> + rank
+    /// (initialize the model with the same seed on every replica), and averages gradients and loss with the others in
+    /// one all-reduce per step, so every replica applies the same update. Only replica 0 writes checkpoints and reports
+    /// progress. Every replica must run the same steps (cancel all or none). Default null (one process).
+    /// </summary>
+    public IGradientReducer? GradientReducer { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     public void Validate()
     {

@@ -21,6 +21,7 @@ public sealed class TrainingSession : IDisposable
     private readonly int? _threads;
     private readonly bool _ownKernels;
     private readonly bool _onCpu;
+    private readonly ReplicaGradients? _replicas;
     private bool _gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
@@ -34,7 +35,10 @@ public sealed class TrainingSession : IDisposable
         if (options.FastRuntime) TorchRuntime.Configure();
         _model = model;
         _options = options;
-        _objective = model.CreateObjective(options);
+        // data-parallel replica r draws its batches, σ, t and noise with seed + r (initialization keeps the seed)
+        _objective = model.CreateObjective(options.GradientReducer is { Rank: > 0 } reducer
+            ? options with { Seed = options.Seed + reducer.Rank }
+            : options);
         _parameters = model.TrainableParameters();
         if (options.FusedAdam) _fused = new FusedAdam(_parameters, options.LearningRate);
         else _adam = optim.Adam(_parameters, options.LearningRate);
@@ -44,6 +48,7 @@ public sealed class TrainingSession : IDisposable
         _onCpu = model.Field.Device.type == DeviceType.CPU;
         _threads = options.Threads ?? (_onCpu && model.Field.Dimension <= 16 ? 1 : null);
         _ownKernels = FieldCapabilities.RunsOwnCpuKernels(model.Field);
+        _replicas = options.GradientReducer is null ? null : new ReplicaGradients(options.GradientReducer, _parameters);
     }
 
     /// <summary>What this session trains.</summary>
@@ -91,10 +96,12 @@ public sealed class TrainingSession : IDisposable
         if (_options.ExtraLoss is not null) total = total + _options.ExtraLoss(_model, x);
         if (!_onCpu) return StepOffCpu(total);
         double value = total.ToDouble();
-        if (!double.IsFinite(value)) return new StepOutcome(value, double.NaN, Applied: false);
+        // (data-parallel: the other replicas still wait for this step's all-reduce; the NaN makes them all skip it)
+        if (!double.IsFinite(value)) return new StepOutcome(_replicas?.Average(value, _model.StepsTrained) ?? value, double.NaN, Applied: false);
         if (!_gradientsClear) ZeroGrad();
         total.backward();
         _gradientsClear = false;
+        if (_replicas is not null) value = _replicas.Average(value, _model.StepsTrained);   // one all-reduce: mean gradients and loss
         double norm = GradientNorm();
         if (!double.IsFinite(norm))
         {
@@ -111,6 +118,12 @@ public sealed class TrainingSession : IDisposable
         if (!_gradientsClear) ZeroGrad();
         total.backward();
         _gradientsClear = false;
+        if (_replicas is not null)
+        {
+            // data-parallel off the CPU: gradients and loss staged through host memory (a second synchronization)
+            double mean = _replicas.Average(total.ToDouble(), _model.StepsTrained);
+            total = torch.tensor(mean, ScalarType.Float64, total.device);
+        }
         var norm = _fused is not null
             ? _fused.Gradients.to(ScalarType.Float64).norm()
             : GradientNormTensor();
@@ -157,6 +170,7 @@ public sealed class TrainingSession : IDisposable
         _model.EndSession(averaged: _ema is not null);
         _fused?.Dispose();
         _adam?.Dispose();
+        _replicas?.Dispose();
     }
 
     private double LearningRate
