@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 /// </summary>
 public static class StateDictFile
 {
-    /// <summary>Reads the named tensors of a state-dict file (CPU tensors, the file's dtypes).</summary>
+    /// <summary>Reads the named tensors of a state-dict file (CPU tensors, the file's dtypes); tensors inside nested
+    /// dictionaries (a training checkpoint) are named by their dotted path.</summary>
     /// <param name="path">A file written by <c>torch.save(module.state_dict(), path)</c> (PyTorch ≥ 1.6 zip format).
     /// </param>
     /// <returns>Name → tensor.</returns>
@@ -48,15 +49,26 @@ public static class StateDictFile
         }
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        Flatten(table, "", result);
+        return result;
+    }
+
+    /// <summary>Tensors of nested dictionaries (a training checkpoint's <c>MODEL</c>, <c>EMA</c>, optimizer state)
+    /// under dotted names, e.g. <c>EMA.ema_model.nn_model.final.weight</c>; other values are skipped.</summary>
+    private static void Flatten(IDictionary table, string prefix, Dictionary<string, Tensor> result)
+    {
         foreach (DictionaryEntry entry in table)
         {
-            if (entry.Key is string key && entry.Value is Tensor tensor)
+            string key = prefix + Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture);
+            if (entry.Value is Tensor tensor)
             {
                 result[key] = tensor;
             }
+            else if (entry.Value is IDictionary nested)
+            {
+                Flatten(nested, key + ".", result);
+            }
         }
-
-        return result;
     }
 
     /// <summary>Writes named tensors as a file that <c>torch.load</c> reads as a state dict.</summary>
@@ -72,6 +84,17 @@ public static class StateDictFile
             table[key] = value.detach();
         }
 
+        Write(path, table);
+    }
+
+    /// <summary>Writes a dictionary whose values are tensors, numbers, strings or nested dictionaries of the same
+    /// (a training checkpoint), readable with <c>torch.load</c>.</summary>
+    /// <param name="path">Destination (overwritten).</param>
+    /// <param name="table">String keys; tensors on any device.</param>
+    public static void Write(string path, Hashtable table)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(table);
         using var stream = File.Create(path);
         PyTorchPickler.PickleStateDict(stream, table);
     }
