@@ -2,6 +2,7 @@ namespace FluxMatching.Interop;
 
 using System.Collections;
 using FluxMatching.Fields.Images;
+using FluxMatching.Losses;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -35,6 +36,47 @@ public static class EdmCheckpoint
         string prefix = Prefix(tensors, which, path);
         ModuleStateDict.Load(field.Network, tensors, prefix);
         return prefix;
+    }
+
+    /// <summary>Loads the auxiliary networks of a training checkpoint by the authors' names: the loss normalizer
+    /// (<c>s_noise_normalizer.*</c>) and the exponential horizon proposal (<c>importance_sampler_net.*</c>), from the
+    /// EMA copy, the trained model, or the checkpoint's own top-level entries (in that order for
+    /// <see cref="CheckpointWeights.Auto"/>).</summary>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="normalizer">Destination of the normalizer, or null to skip it.</param>
+    /// <param name="proposal">Destination of the proposal, or null to skip it.</param>
+    /// <param name="which">Which weights.</param>
+    /// <exception cref="InvalidDataException">A requested network is absent or of another width.</exception>
+    public static void LoadAuxiliary(string path, LossNormalizer? normalizer, ExponentialTimeProposal? proposal,
+        CheckpointWeights which = CheckpointWeights.Auto)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = StateDictFile.Read(path);
+        foreach (var (net, name) in new (LogSigmaAffineNet?, string)[]
+                 {
+                     (normalizer, "s_noise_normalizer."), (proposal, "importance_sampler_net."),
+                 })
+        {
+            if (net is null)
+            {
+                continue;
+            }
+
+            string[] order = which switch
+            {
+                CheckpointWeights.Ema => ["EMA.ema_model."],
+                CheckpointWeights.Model => ["MODEL.", ""],
+                _ => ["EMA.ema_model.", "MODEL.", ""],
+            };
+            string? prefix = order.Select(p => p + name).FirstOrDefault(p => tensors.ContainsKey(p + "input_layer.weight"));
+            if (prefix is null)
+            {
+                throw new InvalidDataException($"'{path}' holds no '{name.TrimEnd('.')}' weights (looked for " +
+                    string.Join(", ", order.Select(p => $"'{p}{name}input_layer.weight'")) + ").");
+            }
+
+            ModuleStateDict.Load(net, tensors, prefix);
+        }
     }
 
     /// <summary>Writes the U-Net's state dict under the authors' names (loads with

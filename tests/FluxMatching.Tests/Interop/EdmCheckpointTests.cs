@@ -2,6 +2,7 @@ namespace FluxMatching.Tests.Interop;
 
 using FluxMatching.Fields.Images;
 using FluxMatching.Interop;
+using FluxMatching.Losses;
 using FluxMatching.Tests.Fields.Images;
 
 public class EdmCheckpointTests
@@ -101,5 +102,47 @@ public class EdmCheckpointTests
         {
             Assert.True(t.equal(got[name]).all().item<bool>(), $"{name} differs");
         }
+    }
+
+    private static string AuthorsCheckpoint =>
+        Path.Combine(AppContext.BaseDirectory, "Fixtures", "authors-checkpoint", "tiny_training_checkpoint.pth");
+
+    [Fact]
+    public void A_checkpoint_written_by_the_authors_pytorch_code_passes_the_guard_and_reads_as_dotted_names()
+    {
+        var tensors = StateDictFile.Read(AuthorsCheckpoint);
+        Assert.Contains("MODEL.nn_model.weight", tensors.Keys);
+        Assert.Contains("EMA.ema_model.s_noise_normalizer.output_layer.bias", tensors.Keys);
+        Assert.Contains("opt_backbone.state.0.exp_avg", tensors.Keys);          // Adam state under integer keys
+        Assert.Equal(3L, tensors["EMA.step"].item<long>());
+    }
+
+    [Fact]
+    public void The_authors_normalizer_and_its_ema_copy_load_and_give_pytorchs_values()
+    {
+        var probe = StateDictFile.Read(AuthorsCheckpoint);
+        var sigma = probe["probe.sigma"];
+        foreach (var (which, key) in new[]
+                 {
+                     (CheckpointWeights.Model, "probe.normalizer"), (CheckpointWeights.Auto, "probe.ema_normalizer"),
+                 })
+        {
+            using var normalizer = new LossNormalizer(hidden: 8);
+            using var proposal = new ExponentialTimeProposal(8, 4.0);
+            EdmCheckpoint.LoadAuxiliary(AuthorsCheckpoint, normalizer, proposal, which);
+            using var _ = no_grad();
+            Assert.True(normalizer.forward(sigma).allclose(probe[key], rtol: 1e-6, atol: 1e-7), $"{which}");
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_without_unet_weights_says_what_it_looked_for()
+    {
+        using var field = new EdmUNetField(UNetTests.Small);
+        var e = Assert.Throws<InvalidDataException>(() => EdmCheckpoint.Load(field, AuthorsCheckpoint));
+        Assert.Contains("holds no U-Net weights (looked for 'EMA.ema_model.nn_model.image_proj.weight'", e.Message);
+        using var wide = new LossNormalizer(hidden: 16);
+        var e2 = Assert.Throws<InvalidDataException>(() => EdmCheckpoint.LoadAuxiliary(AuthorsCheckpoint, wide, null));
+        Assert.Contains("is [8, 1], expected [16, 1]", e2.Message);
     }
 }
