@@ -31,7 +31,8 @@ internal static class PickleGuard
     /// containers and tensors only.</summary>
     /// <param name="stream">The file (seekable; left open, position undefined).</param>
     /// <param name="source">Name for the message.</param>
-    public static void Check(Stream stream, string source)
+    /// <returns>True when some entry is compressed (torch.save stores its entries uncompressed).</returns>
+    public static bool Check(Stream stream, string source)
     {
         Span<byte> head = stackalloc byte[4];
         stream.Seek(0, SeekOrigin.Begin);
@@ -50,14 +51,15 @@ internal static class PickleGuard
         }
 
         var pickle = pickles[0];
-        if (pickle.Length > MaxPickleBytes)
+        string root = pickle.FullName[..^"data.pkl".Length];
+        var (sizes, compressed) = MeasuredSizes(archive, stream.Length, source);
+        if (sizes[pickle.FullName] > MaxPickleBytes)
         {
-            throw Refuse(source, $"its pickle is {pickle.Length} bytes, more than a state dict's ({MaxPickleBytes})");
+            throw Refuse(source, $"its pickle is {sizes[pickle.FullName]} bytes, more than a state dict's " +
+                                 $"({MaxPickleBytes})");
         }
 
-        string root = pickle.FullName[..^"data.pkl".Length];
-        var sizes = archive.Entries.ToDictionary(e => e.FullName, e => e.Length, StringComparer.Ordinal);
-        var bytes = new byte[pickle.Length];
+        var bytes = new byte[sizes[pickle.FullName]];
         using (var s = pickle.Open())
         {
             s.ReadExactly(bytes);
@@ -72,6 +74,57 @@ internal static class PickleGuard
         {
             throw Refuse(source, e.Message);
         }
+
+        return compressed;
+    }
+
+    /// <summary>The real uncompressed length of every entry: a stored entry's length is bounded by the file (the
+    /// entries together may not claim more bytes than it holds); a compressed entry is decompressed and counted
+    /// (streamed, nothing kept), and must hold exactly what the directory claims.</summary>
+    private static (Dictionary<string, long> Sizes, bool Compressed) MeasuredSizes(ZipArchive archive, long fileLength,
+        string source)
+    {
+        if (archive.Entries.Sum(e => e.CompressedLength) > fileLength)
+        {
+            throw Refuse(source, "its entries claim more bytes than the file holds");
+        }
+
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        bool compressed = false;
+        var chunk = new byte[1 << 16];
+        foreach (var entry in archive.Entries)
+        {
+            if (entry.CompressedLength == entry.Length)
+            {
+                sizes[entry.FullName] = entry.Length;
+                continue;
+            }
+
+            compressed = true;
+            if (entry.Length > 1032 * Math.Max(entry.CompressedLength, 1))
+            {
+                throw Refuse(source, $"entry '{entry.FullName}' claims more bytes than deflate can expand to");
+            }
+
+            long count = 0;
+            using (var s = entry.Open())
+            {
+                int n;
+                while (count <= entry.Length && (n = s.Read(chunk, 0, chunk.Length)) > 0)
+                {
+                    count += n;
+                }
+            }
+
+            if (count != entry.Length)
+            {
+                throw Refuse(source, $"entry '{entry.FullName}' does not hold the {entry.Length} bytes it claims");
+            }
+
+            sizes[entry.FullName] = count;
+        }
+
+        return (sizes, compressed);
     }
 
     private static ZipArchive OpenArchive(Stream stream, string source)

@@ -1,6 +1,7 @@
 namespace FluxMatching.Interop;
 
 using System.Collections;
+using System.IO.Compression;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -36,12 +37,15 @@ public static class StateDictFile
     public static IReadOnlyDictionary<string, Tensor> Read(Stream stream, string source = "stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        PickleGuard.Check(stream, source);
+        bool compressed = PickleGuard.Check(stream, source);
         stream.Seek(0, SeekOrigin.Begin);
         Hashtable table;
         try
         {
-            table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
+            // PyBridge reads each storage with a single Read call, and a deflate stream may return fewer bytes than
+            // asked (allowed since .NET 6): a compressed archive is unpacked into stored entries first.
+            using var stored = compressed ? Stored(stream) : null;
+            table = PyTorchUnpickler.UnpickleStateDict(stored ?? stream, leaveOpen: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -95,7 +99,31 @@ public static class StateDictFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(table);
-        using var stream = File.Create(path);
-        PyTorchPickler.PickleStateDict(stream, table);
+        using var packed = new MemoryStream();
+        PyTorchPickler.PickleStateDict(packed, table, leaveOpen: true);
+        packed.Position = 0;
+        using var stored = Stored(packed);
+        using var file = File.Create(path);
+        stored.Position = 0;
+        stored.CopyTo(file);
+    }
+
+    /// <summary>The archive with every entry uncompressed (as torch.save writes them).</summary>
+    private static MemoryStream Stored(Stream zip)
+    {
+        var result = new MemoryStream();
+        using (var source = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true))
+        using (var target = new ZipArchive(result, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries)
+            {
+                using var input = entry.Open();
+                using var output = target.CreateEntry(entry.FullName, CompressionLevel.NoCompression).Open();
+                input.CopyTo(output);
+            }
+        }
+
+        result.Position = 0;
+        return result;
     }
 }

@@ -28,6 +28,39 @@ public class StateDictFileTests
         }
     }
 
+    [Fact]
+    public void Large_tensors_round_trip_and_are_written_uncompressed_like_torch_save()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            var big = randn(3_000_000, generator: new Generator(5));
+            StateDictFile.Write(path, new Dictionary<string, Tensor> { ["big"] = big });
+            using (var zip = ZipFile.OpenRead(path))
+            {
+                Assert.All(zip.Entries, e => Assert.Equal(e.Length, e.CompressedLength));
+            }
+
+            Assert.True(StateDictFile.Read(path)["big"].equal(big).all().item<bool>());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_deflated_archive_is_read_whole()
+    {
+        // PyBridge's own writer deflates its entries (torch.save stores them): such a file reads back whole.
+        var big = randn(2_000_000, generator: new Generator(6));
+        var table = new System.Collections.Hashtable { ["big"] = big };
+        var packed = new MemoryStream();
+        TorchSharp.PyBridge.PyTorchPickler.PickleStateDict(packed, table, leaveOpen: true);
+        packed.Position = 0;
+        Assert.True(StateDictFile.Read(packed, "deflated.pt")["big"].equal(big).all().item<bool>());
+    }
+
     [UNetFixtureFact]
     public void The_authors_weights_file_holds_exactly_the_unets_parameters_by_name()
     {
