@@ -17,7 +17,7 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
     private readonly Linear output;
     private readonly int heads;
     private readonly int headChannels;
-    private readonly double scale;
+    private readonly Scalar scale;
 
     /// <summary>Creates the block with PyTorch's default initialization.</summary>
     /// <param name="channels">Channels C (a multiple of 32).</param>
@@ -26,7 +26,7 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
     {
         headChannels = channelsPerHead ?? channels;
         heads = channels / headChannels;
-        scale = 1.0 / Math.Sqrt(Math.Sqrt(headChannels));
+        scale = Runtime.Scalars.Shared(1.0 / Math.Sqrt(Math.Sqrt(headChannels)));
         norm = GroupNorms.Create(32, channels);
         projection = nn.Linear(channels, heads * headChannels * 3);
         output = nn.Linear(heads * headChannels, channels);

@@ -1,5 +1,6 @@
 namespace FluxMatching.Fields.Images;
 
+using FluxMatching.Runtime;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -90,12 +91,12 @@ public sealed class EdmUNetField : TrainableField
 
     private (Tensor D, Tensor F) Precondition(Tensor z, Tensor sigma)
     {
-        double sd2 = SigmaData * SigmaData;
+        var sd2 = Scalars.Shared(SigmaData * SigmaData);
         var denominator = sigma.square().add(sd2);                                    // σ² + σ_d², [B]
         var cSkip = denominator.reciprocal().mul(sd2);
-        var cOut = sigma.mul(SigmaData).div(denominator.sqrt());
+        var cOut = sigma.mul(Scalars.Shared(SigmaData)).div(denominator.sqrt());
         var cIn = denominator.rsqrt();
-        var cNoise = sigma.log().div(4.0);
+        var cNoise = sigma.log().mul(Scalars.Shared(0.25));
         var raw = nn_model.forward(z.mul(cIn.view(-1, 1, 1, 1)), cNoise);
         var d = z.mul(cSkip.view(-1, 1, 1, 1)).add(raw.mul(cOut.view(-1, 1, 1, 1)));
         return (d, raw);
