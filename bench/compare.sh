@@ -3,6 +3,7 @@
 # alternately (reference 1/1, C# 1, reference 1/2, C# 2, reference 2/2 for each configuration), ROUNDS rounds, then a
 # table of every setting and of best against best (bench/compare_table.py).
 #   bash bench/compare.sh [ROUNDS] [CONFIGS...]        # default: 3 rounds; ring2d annealed2d mnist-mlp ring2d-dsm langevin
+#   bash bench/compare.sh 1 unet-fmnist unet-fmnist-dsm   # the paper's image model (5 steps after 1 warm-up each)
 # Environment: SOAK=1 also runs the 10,000-step memory soak (ring2d, annealed2d; SOAK_CONFIGS to change);
 #              MARKDOWN=1 prints the tables as Markdown; FLUX_REFERENCE=path of reference_step.py.
 # Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); runs the
@@ -18,7 +19,8 @@ REF=${FLUX_REFERENCE:-../shared/bench/reference_step.py}
 dotnet build src/FluxMatching.Cli -c Release -v q -nologo >/dev/null
 FLUX="dotnet src/FluxMatching.Cli/bin/Release/net10.0/flux.dll"
 OUT=artifacts/bench; mkdir -p "$OUT"; : > "$OUT/ref.jsonl"; : > "$OUT/cs.jsonl"; : > "$OUT/matmul.jsonl"; : > "$OUT/soak.jsonl"
-steps_for() { case "$1" in mnist-mlp) echo 30;; ring2d-dsm) echo 1000;; *) echo 100;; esac; }
+steps_for() { case "$1" in mnist-mlp) echo 30;; ring2d-dsm) echo 1000;; unet-*) echo 5;; *) echo 100;; esac; }
+warmup_for() { case "$1" in unet-*) echo 1;; *) echo 5;; esac; }   # a U-Net step takes seconds
 load() { cut -d' ' -f1 /proc/loadavg; }
 tag() { sed "s|^{|{\"round\": $1, \"setting\": \"$2\", \"load1\": $3, |"; }
 
@@ -35,12 +37,12 @@ for t in 1 2; do $FLUX bench --config matmul --threads "$t" | tag 0 "$t" "$(load
 ref_run() { # config threads blas
   local l; l=$(load)
   if [ "$1" = langevin ]; then /usr/bin/python3 "$REF" --sample --threads "$2" --blas-threads "$3"
-  else /usr/bin/python3 "$REF" --config "$1" --threads "$2" --blas-threads "$3" --steps "$(steps_for "$1")"; fi | tag "$round" "$2/$3" "$l" >> "$OUT/ref.jsonl"
+  else /usr/bin/python3 "$REF" --config "$1" --threads "$2" --blas-threads "$3" --steps "$(steps_for "$1")" --warmup "$(warmup_for "$1")"; fi | tag "$round" "$2/$3" "$l" >> "$OUT/ref.jsonl"
 }
 cs_run() { # config threads
   local l; l=$(load)
   if [ "$1" = langevin ]; then $FLUX bench --config langevin --threads "$2"
-  else $FLUX bench --config "$1" --threads "$2" --steps "$(steps_for "$1")"; fi | tag "$round" "$2" "$l" >> "$OUT/cs.jsonl"
+  else $FLUX bench --config "$1" --threads "$2" --steps "$(steps_for "$1")" --warmup "$(warmup_for "$1")"; fi | tag "$round" "$2" "$l" >> "$OUT/cs.jsonl"
 }
 for round in $(seq 1 "$ROUNDS"); do
   for c in "${CONFIGS[@]}"; do

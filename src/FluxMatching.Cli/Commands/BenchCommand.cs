@@ -30,7 +30,7 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "ring2d, annealed2d, mnist-mlp, ring2d-dsm, langevin (sampling: 1,000 steps × 2,000 points), or matmul (float32 matrix-product rate of the benchmark shapes).", DefaultValueFactory = _ => "ring2d" };
+        var config = new Option<string>("--config") { Description = "ring2d, annealed2d, mnist-mlp, ring2d-dsm, unet-fmnist, unet-fmnist-dsm (the authors' U-Net at 28×28, batch 64: use --steps 5 --warmup 1), langevin (sampling: 1,000 steps × 2,000 points), or matmul (float32 matrix-product rate of the benchmark shapes).", DefaultValueFactory = _ => "ring2d" };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (soak: total steps).", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up steps.", DefaultValueFactory = _ => 5 };
@@ -66,6 +66,7 @@ internal static class BenchCommand
             {
                 "langevin" => BenchSampling(t, target),
                 "matmul" => BenchMatmul(t, target),
+                "unet-fmnist" or "unet-fmnist-dsm" => BenchUNet(name, t, r.GetValue(steps), r.GetValue(warmup), type, target),
                 _ => r.GetValue(soak) ? Soak(name, r.GetValue(steps), type, fast, target) : BenchTraining(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast, target),
             };
             line["device"] = DeviceParser.Name(target);
@@ -78,7 +79,7 @@ internal static class BenchCommand
     private static FluxModel BuildModel(string name, ScalarType dtype, out TrainerOptions options, bool fast, Device device)
     {
         if (!Configs.TryGetValue(name, out var c))
-            throw new ArgumentException($"--config must be one of {string.Join(", ", Configs.Keys)}, langevin; not '{name}'.");
+            throw new ArgumentException($"--config must be one of {string.Join(", ", Configs.Keys)}, unet-fmnist, unet-fmnist-dsm, langevin, matmul; not '{name}'.");
         var config = new FluxModelConfig { Data = "ring", Hidden = c.Hidden, Depth = 2, Annealed = c.Annealed, Loss = c.Loss, Sigma2 = c.Annealed ? 0.05 : c.Sigma2, SigmaMin = 0.02, SigmaMax = 2.0 };
         IDataSource? data = c.Dim == 2 ? null : new UniformCube(c.Dim);
         options = new TrainerOptions { Threads = torch.get_num_threads(), Batch = c.Batch, LearningRate = 1e-3, EmaDecay = 0, Dtype = dtype, FastRuntime = fast, FusedAdam = fast, Seed = 0 };
@@ -107,6 +108,31 @@ internal static class BenchCommand
             ["ms_per_step_min"] = Math.Round(times.Min(), 3),
             ["cpu_ms_per_step_median"] = Math.Round(Median(cpu), 3),
             ["steps"] = steps,
+        });
+    }
+
+    /// <summary>The anchor's image configurations (<see cref="UNetBenchStep"/>), timed like the other steps.</summary>
+    private static JsonObject BenchUNet(string name, int threads, int steps, int warmup, ScalarType dtype, Device device)
+    {
+        using var step = new UNetBenchStep(dsm: name.EndsWith("-dsm", StringComparison.Ordinal), dtype, device);
+        for (int i = 0; i < warmup; i++) step.Step();
+        var times = new double[steps];
+        var cpu = new double[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            double c0 = CpuMilliseconds();
+            long t0 = Stopwatch.GetTimestamp();
+            step.Step();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            cpu[i] = CpuMilliseconds() - c0;
+        }
+        return Line(name, threads, dtype, new JsonObject
+        {
+            ["ms_per_step_median"] = Math.Round(Median(times), 3),
+            ["ms_per_step_min"] = Math.Round(times.Min(), 3),
+            ["cpu_ms_per_step_median"] = Math.Round(Median(cpu), 3),
+            ["steps"] = steps,
+            ["parameters"] = step.Parameters,
         });
     }
 

@@ -5,7 +5,8 @@ namespace FluxMatching.Reference;
 /// expected quantity: per-sample losses, their means, t, every field layer's weight and bias gradient, the
 /// proposal's rate, log-density, REINFORCE mean and gradients, the normaliser's value and gradients.
 /// The project's bar is <see cref="Tolerance"/> (the CLI's <c>flux verify-reference</c> exits 0 only if every
-/// quantity of every file meets it).
+/// quantity of every file meets it). U-Net fixtures (the authors' image model, float64 and float32) are replayed by
+/// <see cref="VerifyUNet"/> against their own tolerance.
 /// </summary>
 public static class ReferenceVerifier
 {
@@ -21,6 +22,12 @@ public static class ReferenceVerifier
         var reports = new List<FixtureReport>();
         foreach (var path in paths)
         {
+            if (UNetFixture.IsUNetFixture(path))
+            {
+                reports.Add(VerifyUNet(path));
+                continue;
+            }
+
             ReferenceFixture fixture;
             try
             {
@@ -38,6 +45,25 @@ public static class ReferenceVerifier
         }
 
         return reports;
+    }
+
+    /// <summary>Replays one U-Net fixture (JSON beside its .weights.pt and .expected.pt); its own tolerance applies.
+    /// </summary>
+    /// <param name="path">The fixture's JSON file.</param>
+    public static FixtureReport VerifyUNet(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            return UNetFixtureReplay.Run(UNetFixture.Load(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException
+                                      or System.Text.Json.JsonException or InvalidOperationException
+                                      or ArgumentException or InvalidDataException
+                                      or System.Runtime.InteropServices.ExternalException)
+        {
+            return new FixtureReport(path, Path.GetFileNameWithoutExtension(path), "unet", [], [], e.Message);
+        }
     }
 
     /// <summary>Replays one parsed fixture.</summary>

@@ -93,6 +93,53 @@ public static class DsmLoss
         return residual.square().mul_(sc[weight]).reshape(x.shape[0], -1).mean([1]).MoveToOuterDisposeScope();
     }
 
+    /// <summary>x0-form DSM with the batch-KDE target, EDM weighting and one σ per sample (the authors'
+    /// <c>dsm_loss_x0</c> with σ of shape [B]): x_σ,b = x_b + σ_b ε_b, x̂0_b = Σ_j softmax_j(−‖x_σ,b − x_j‖²/2σ_b²) x_j,
+    /// ℓ_b = mean_dims λ(σ_b)(x̂0_b − D(x_σ)_b)², shape [B].</summary>
+    /// <param name="denoiser">D: [B, *S] → [B, *S], closed over the same σ [B] by the caller.</param>
+    /// <param name="x">Clean batch [B, *S] (also the KDE reference set, detached).</param>
+    /// <param name="sigma">σ &gt; 0 per sample, [B] (x's dtype and device).</param>
+    /// <param name="sigmaData">σ_d &gt; 0 of the EDM weighting (EDM: 0.5).</param>
+    /// <param name="noise">Optional ε of x's shape (null: randn from <paramref name="generator"/>).</param>
+    /// <param name="generator">Generator (null: global).</param>
+    public static Tensor X0KdePerSample(Func<Tensor, Tensor> denoiser, Tensor x, Tensor sigma, double sigmaData = 0.5,
+        Tensor? noise = null, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(sigma);
+        if (!(sigmaData > 0.0) || !double.IsFinite(sigmaData))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sigmaData), sigmaData, "sigmaData must be finite and > 0.");
+        }
+
+        using var scope = NewDisposeScope();
+        var (eps, _) = Prepare(denoiser, x, 1.0, noise, generator);
+        long b = x.shape[0];
+        if (sigma.numel() != b || !sigma.gt(0).all().item<bool>())
+        {
+            throw new ArgumentException($"sigma must hold B = {b} values > 0, got [{string.Join(", ", sigma.shape)}].",
+                nameof(sigma));
+        }
+
+        var s = sigma.to(x.dtype, x.device).reshape(b);
+        var column = s.view([b, .. Enumerable.Repeat(1L, (int)x.dim() - 1)]);
+        var xs = x.detach().add(eps.mul(column));
+        Tensor target;
+        using (no_grad())
+        {
+            var ps = xs.reshape(b, -1);
+            var rv = x.detach().reshape(b, -1);
+            var dist2 = ps.square().sum(1, keepdim: true).add(rv.square().sum(1).unsqueeze(0))
+                .sub(ps.matmul(rv.t()).mul(2.0));
+            var logits = dist2.div(s.square().mul(2.0).unsqueeze(1)).neg();
+            target = logits.softmax(1).matmul(rv);
+        }
+
+        double sd2 = sigmaData * sigmaData;
+        var weight = s.square().add(sd2).div(s.square().mul(sd2)).unsqueeze(1);
+        var residual = target.sub(Checked(denoiser, xs).reshape(b, -1));
+        return residual.square().mul(weight).mean([1]).MoveToOuterDisposeScope();
+    }
+
     private static (Tensor Eps, double Sigma) Prepare(Func<Tensor, Tensor> field, Tensor x, double sigma2,
         Tensor? noise, Generator? generator)
     {
