@@ -44,12 +44,6 @@ public sealed class EdmUNetField : TrainableField
     /// <inheritdoc />
     public override bool IsNoiseConditioned => true;
 
-    /// <summary>The device of the parameters.</summary>
-    public Device Device => nn_model.parameters().First().device;
-
-    /// <summary>The dtype of the parameters.</summary>
-    public ScalarType DType => nn_model.parameters().First().dtype;
-
     /// <summary>The Flux Matching field f(z; σ) = (D(z; σ) − z)/σ².</summary>
     /// <param name="x">Noisy images [B, C, H, W] or flattened [B, D] (D = C·H·W), the parameters' dtype/device.</param>
     /// <param name="sigma">σ &gt; 0: one element or [B] (any shape with that many elements).</param>
