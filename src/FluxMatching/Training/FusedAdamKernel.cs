@@ -5,8 +5,10 @@ using System.Runtime.CompilerServices;
 using FluxMatching.Runtime;
 using static TorchSharp.torch;
 
-/// <summary>The single-pass CPU Adam update and gradient norm of <see cref="FusedAdam"/> (SIMD, split across
-/// <see cref="Runtime.KernelThreads"/> workers for large buffers).</summary>
+/// <summary>The single-pass CPU Adam update and gradient norm of <see cref="FusedAdam"/> (SIMD on
+/// <c>Vector&lt;T&gt;</c>, 256 bits on both AVX2 and AVX-512 CPUs, split across <see cref="Runtime.KernelThreads"/>
+/// workers for large buffers; the same update as libtorch tensor operations when <see cref="Isa"/> allows no
+/// kernel).</summary>
 internal static unsafe class FusedAdamKernel
 {
     private const int ParallelLength = 1 << 18;
@@ -15,6 +17,12 @@ internal static unsafe class FusedAdamKernel
     public static void Step<T>(Tensor parameters, Tensor gradients, Tensor m, Tensor v, AdamCoefficients k, bool clear)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Isa.Kernels)
+        {
+            StepTensors(parameters, gradients, m, v, k, clear);
+            return;
+        }
+
         T* p = TensorMemory.Pointer<T>(parameters);
         T* g = TensorMemory.Pointer<T>(gradients);
         T* mp = TensorMemory.Pointer<T>(m);
@@ -27,6 +35,12 @@ internal static unsafe class FusedAdamKernel
     public static double Norm<T>(Tensor gradients)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Isa.Kernels)
+        {
+            using var square = gradients.to(ScalarType.Float64).square().sum();
+            return Math.Sqrt(square.item<double>());
+        }
+
         T* g = TensorMemory.Pointer<T>(gradients);
         long n = gradients.numel();
         double total = 0;
@@ -40,6 +54,20 @@ internal static unsafe class FusedAdamKernel
             }
         });
         return Math.Sqrt(total);
+    }
+
+    /// <summary>The update of <see cref="StepRange{T}"/> as libtorch tensor operations (in place).</summary>
+    private static void StepTensors(Tensor p, Tensor g, Tensor m, Tensor v, AdamCoefficients k, bool clear)
+    {
+        using var scope = NewDisposeScope();
+        var gi = k.GradientScale != 1.0 ? g.mul(k.GradientScale) : g;
+        m.mul_(k.Beta1).add_(gi, alpha: 1 - k.Beta1);
+        v.mul_(k.Beta2).addcmul_(gi, gi, value: 1 - k.Beta2);
+        p.addcdiv_(m, v.sqrt().mul_(k.InverseSqrtBias2).add_(k.Eps), value: k.StepSize);
+        if (clear)
+        {
+            g.zero_();
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
