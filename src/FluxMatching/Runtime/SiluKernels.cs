@@ -18,7 +18,8 @@ internal static unsafe class SiluKernels
     /// <summary>True when every tensor can be processed by these kernels (and <see cref="Isa"/> allows kernels).</summary>
     /// <param name="tensors">The tensors.</param>
     public static bool Applicable(params Tensor[] tensors) =>
-        Isa.Kernels && tensors.All(t => TensorMemory.IsDirect<float>(t)) || tensors.All(t => TensorMemory.IsDirect<double>(t));
+        Isa.Kernels
+        && (tensors.All(t => TensorMemory.IsDirect<float>(t)) || tensors.All(t => TensorMemory.IsDirect<double>(t)));
 
     /// <summary>From pre-activations h and tangents ḣ: a = silu(h), ȧ = silu'(h)ḣ, s = silu'(h), κ = silu''(h)ḣ.</summary>
     public static void Forward(Tensor h, Tensor tangent, Tensor a, Tensor aTangent, Tensor slope, Tensor curvature)
