@@ -3,6 +3,7 @@ namespace FluxMatching.Training;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using FluxMatching.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>The single-pass CPU Adam update and gradient norm of <see cref="FusedAdam"/> (SIMD on
@@ -60,10 +61,12 @@ internal static unsafe class FusedAdamKernel
     private static void StepTensors(Tensor p, Tensor g, Tensor m, Tensor v, AdamCoefficients k, bool clear)
     {
         using var scope = NewDisposeScope();
-        var gi = k.GradientScale != 1.0 ? g.mul(k.GradientScale) : g;
-        m.mul_(k.Beta1).add_(gi, alpha: 1 - k.Beta1);
-        v.mul_(k.Beta2).addcmul_(gi, gi, value: 1 - k.Beta2);
-        p.addcdiv_(m, v.sqrt().mul_(k.InverseSqrtBias2).add_(k.Eps), value: k.StepSize);
+        using Scalar scale = k.GradientScale, b1 = k.Beta1, b1c = 1 - k.Beta1, b2 = k.Beta2, b2c = 1 - k.Beta2;
+        using Scalar inv = k.InverseSqrtBias2, eps = k.Eps, step = k.StepSize;
+        var gi = k.GradientScale != 1.0 ? g.mul(scale) : g;
+        m.mul_(b1).add_(gi, alpha: b1c);
+        v.mul_(b2).addcmul_(gi, gi, value: b2c);
+        p.addcdiv_(m, v.sqrt().mul_(inv).add_(eps), value: step);
         if (clear)
         {
             g.zero_();
