@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Side-by-side speed comparison: `flux bench` against the PyTorch anchor (../shared/bench/reference_step.py), run
-# alternately (reference 1/1, C# 1, reference 1/2, C# 2, reference 2/2 for each configuration), ROUNDS rounds, then a
-# table of every setting and of best against best (bench/compare_table.py).
+# alternately (reference 1/1, C# 1, reference 1/2, C# 2, reference 2/2 for each configuration, every reference setting
+# both without and with --flush-denormal, shown as "1/1 fd"), ROUNDS rounds, then a table of every setting and of best
+# against best (bench/compare_table.py), headed by the CPU model, its vector instruction sets and the one the C# kernels
+# ran on (FLUX_ISA=avx512|avx2|none forces it down: `FLUX_ISA=avx2 bash bench/compare.sh` times the AVX2 path).
 #   bash bench/compare.sh [ROUNDS] [CONFIGS...]        # default: 3 rounds; ring2d annealed2d mnist-mlp ring2d-dsm langevin
 #   bash bench/compare.sh 1 unet-fmnist unet-fmnist-dsm   # the paper's image model (5 steps after 1 warm-up each)
 # Environment: SOAK=1 also runs the 10,000-step memory soak (ring2d, annealed2d; SOAK_CONFIGS to change);
-#              MARKDOWN=1 prints the tables as Markdown; FLUX_REFERENCE=path of reference_step.py.
+#              MARKDOWN=1 prints the tables as Markdown; FLUX_REFERENCE=path of reference_step.py;
+#              REF_SETTINGS="1/1 1/2" leaves the reference's 2/2 out (its two OpenMP threads spin and take minutes
+#              per run on a machine whose cores are busy; it was never the reference's fastest setting here).
 # Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); runs the
 # anchor with /usr/bin/python3. Results: artifacts/bench/*.jsonl (each line with the 1-minute load average at its
 # start) and the tables on stdout. Measure on a quiet machine: the script warns when the load average exceeds 1.5.
@@ -28,16 +32,23 @@ tag() { sed "s|^{|{\"round\": $1, \"setting\": \"$2\", \"load1\": $3, |"; }
   echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB"
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "dotnet: $(dotnet --version); reference: $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)')"
+  echo "cpu instruction sets: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512_bf16|amx_tile)$' | tr '\n' ' ')"
+  echo "C# kernels: FLUX_ISA=${FLUX_ISA:-<unset: widest>}" 
   echo "start load: $(cat /proc/loadavg)"
 } | tee "$OUT/machine.txt"
 [ "$(awk '{print ($1 > 1.5)}' /proc/loadavg)" = 0 ] || echo "WARNING: load average $(load) > 1.5: timings will be noisy"
 
 for t in 1 2; do $FLUX bench --config matmul --threads "$t" | tag 0 "$t" "$(load)" >> "$OUT/matmul.jsonl"; done
 
-ref_run() { # config threads blas
+ref_run() { # config threads blas [--flush-denormal]
   local l; l=$(load)
-  if [ "$1" = langevin ]; then /usr/bin/python3 "$REF" --sample --threads "$2" --blas-threads "$3"
-  else /usr/bin/python3 "$REF" --config "$1" --threads "$2" --blas-threads "$3" --steps "$(steps_for "$1")" --warmup "$(warmup_for "$1")"; fi | tag "$round" "$2/$3" "$l" >> "$OUT/ref.jsonl"
+  local name="$2/$3${4:+ fd}"
+  if [ "$1" = langevin ]; then /usr/bin/python3 "$REF" --sample --threads "$2" --blas-threads "$3" ${4:-}
+  else /usr/bin/python3 "$REF" --config "$1" --threads "$2" --blas-threads "$3" --steps "$(steps_for "$1")" --warmup "$(warmup_for "$1")" ${4:-}; fi | tag "$round" "$name" "$l" >> "$OUT/ref.jsonl"
+}
+ref_pair() { # config threads/blas: the setting without and with --flush-denormal, if REF_SETTINGS has it
+  case " ${REF_SETTINGS:-1/1 1/2 2/2} " in *" $2 "*) ;; *) return 0;; esac
+  ref_run "$1" "${2%/*}" "${2#*/}"; ref_run "$1" "${2%/*}" "${2#*/}" --flush-denormal
 }
 cs_run() { # config threads
   local l; l=$(load)
@@ -47,7 +58,7 @@ cs_run() { # config threads
 for round in $(seq 1 "$ROUNDS"); do
   for c in "${CONFIGS[@]}"; do
     echo "round $round/$ROUNDS: $c (load $(load))" >&2
-    ref_run "$c" 1 1; cs_run "$c" 1; ref_run "$c" 1 2; cs_run "$c" 2; ref_run "$c" 2 2
+    ref_pair "$c" 1/1; cs_run "$c" 1; ref_pair "$c" 1/2; cs_run "$c" 2; ref_pair "$c" 2/2
   done
 done
 

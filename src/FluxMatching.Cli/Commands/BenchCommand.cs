@@ -241,6 +241,7 @@ internal static class BenchCommand
             ["threads"] = threads,
             ["blas_threads"] = threads,
             ["dtype"] = dtype == ScalarType.Float64 ? "float64" : "float32",
+            ["isa"] = Isa.Name(Isa.Current),
             ["torch"] = "libtorch " + torch.__version__ + " (TorchSharp)",
         };
         foreach (var (k, v) in timing) line[k] = v?.DeepClone();

@@ -7,9 +7,10 @@ using static TorchSharp.torch;
 /// <summary>Gradient-free batch queries used by the flux loss (fused CPU kernels or matrix products).</summary>
 public sealed partial class BatchKde
 {
-    /// <summary>True when the gradient-free queries run in the fused CPU kernels (CPU, D ≤ 16).</summary>
+    /// <summary>True when the gradient-free queries run in the fused CPU kernels (CPU, D ≤ 16, an instruction set
+    /// for them: see <see cref="Isa"/>).</summary>
     internal bool Fused =>
-        Dimension <= FusedKde.MaxDimension
+        Dimension <= FusedKde.MaxDimension && Isa.Kernels
         && (TensorMemory.IsDirect<float>(reference) || TensorMemory.IsDirect<double>(reference));
 
     /// <summary>

@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 /// low-dimensional field, which BLAS handles poorly (K or N of 2), fused with the SiLU next to them, so a
 /// D→H→…→H→D forward is one small-K pass, the wide products, and one small-N pass. silu(h) = h/(1 + e^{−h}).
 /// All tensors are contiguous CPU tensors of element type T. Rows are split across <see cref="KernelThreads"/>
-/// workers; 512-bit registers are used where the CPU runs them natively.
+/// workers, on the registers <see cref="Isa"/> chooses; with no instruction set (<c>FLUX_ISA=none</c>) each pass is
+/// the same libtorch expression.
 /// </summary>
 internal static unsafe class DenseKernels
 {
@@ -22,19 +23,26 @@ internal static unsafe class DenseKernels
     public static void ThinInputSilu<T>(Tensor x, Tensor weightT, Tensor bias, Tensor output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Isa.Kernels)
+        {
+            using var scope = NewDisposeScope();
+            output.copy_(nn.functional.silu(x.mm(weightT).add_(bias)));
+            return;
+        }
+
         var a = new Args<T>(x, weightT, bias, output, (int)x.size(1), (int)weightT.size(1));
         KernelThreads.Rows((int)x.size(0), (long)a.Width * (a.Inner + 8), ParallelWork, (r0, r1) =>
         {
             if (typeof(T) == typeof(float))
             {
                 var f = a.As<float>();
-                if (SimdDispatch.Wide) ThinInputRange<Simd512F, float>(f, r0, r1);
+                if (Isa.Wide) ThinInputRange<Simd512F, float>(f, r0, r1);
                 else ThinInputRange<Simd256F, float>(f, r0, r1);
             }
             else
             {
                 var f = a.As<double>();
-                if (SimdDispatch.Wide) ThinInputRange<Simd512D, double>(f, r0, r1);
+                if (Isa.Wide) ThinInputRange<Simd512D, double>(f, r0, r1);
                 else ThinInputRange<Simd256D, double>(f, r0, r1);
             }
         });
@@ -44,19 +52,26 @@ internal static unsafe class DenseKernels
     public static void SiluThinOutput<T>(Tensor pre, Tensor weight, Tensor bias, Tensor output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Isa.Kernels)
+        {
+            using var scope = NewDisposeScope();
+            output.copy_(nn.functional.silu(pre).mm(weight.t()).add_(bias));
+            return;
+        }
+
         var a = new Args<T>(pre, weight, bias, output, (int)pre.size(1), (int)weight.size(0));
         KernelThreads.Rows((int)pre.size(0), (long)a.Inner * (a.Width + 8), ParallelWork, (r0, r1) =>
         {
             if (typeof(T) == typeof(float))
             {
                 var f = a.As<float>();
-                if (SimdDispatch.Wide) ThinOutputRange<Simd512F, float>(f, r0, r1);
+                if (Isa.Wide) ThinOutputRange<Simd512F, float>(f, r0, r1);
                 else ThinOutputRange<Simd256F, float>(f, r0, r1);
             }
             else
             {
                 var f = a.As<double>();
-                if (SimdDispatch.Wide) ThinOutputRange<Simd512D, double>(f, r0, r1);
+                if (Isa.Wide) ThinOutputRange<Simd512D, double>(f, r0, r1);
                 else ThinOutputRange<Simd256D, double>(f, r0, r1);
             }
         });
@@ -66,6 +81,12 @@ internal static unsafe class DenseKernels
     public static void SiluInPlace<T>(Tensor pre)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Isa.Kernels)
+        {
+            nn.functional.silu(pre, inplace: true);
+            return;
+        }
+
         T* p = TensorMemory.Pointer<T>(pre);
         long total = pre.numel();
         int blocks = (int)((total + 1023) / 1024);
@@ -74,12 +95,12 @@ internal static unsafe class DenseKernels
             long lo = (long)r0 * 1024, hi = Math.Min(total, (long)r1 * 1024);
             if (typeof(T) == typeof(float))
             {
-                if (SimdDispatch.Wide) SiluRange<Simd512F, float>((float*)p, lo, hi);
+                if (Isa.Wide) SiluRange<Simd512F, float>((float*)p, lo, hi);
                 else SiluRange<Simd256F, float>((float*)p, lo, hi);
             }
             else
             {
-                if (SimdDispatch.Wide) SiluRange<Simd512D, double>((double*)p, lo, hi);
+                if (Isa.Wide) SiluRange<Simd512D, double>((double*)p, lo, hi);
                 else SiluRange<Simd256D, double>((double*)p, lo, hi);
             }
         });

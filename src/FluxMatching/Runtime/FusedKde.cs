@@ -17,8 +17,8 @@ using System.Runtime.InteropServices;
 /// reference points applied from the left: the flux loss's responsibility matrix).</item>
 /// </list>
 /// Blocks whose weights all underflow are skipped (their exp is exactly 0). Rows are split across
-/// <see cref="KernelThreads"/> workers when there is enough work; 512-bit registers are used where the CPU runs
-/// them natively.
+/// <see cref="KernelThreads"/> workers when there is enough work, on the registers <see cref="Isa"/> chooses (callers
+/// take the matrix-product path when it allows no kernel).
 /// </summary>
 internal static unsafe partial class FusedKde
 {
@@ -44,14 +44,14 @@ internal static unsafe partial class FusedKde
             {
                 var x = (SoaMatrix<float>)(object)reference;
                 float s = float.CreateTruncating(scale);
-                if (SimdDispatch.Wide) SoftmaxRange<Simd512F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
+                if (Isa.Wide) SoftmaxRange<Simd512F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
                 else SoftmaxRange<Simd256F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
             }
             else
             {
                 var x = (SoaMatrix<double>)(object)reference;
                 double s = double.CreateTruncating(scale);
-                if (SimdDispatch.Wide) SoftmaxRange<Simd512D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
+                if (Isa.Wide) SoftmaxRange<Simd512D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
                 else SoftmaxRange<Simd256D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
             }
         });
@@ -80,14 +80,14 @@ internal static unsafe partial class FusedKde
             {
                 var x = (SoaMatrix<float>)(object)reference;
                 var a = new MomentArgs<float>((float*)z, float.CreateTruncating(scale), (float*)lse, (float*)mean, (float*)p, (float*)y, (float*)q, (float*)qv, (float*)cy);
-                if (SimdDispatch.Wide) MomentsRange<Simd512F, float>(x, a, i0, i1);
+                if (Isa.Wide) MomentsRange<Simd512F, float>(x, a, i0, i1);
                 else MomentsRange<Simd256F, float>(x, a, i0, i1);
             }
             else
             {
                 var x = (SoaMatrix<double>)(object)reference;
                 var a = new MomentArgs<double>((double*)z, double.CreateTruncating(scale), (double*)lse, (double*)mean, (double*)p, (double*)y, (double*)q, (double*)qv, (double*)cy);
-                if (SimdDispatch.Wide) MomentsRange<Simd512D, double>(x, a, i0, i1);
+                if (Isa.Wide) MomentsRange<Simd512D, double>(x, a, i0, i1);
                 else MomentsRange<Simd256D, double>(x, a, i0, i1);
             }
         });
@@ -118,7 +118,7 @@ internal static unsafe partial class FusedKde
                 var zq = (SoaMatrix<float>)(object)queries;
                 var g = (SoaMatrix<float>)(object)values;
                 float h = float.CreateTruncating(minusHalfScale);
-                if (SimdDispatch.Wide) ColumnRange<Simd512F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
+                if (Isa.Wide) ColumnRange<Simd512F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
                 else ColumnRange<Simd256F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
             }
             else
@@ -126,7 +126,7 @@ internal static unsafe partial class FusedKde
                 var zq = (SoaMatrix<double>)(object)queries;
                 var g = (SoaMatrix<double>)(object)values;
                 double h = double.CreateTruncating(minusHalfScale);
-                if (SimdDispatch.Wide) ColumnRange<Simd512D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
+                if (Isa.Wide) ColumnRange<Simd512D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
                 else ColumnRange<Simd256D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
             }
         });

@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// The samplers' update x ← x + a·f(x; σ) + b·ξ for a float32 MLP drift with a thin input and output (D ≤ 16) on
-/// 512-bit CPUs, in one pass per tile of 8 chains: the first layer and its SiLU, every hidden product (the packed
+/// the CPU (512-bit or 256-bit registers, as <see cref="Isa"/> chose when the plan was made), in one pass per tile
+/// of 8 chains: the first layer and its SiLU, every hidden product (the packed
 /// kernel, SiLU in registers) and the thin output layer run on activations that stay in L1, so no activation matrix
 /// is written and no libtorch call is made per step. The weights are copied and packed once per sampling run (they
 /// are fixed while the samplers run under no_grad). Same values as <c>MlpField.Infer</c> up to float32 rounding.
@@ -22,6 +23,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     private readonly int[] widths;       // hidden widths H_0 … H_{L−2}
     private readonly int[] strides;      // scratch row strides: widths rounded up to whole panels
     private readonly int wide;           // the largest stride (scratch rows)
+    private readonly bool wideRegisters; // 512-bit registers (else 256-bit)
     private readonly float* firstT;      // [D, stride_0]: first weight transposed (x part), zero-padded
     private readonly float* firstBias;   // [stride_0]
     private readonly float* sigmaColumn; // [stride_0]: the first weight's σ column, or null
@@ -44,6 +46,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
         }
 
         wide = strides.Max();
+        wideRegisters = Isa.Wide;
 
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -120,7 +123,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     public int Dimension => dimension;
 
     /// <summary>A plan for these layers, or null when the fused pass does not apply (float32 CPU weights, at least
-    /// two hidden layers, thin input and output, a 512-bit CPU with the packed kernel enabled).</summary>
+    /// two hidden layers, thin input and output, the packed kernel enabled and an instruction set for it).</summary>
     /// <param name="weights">Linear weights [H_0, D (+1)], [H_1, H_0], …, [D, H_{L−2}].</param>
     /// <param name="biases">Linear biases, one per weight.</param>
     /// <param name="noiseConditioned">Whether the first layer's last input column takes σ.</param>
@@ -159,8 +162,8 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     public void Step(Workspace workspace, float* x, float* xi, long rows, float a, float b, float sigma)
     {
         float* h0 = workspace.Pointer, h1 = h0 + (TileRows * wide), tile = h1 + (TileRows * wide);
-        var acc = (Vector512<float>*)(tile + (TileRows * Panel));
-        float* bias = (float*)(acc + (TileRows * dimension));
+        var acc = tile + (TileRows * Panel);
+        float* bias = acc + (TileRows * dimension * Vector512<float>.Count);
         for (int j = 0; j < strides[0]; j++)
         {
             bias[j] = sigmaColumn is null ? firstBias[j] : firstBias[j] + (sigma * sigmaColumn[j]);
@@ -170,7 +173,14 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
         for (long i = 0; i < rows; i += TileRows)
         {
             int r = (int)Math.Min(TileRows, rows - i);
-            Tile(x + (i * dimension), xi + (i * dimension), r, a, b, bias, h0, h1, tile, acc);
+            if (wideRegisters)
+            {
+                Tile<Simd512F>(x + (i * dimension), xi + (i * dimension), r, a, b, bias, h0, h1, tile, (Simd512F*)acc);
+            }
+            else
+            {
+                Tile<Simd256F>(x + (i * dimension), xi + (i * dimension), r, a, b, bias, h0, h1, tile, (Simd256F*)acc);
+            }
         }
     }
 
@@ -186,9 +196,11 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Tile(float* x, float* xi, int rows, float a, float b, float* bias, float* h, float* next, float* tile,
-        Vector512<float>* acc8)
+    private void Tile<TV>(float* x, float* xi, int rows, float a, float b, float* bias, float* h, float* next,
+        float* tile, TV* acc8)
+        where TV : unmanaged, ISimd<TV, float>
     {
+        int lanes = TV.Count;
         int d = dimension, s0 = strides[0];
         for (int r = 0; r < rows; r++)
         {
@@ -196,26 +208,26 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
             if (d == 2)
             {
                 // The 2-D toys: both inputs broadcast once per row.
-                var x0 = Vector512.Create(x[2 * r]);
-                var x1 = Vector512.Create(x[(2 * r) + 1]);
-                for (int j = 0; j < s0; j += 16)
+                var x0 = TV.Broadcast(x[2 * r]);
+                var x1 = TV.Broadcast(x[(2 * r) + 1]);
+                for (int j = 0; j < s0; j += lanes)
                 {
-                    var acc = Vector512.FusedMultiplyAdd(x1, Vector512.Load(firstT + s0 + j), Vector512.Load(bias + j));
-                    Vector512.Store(Simd512F.Silu(Vector512.FusedMultiplyAdd(x0, Vector512.Load(firstT + j), acc)), hr + j);
+                    var acc = TV.MultiplyAdd(x1, TV.Load(firstT + s0 + j), TV.Load(bias + j));
+                    TV.Store(hr + j, TV.Silu(TV.MultiplyAdd(x0, TV.Load(firstT + j), acc)));
                 }
 
                 continue;
             }
 
-            for (int j = 0; j < s0; j += 16)
+            for (int j = 0; j < s0; j += lanes)
             {
-                var acc = Vector512.Load(bias + j);
+                var acc = TV.Load(bias + j);
                 for (int q = 0; q < d; q++)
                 {
-                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(x[(r * d) + q]), Vector512.Load(firstT + ((long)q * s0) + j), acc);
+                    acc = TV.MultiplyAdd(TV.Broadcast(x[(r * d) + q]), TV.Load(firstT + ((long)q * s0) + j), acc);
                 }
 
-                Vector512.Store(Simd512F.Silu(acc), hr + j);
+                TV.Store(hr + j, TV.Silu(acc));
             }
         }
 
@@ -224,7 +236,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
         {
             for (int p = 0; p < strides[l] / Panel; p++)
             {
-                PackedGemm.Kernel8(widths[l - 1], h, ld, packed[l - 1] + ((long)p * widths[l - 1] * Panel),
+                PackedGemm.Kernel8(wideRegisters, widths[l - 1], h, ld, packed[l - 1] + ((long)p * widths[l - 1] * Panel),
                     biasPanels[l - 1] + (p * Panel), silu: true, next + (p * Panel), strides[l]);
             }
 
@@ -236,24 +248,27 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
 
         for (int q = 0; q < rows * d; q++)
         {
-            acc8[q] = Vector512<float>.Zero;
+            acc8[q] = TV.Zero;
         }
 
         int lastLayer = widths.Length - 1, lastK = widths[lastLayer - 1];
         for (int p = 0; p < strides[lastLayer] / Panel; p++)
         {
-            PackedGemm.Kernel8(lastK, h, ld, packed[lastLayer - 1] + ((long)p * lastK * Panel),
+            PackedGemm.Kernel8(wideRegisters, lastK, h, ld, packed[lastLayer - 1] + ((long)p * lastK * Panel),
                 biasPanels[lastLayer - 1] + (p * Panel), silu: true, tile, Panel);
             for (int q = 0; q < d; q++)
             {
                 float* wo = outPanels + ((((long)p * d) + q) * Panel);
-                var w0 = Vector512.Load(wo);
-                var w1 = Vector512.Load(wo + 16);
                 for (int r = 0; r < rows; r++)
                 {
                     float* t = tile + (r * Panel);
-                    acc8[(r * d) + q] = Vector512.FusedMultiplyAdd(Vector512.Load(t), w0,
-                        Vector512.FusedMultiplyAdd(Vector512.Load(t + 16), w1, acc8[(r * d) + q]));
+                    var sum = acc8[(r * d) + q];
+                    for (int j = 0; j < Panel; j += lanes)
+                    {
+                        sum = TV.MultiplyAdd(TV.Load(t + j), TV.Load(wo + j), sum);
+                    }
+
+                    acc8[(r * d) + q] = sum;
                 }
             }
         }
@@ -263,7 +278,7 @@ internal sealed unsafe class FusedMlpDrift : IDisposable
             for (int q = 0; q < d; q++)
             {
                 int e = (r * d) + q;
-                float f = outBias[q] + Vector512.Sum(acc8[e]);
+                float f = outBias[q] + TV.Sum(acc8[e]);
                 x[e] = x[e] + (a * f) + (b * xi[e]);
             }
         }

@@ -4,7 +4,7 @@ namespace FluxMatching.Runtime;
 /// A SIMD register of <typeparamref name="T"/> lanes, as a zero-cost generic abstraction over
 /// <c>Vector256</c>/<c>Vector512</c> (the fused kernels are written once against this interface and the JIT
 /// specializes them per register type). Implementations: <see cref="Simd256F"/>, <see cref="Simd512F"/>,
-/// <see cref="Simd256D"/>, <see cref="Simd512D"/>; <see cref="SimdDispatch"/> picks the widest one the CPU runs natively.
+/// <see cref="Simd256D"/>, <see cref="Simd512D"/>; <see cref="Isa"/> picks the register width.
 /// </summary>
 /// <typeparam name="TSelf">The register type.</typeparam>
 /// <typeparam name="T">float or double.</typeparam>
@@ -41,6 +41,9 @@ internal unsafe interface ISimd<TSelf, T>
 
     /// <summary>Lane-wise negation.</summary>
     static abstract TSelf operator -(TSelf a);
+
+    /// <summary>Lane-wise a·b + c with one rounding (an FMA instruction).</summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
 
     /// <summary>Lane-wise maximum.</summary>
     static abstract TSelf Max(TSelf a, TSelf b);

@@ -4,15 +4,74 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-/// <summary>The register tiles of <see cref="PackedGemm"/>.</summary>
+/// <summary>The register tiles of <see cref="PackedGemm"/>: the 512-bit ones, and the dispatch between them and the
+/// 256-bit ones (<c>PackedGemm.Kernel256.cs</c>) on the instruction set a call was started with.</summary>
 internal static unsafe partial class PackedGemm
 {
+    /// <summary>C[8, 32] = A[8, K]·Bp[K, 32] (+ bias, then silu) on 512-bit (<paramref name="wide"/>) or 256-bit
+    /// registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Kernel8(bool wide, int k, float* a, long lda, float* bp, float* bias, bool silu, float* c,
+        long ldc)
+    {
+        if (wide)
+        {
+            Kernel8Avx512(k, a, lda, bp, bias, silu, c, ldc);
+        }
+        else
+        {
+            Kernel8Avx2(k, a, lda, bp, bias, silu, c, ldc);
+        }
+    }
+
+    /// <summary>C[8, 32] = Aᵀ[8, K]·Bp[K, 32] for A stored [K, ·] (see <see cref="Kernel8Avx512T"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Kernel8T(bool wide, int k, float* a, long lda, float* bp, float* c, long ldc)
+    {
+        if (wide)
+        {
+            Kernel8Avx512T(k, a, lda, bp, c, ldc);
+        }
+        else
+        {
+            Kernel8Avx2T(k, a, lda, bp, c, ldc);
+        }
+    }
+
+    /// <summary>One row: C[1, 32] = A[1, K]·Bp[K, 32] (+ bias, then silu).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Kernel1(bool wide, int k, float* a, float* bp, float* bias, bool silu, float* c)
+    {
+        if (wide)
+        {
+            Kernel1Avx512(k, a, bp, bias, silu, c);
+        }
+        else
+        {
+            Kernel1Avx2(k, a, 1, bp, bias, silu, c);
+        }
+    }
+
+    /// <summary>One row of <see cref="Kernel8Avx512T"/>: C[1, 32] = column of A (stride <paramref name="lda"/>)ᵀ·Bp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Kernel1T(bool wide, int k, float* a, long lda, float* bp, float* c)
+    {
+        if (wide)
+        {
+            Kernel1Avx512T(k, a, lda, bp, c);
+        }
+        else
+        {
+            Kernel1Avx2(k, a, lda, bp, null, silu: false, c);
+        }
+    }
+
     /// <summary>
     /// C[8, 32] = A[8, K]·Bp[K, 32] (+ bias, then silu): A row-major with stride <paramref name="lda"/>, Bp a packed
     /// panel, C with stride <paramref name="ldc"/>. Per k: two panel loads, eight broadcasts, sixteen FMAs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Kernel8(int k, float* a, long lda, float* bp, float* bias, bool silu, float* c, long ldc)
+    internal static void Kernel8Avx512(int k, float* a, long lda, float* bp, float* bias, bool silu, float* c, long ldc)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -74,7 +133,7 @@ internal static unsafe partial class PackedGemm
     /// (weight gradients δᵀa).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Kernel8T(int k, float* a, long lda, float* bp, float* c, long ldc)
+    internal static void Kernel8Avx512T(int k, float* a, long lda, float* bp, float* c, long ldc)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -122,8 +181,8 @@ internal static unsafe partial class PackedGemm
         Store(c + (7 * ldc), c70, c71, default, default, silu: false);
     }
 
-    /// <summary>One row of <see cref="Kernel8T"/>: C[1, 32] = column of A (stride <paramref name="lda"/>)ᵀ·Bp.</summary>
-    internal static void Kernel1T(int k, float* a, long lda, float* bp, float* c)
+    /// <summary>One row of <see cref="Kernel8Avx512T"/>: C[1, 32] = column of A (stride <paramref name="lda"/>)ᵀ·Bp.</summary>
+    internal static void Kernel1Avx512T(int k, float* a, long lda, float* bp, float* c)
     {
         Vector512<float> c0 = default, c1 = default;
         for (int q = 0; q < k; q++)
@@ -140,7 +199,7 @@ internal static unsafe partial class PackedGemm
     }
 
     /// <summary>One row: C[1, 32] = A[1, K]·Bp[K, 32] (+ bias, then silu), for the rows after the last full tile.</summary>
-    internal static void Kernel1(int k, float* a, float* bp, float* bias, bool silu, float* c)
+    internal static void Kernel1Avx512(int k, float* a, float* bp, float* bias, bool silu, float* c)
     {
         Vector512<float> c0 = default, c1 = default;
         for (int q = 0; q < k; q++)

@@ -2,7 +2,6 @@ namespace FluxMatching.Runtime;
 
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
 /// <summary>The last hidden layer fused with a thin output layer (the samplers' MLP drift).</summary>
@@ -54,17 +53,17 @@ internal static unsafe partial class PackedGemm
 
             var job = new ThinJob(TensorMemory.Pointer<float>(a), bp, biasPanels,
                 TensorMemory.Pointer<float>(outWeight), TensorMemory.Pointer<float>(outBias),
-                TensorMemory.Pointer<float>(output), m, n, k, d);
+                TensorMemory.Pointer<float>(output), m, n, k, d, Isa.Wide);
             int tiles = (m + TileRows - 1) / TileRows;
             int threads = Math.Min(KernelThreads.Count, tiles);
             if (threads <= 1 || (long)m * n * k < 4 * MinWork)
             {
-                ThinRows(job, 0, m);
+                ThinRange(job, 0, m);
                 return;
             }
 
             int per = (tiles + threads - 1) / threads;
-            Parallel.For(0, threads, t => ThinRows(job, t * per * TileRows, Math.Min(m, (t + 1) * per * TileRows)));
+            Parallel.For(0, threads, t => ThinRange(job, t * per * TileRows, Math.Min(m, (t + 1) * per * TileRows)));
         }
         finally
         {
@@ -73,19 +72,21 @@ internal static unsafe partial class PackedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)
-    private static void ThinRows(in ThinJob job, int first, int end)
+    private static void ThinRows<TV>(in ThinJob job, int first, int end)
+        where TV : unmanaged, ISimd<TV, float>
     {
         var pack = buffer ??= new PackBuffer();
         float* tile = pack.Tile;
         int d = job.D;
-        var acc = stackalloc Vector512<float>[TileRows * MaxThinOutput];
+        bool wide = TV.Count == 16;
+        var acc = stackalloc TV[TileRows * MaxThinOutput];
         var lanes = stackalloc float[Panel];
         for (int i = first; i < end; i += TileRows)
         {
             int rows = Math.Min(TileRows, end - i);
             for (int q = 0; q < rows * d; q++)
             {
-                acc[q] = Vector512<float>.Zero;
+                acc[q] = TV.Zero;
             }
 
             for (int p = 0; p * Panel < job.N; p++)
@@ -94,13 +95,13 @@ internal static unsafe partial class PackedGemm
                 float* biasPanel = job.BiasPanels + (p * Panel);
                 if (rows == TileRows)
                 {
-                    Kernel8(job.K, job.A + ((long)i * job.K), job.K, bp, biasPanel, silu: true, tile, Panel);
+                    Kernel8(wide, job.K, job.A + ((long)i * job.K), job.K, bp, biasPanel, silu: true, tile, Panel);
                 }
                 else
                 {
                     for (int r = 0; r < rows; r++)
                     {
-                        Kernel1(job.K, job.A + ((long)(i + r) * job.K), bp, biasPanel, silu: true, tile + (r * Panel));
+                        Kernel1(wide, job.K, job.A + ((long)(i + r) * job.K), bp, biasPanel, silu: true, tile + (r * Panel));
                     }
                 }
 
@@ -108,27 +109,26 @@ internal static unsafe partial class PackedGemm
                 for (int q = 0; q < d; q++)
                 {
                     float* wo = job.OutWeight + ((long)q * job.N) + j0;
-                    Vector512<float> w0, w1;
-                    if (width == Panel)
-                    {
-                        w0 = Vector512.Load(wo);
-                        w1 = Vector512.Load(wo + 16);
-                    }
-                    else
+                    if (width < Panel)
                     {
                         for (int j = 0; j < Panel; j++)
                         {
                             lanes[j] = j < width ? wo[j] : 0f;   // padded columns are silu(0) = 0 times 0
                         }
 
-                        w0 = Vector512.Load(lanes);
-                        w1 = Vector512.Load(lanes + 16);
+                        wo = lanes;
                     }
 
                     for (int r = 0; r < rows; r++)
                     {
                         float* t = tile + (r * Panel);
-                        acc[(r * d) + q] += (Vector512.Load(t) * w0) + (Vector512.Load(t + 16) * w1);
+                        var sum = acc[(r * d) + q];
+                        for (int j = 0; j < Panel; j += TV.Count)
+                        {
+                            sum = TV.MultiplyAdd(TV.Load(t + j), TV.Load(wo + j), sum);
+                        }
+
+                        acc[(r * d) + q] = sum;
                     }
                 }
             }
@@ -138,18 +138,31 @@ internal static unsafe partial class PackedGemm
                 float* o = job.Output + ((long)(i + r) * d);
                 for (int q = 0; q < d; q++)
                 {
-                    o[q] = job.OutBias[q] + Vector512.Sum(acc[(r * d) + q]);
+                    o[q] = job.OutBias[q] + TV.Sum(acc[(r * d) + q]);
                 }
             }
         }
     }
 
+    private static void ThinRange(in ThinJob job, int first, int end)
+    {
+        if (job.Wide)
+        {
+            ThinRows<Simd512F>(job, first, end);
+        }
+        else
+        {
+            ThinRows<Simd256F>(job, first, end);
+        }
+    }
+
     private readonly struct ThinJob(float* a, float* packed, float* biasPanels, float* outWeight, float* outBias,
-        float* output, int m, int n, int k, int d)
+        float* output, int m, int n, int k, int d, bool wide)
     {
         public readonly float* A = a, Packed = packed, BiasPanels = biasPanels, OutWeight = outWeight,
             OutBias = outBias, Output = output;
 
         public readonly int M = m, N = n, K = k, D = d;
+        public readonly bool Wide = wide;
     }
 }

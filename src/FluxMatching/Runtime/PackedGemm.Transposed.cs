@@ -27,7 +27,7 @@ internal static unsafe partial class PackedGemm
         int k = (int)a.size(0), m = (int)a.size(1), n = (int)b.size(1);
         var c = empty(m, n, dtype: ScalarType.Float32, device: a.device);
         var job = new Job(TensorMemory.Pointer<float>(a), TensorMemory.Pointer<float>(b), null,
-            TensorMemory.Pointer<float>(c), m, n, k, transposedB: false, silu: false);
+            TensorMemory.Pointer<float>(c), m, n, k, transposedB: false, silu: false, Isa.Wide);
         int panels = (n + Panel - 1) / Panel;
         int threads = Math.Min(KernelThreads.Count, panels);
         if (threads <= 1 || (long)m * n * k < 4 * MinWork)
@@ -58,18 +58,18 @@ internal static unsafe partial class PackedGemm
             {
                 if (width == Panel)
                 {
-                    Kernel8T(job.K, job.A + i, job.M, bp, job.C + ((long)i * job.N) + j0, job.N);
+                    Kernel8T(job.Wide, job.K, job.A + i, job.M, bp, job.C + ((long)i * job.N) + j0, job.N);
                 }
                 else
                 {
-                    Kernel8T(job.K, job.A + i, job.M, bp, tile, Panel);
+                    Kernel8T(job.Wide, job.K, job.A + i, job.M, bp, tile, Panel);
                     CopyTile(tile, TileRows, width, job.C + ((long)i * job.N) + j0, job.N);
                 }
             }
 
             for (; i < job.M; i++)
             {
-                Kernel1T(job.K, job.A + i, job.M, bp, tile);
+                Kernel1T(job.Wide, job.K, job.A + i, job.M, bp, tile);
                 CopyTile(tile, 1, width, job.C + ((long)i * job.N) + j0, job.N);
             }
         }

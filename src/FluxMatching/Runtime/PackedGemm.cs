@@ -8,11 +8,12 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// A float32 matrix product on 512-bit registers for the CPU: C = A·op(B) (+ bias, then optionally silu), with A
-/// [M, K] row-major and B either [K, N] or, transposed, the [N, K] weight of a linear layer. libtorch's CPU BLAS
-/// runs its 256-bit code path on AMD processors (≈ 85 GFLOP/s per core here, where the registers allow ≈ 210);
-/// this kernel packs B in panels of 32 columns (an 8×8 register transpose for the weight form) and runs an 8×32
-/// register tile (16 accumulators), ≈ 135–195 GFLOP/s per core on the benchmark shapes. Panels are split across
+/// A float32 matrix product for the CPU: C = A·op(B) (+ bias, then optionally silu), with A [M, K] row-major and B
+/// either [K, N] or, transposed, the [N, K] weight of a linear layer. libtorch's CPU BLAS runs its 256-bit code path
+/// on AMD processors (≈ 85 GFLOP/s per core on the AVX-512 machine, where the registers allow ≈ 210); this kernel
+/// packs B in panels of 32 columns (an 8×8 register transpose for the weight form) and runs an 8×32 register tile:
+/// 16 accumulators of 512 bits (≈ 135–195 GFLOP/s per core on the benchmark shapes) or, on AVX2 + FMA, three 256-bit
+/// passes (<c>PackedGemm.Kernel256.cs</c>), whichever <see cref="Isa"/> chooses when a call starts. Panels are split across
 /// <see cref="KernelThreads"/> workers, each packing its own. Used where <see cref="Applicable"/> holds; every
 /// caller falls back to libtorch otherwise, so results agree with <c>mm</c> up to float32 rounding.
 /// </summary>
@@ -33,8 +34,8 @@ internal static unsafe partial class PackedGemm
     /// <summary>Turns the kernel off process-wide (for comparisons; libtorch's <c>mm</c> is used instead).</summary>
     public static bool Enabled { get; set; } = true;
 
-    /// <summary>True when this CPU runs the kernel: 512-bit registers natively and tensor memory is reachable.</summary>
-    public static bool Supported { get; } = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx.IsSupported;
+    /// <summary>True when the kernel runs now: <see cref="Isa.Current"/> is AVX2 + FMA or AVX-512.</summary>
+    public static bool Supported => Isa.Kernels;
 
     /// <summary>True when C = A·op(B) can run here: float32 contiguous CPU operands, N ≥ 16 and enough work.</summary>
     /// <param name="a">A [M, K].</param>
@@ -89,7 +90,7 @@ internal static unsafe partial class PackedGemm
         var job = new Job(
             TensorMemory.Pointer<float>(a), TensorMemory.Pointer<float>(b),
             bias is null ? null : TensorMemory.Pointer<float>(bias), TensorMemory.Pointer<float>(c),
-            (int)a.size(0), (int)(transposedB ? b.size(0) : b.size(1)), (int)a.size(1), transposedB, silu);
+            (int)a.size(0), (int)(transposedB ? b.size(0) : b.size(1)), (int)a.size(1), transposedB, silu, Isa.Wide);
         int panels = (job.N + Panel - 1) / Panel;
         int threads = Math.Min(KernelThreads.Count, panels);
         if (threads <= 1 || (long)job.M * job.N * job.K < 4 * MinWork)
@@ -136,18 +137,18 @@ internal static unsafe partial class PackedGemm
                 float* a = job.A + ((long)i * job.K);
                 if (width == Panel)
                 {
-                    Kernel8(job.K, a, job.K, bp, biasPanel, job.Silu, job.C + ((long)i * job.N) + j0, job.N);
+                    Kernel8(job.Wide, job.K, a, job.K, bp, biasPanel, job.Silu, job.C + ((long)i * job.N) + j0, job.N);
                 }
                 else
                 {
-                    Kernel8(job.K, a, job.K, bp, biasPanel, job.Silu, tile, Panel);
+                    Kernel8(job.Wide, job.K, a, job.K, bp, biasPanel, job.Silu, tile, Panel);
                     CopyTile(tile, TileRows, width, job.C + ((long)i * job.N) + j0, job.N);
                 }
             }
 
             for (; i < job.M; i++)
             {
-                Kernel1(job.K, job.A + ((long)i * job.K), bp, biasPanel, job.Silu, tile);
+                Kernel1(job.Wide, job.K, job.A + ((long)i * job.K), bp, biasPanel, job.Silu, tile);
                 CopyTile(tile, 1, width, job.C + ((long)i * job.N) + j0, job.N);
             }
         }
@@ -171,8 +172,10 @@ internal static unsafe partial class PackedGemm
             float* dst = bp + ((long)q * Panel);
             if (width == Panel)
             {
-                Vector512.Store(Vector512.Load(src), dst);
-                Vector512.Store(Vector512.Load(src + 16), dst + 16);
+                Vector256.Store(Vector256.Load(src), dst);
+                Vector256.Store(Vector256.Load(src + 8), dst + 8);
+                Vector256.Store(Vector256.Load(src + 16), dst + 16);
+                Vector256.Store(Vector256.Load(src + 24), dst + 24);
             }
             else
             {
@@ -251,11 +254,11 @@ internal static unsafe partial class PackedGemm
     }
 
     private readonly struct Job(float* a, float* b, float* bias, float* c, int m, int n, int k, bool transposedB,
-        bool silu)
+        bool silu, bool wide)
     {
         public readonly float* A = a, B = b, Bias = bias, C = c;
         public readonly int M = m, N = n, K = k;
-        public readonly bool TransposedB = transposedB, Silu = silu;
+        public readonly bool TransposedB = transposedB, Silu = silu, Wide = wide;
     }
 
     /// <summary>A worker thread's 64-byte aligned packing buffer (grown on demand, freed with the thread).</summary>

@@ -15,10 +15,11 @@ internal static unsafe class SiluKernels
 {
     private const long ParallelLength = 1 << 16;
 
-    /// <summary>True when every tensor can be processed by these kernels.</summary>
+    /// <summary>True when every tensor can be processed by these kernels (and <see cref="Isa"/> allows kernels).</summary>
     /// <param name="tensors">The tensors.</param>
     public static bool Applicable(params Tensor[] tensors) =>
-        tensors.All(t => TensorMemory.IsDirect<float>(t)) || tensors.All(t => TensorMemory.IsDirect<double>(t));
+        Isa.Kernels
+        && (tensors.All(t => TensorMemory.IsDirect<float>(t)) || tensors.All(t => TensorMemory.IsDirect<double>(t)));
 
     /// <summary>From pre-activations h and tangents ḣ: a = silu(h), ȧ = silu'(h)ḣ, s = silu'(h), κ = silu''(h)ḣ.</summary>
     public static void Forward(Tensor h, Tensor tangent, Tensor a, Tensor aTangent, Tensor slope, Tensor curvature)
@@ -70,12 +71,12 @@ internal static unsafe class SiluKernels
         {
             if (typeof(T) == typeof(float))
             {
-                if (SimdDispatch.Wide) ForwardRange<Simd512F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
+                if (Isa.Wide) ForwardRange<Simd512F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
                 else ForwardRange<Simd256F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
             }
             else
             {
-                if (SimdDispatch.Wide) ForwardRange<Simd512D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
+                if (Isa.Wide) ForwardRange<Simd512D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
                 else ForwardRange<Simd256D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
             }
         });
@@ -126,12 +127,12 @@ internal static unsafe class SiluKernels
         {
             if (typeof(T) == typeof(float))
             {
-                if (SimdDispatch.Wide) ActivationSlopeRange<Simd512F, float>((float*)h, (float*)a, (float*)s, lo, hi);
+                if (Isa.Wide) ActivationSlopeRange<Simd512F, float>((float*)h, (float*)a, (float*)s, lo, hi);
                 else ActivationSlopeRange<Simd256F, float>((float*)h, (float*)a, (float*)s, lo, hi);
             }
             else
             {
-                if (SimdDispatch.Wide) ActivationSlopeRange<Simd512D, double>((double*)h, (double*)a, (double*)s, lo, hi);
+                if (Isa.Wide) ActivationSlopeRange<Simd512D, double>((double*)h, (double*)a, (double*)s, lo, hi);
                 else ActivationSlopeRange<Simd256D, double>((double*)h, (double*)a, (double*)s, lo, hi);
             }
         });
@@ -171,12 +172,12 @@ internal static unsafe class SiluKernels
         {
             if (typeof(T) == typeof(float))
             {
-                if (SimdDispatch.Wide) BackwardRange<Simd512F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
+                if (Isa.Wide) BackwardRange<Simd512F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
                 else BackwardRange<Simd256F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
             }
             else
             {
-                if (SimdDispatch.Wide) BackwardRange<Simd512D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
+                if (Isa.Wide) BackwardRange<Simd512D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
                 else BackwardRange<Simd256D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
             }
         });

@@ -50,6 +50,10 @@ internal readonly unsafe struct Simd256D : ISimd<Simd256D, double>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256D MultiplyAdd(Simd256D a, Simd256D b, Simd256D c) => new(Vector256.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256D Max(Simd256D a, Simd256D b) => new(Vector256.Max(a.v, b.v));
 
     /// <inheritdoc />

@@ -50,6 +50,10 @@ internal readonly unsafe struct Simd256F : ISimd<Simd256F, float>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256F MultiplyAdd(Simd256F a, Simd256F b, Simd256F c) => new(Vector256.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256F Max(Simd256F a, Simd256F b) => new(Vector256.Max(a.v, b.v));
 
     /// <inheritdoc />
@@ -98,7 +102,12 @@ internal readonly unsafe struct Simd256F : ISimd<Simd256F, float>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256F Silu(Simd256F x) => new(x.v / (Vector256<float>.One + ExpBounded(-x).v));
+    public static Simd256F Silu(Simd256F x) => new(Silu(x.v));
+
+    /// <summary>x/(1 + e^{−x}) on a raw register (the packed matrix kernel's epilogue).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Silu(Vector256<float> x) =>
+        x / (Vector256<float>.One + Exp(Vector256.Min(Vector256.Max(-x, Vector256.Create(SimdMath.SingleFloor)), Vector256.Create(88.0f))));
 
     /// <summary>e^x for x in [floor, ceiling] (see <see cref="SimdMath"/> for the method).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

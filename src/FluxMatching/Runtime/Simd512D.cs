@@ -50,6 +50,10 @@ internal readonly unsafe struct Simd512D : ISimd<Simd512D, double>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512D MultiplyAdd(Simd512D a, Simd512D b, Simd512D c) => new(Vector512.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512D Max(Simd512D a, Simd512D b) => new(Vector512.Max(a.v, b.v));
 
     /// <inheritdoc />

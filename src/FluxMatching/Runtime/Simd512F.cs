@@ -51,6 +51,10 @@ internal readonly unsafe struct Simd512F : ISimd<Simd512F, float>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512F MultiplyAdd(Simd512F a, Simd512F b, Simd512F c) => new(Vector512.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512F Max(Simd512F a, Simd512F b) => new(Vector512.Max(a.v, b.v));
 
     /// <inheritdoc />

@@ -22,7 +22,7 @@ internal sealed unsafe class SoaMatrix<T> : IDisposable
     {
         Count = count;
         Dimension = dimension;
-        Stride = (count + SimdDispatch.Block - 1) / SimdDispatch.Block * SimdDispatch.Block;
+        Stride = (count + Isa.Block - 1) / Isa.Block * Isa.Block;
         data = (T*)NativeMemory.AlignedAlloc((nuint)((dimension + 1) * Stride * sizeof(T)), 64);
         Order = new int[count];
     }

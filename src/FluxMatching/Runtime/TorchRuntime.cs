@@ -26,9 +26,9 @@ public static class TorchRuntime
     public static bool? WorkersFlushDenormals { get; private set; }
 
     /// <summary>
-    /// Whether float32 matrix products of the MLP fields' closed-form terms and of the samplers run on the 512-bit
-    /// packed kernel where the CPU has it (default true; libtorch's CPU BLAS takes its 256-bit path on AMD
-    /// processors). Set false to compare against libtorch's <c>mm</c>; results agree up to float32 rounding.
+    /// Whether float32 matrix products of the MLP fields' closed-form terms and of the samplers run on the packed
+    /// kernel (512-bit or 256-bit registers, as <see cref="Isa"/> chooses; default true). Set false to compare against
+    /// libtorch's <c>mm</c>; results agree up to float32 rounding.
     /// </summary>
     public static bool PackedMatMul
     {
@@ -36,7 +36,7 @@ public static class TorchRuntime
         set => PackedGemm.Enabled = value;
     }
 
-    /// <summary>A·B for A [M, K] and B [K, N]: the packed 512-bit kernel when <see cref="PackedMatMul"/> is on and it
+    /// <summary>A·B for A [M, K] and B [K, N]: the packed kernel when <see cref="PackedMatMul"/> is on and it
     /// applies (float32, contiguous, CPU), else libtorch's <c>mm</c>.</summary>
     /// <param name="a">A [M, K].</param>
     /// <param name="b">B [K, N].</param>

@@ -3,10 +3,13 @@ namespace FluxMatching.Training;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using FluxMatching.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
-/// <summary>The single-pass CPU Adam update and gradient norm of <see cref="FusedAdam"/> (SIMD, split across
-/// <see cref="Runtime.KernelThreads"/> workers for large buffers).</summary>
+/// <summary>The single-pass CPU Adam update and gradient norm of <see cref="FusedAdam"/> (SIMD on
+/// <c>Vector&lt;T&gt;</c>, 256 bits on both AVX2 and AVX-512 CPUs, split across <see cref="Runtime.KernelThreads"/>
+/// workers for large buffers; the same update as libtorch tensor operations when <see cref="Isa"/> allows no
+/// kernel).</summary>
 internal static unsafe class FusedAdamKernel
 {
     private const int ParallelLength = 1 << 18;
@@ -15,6 +18,12 @@ internal static unsafe class FusedAdamKernel
     public static void Step<T>(Tensor parameters, Tensor gradients, Tensor m, Tensor v, AdamCoefficients k, bool clear)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Isa.Kernels)
+        {
+            StepTensors(parameters, gradients, m, v, k, clear);
+            return;
+        }
+
         T* p = TensorMemory.Pointer<T>(parameters);
         T* g = TensorMemory.Pointer<T>(gradients);
         T* mp = TensorMemory.Pointer<T>(m);
@@ -27,6 +36,12 @@ internal static unsafe class FusedAdamKernel
     public static double Norm<T>(Tensor gradients)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Isa.Kernels)
+        {
+            using var square = gradients.to(ScalarType.Float64).square().sum();
+            return Math.Sqrt(square.item<double>());
+        }
+
         T* g = TensorMemory.Pointer<T>(gradients);
         long n = gradients.numel();
         double total = 0;
@@ -40,6 +55,22 @@ internal static unsafe class FusedAdamKernel
             }
         });
         return Math.Sqrt(total);
+    }
+
+    /// <summary>The update of <see cref="StepRange{T}"/> as libtorch tensor operations (in place).</summary>
+    private static void StepTensors(Tensor p, Tensor g, Tensor m, Tensor v, AdamCoefficients k, bool clear)
+    {
+        using var scope = NewDisposeScope();
+        using Scalar scale = k.GradientScale, b1 = k.Beta1, b1c = 1 - k.Beta1, b2 = k.Beta2, b2c = 1 - k.Beta2;
+        using Scalar inv = k.InverseSqrtBias2, eps = k.Eps, step = k.StepSize;
+        var gi = k.GradientScale != 1.0 ? g.mul(scale) : g;
+        m.mul_(b1).add_(gi, alpha: b1c);
+        v.mul_(b2).addcmul_(gi, gi, value: b2c);
+        p.addcdiv_(m, v.sqrt().mul_(inv).add_(eps), value: step);
+        if (clear)
+        {
+            g.zero_();
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)

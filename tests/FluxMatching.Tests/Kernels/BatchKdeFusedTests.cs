@@ -1,12 +1,21 @@
 namespace FluxMatching.Tests.Kernels;
 
 using FluxMatching.Kernels;
+using FluxMatching.Runtime;
 using FluxMatching.Tests.Losses;
+using FluxMatching.Tests.Runtime;
 
 /// <summary>The gradient-free batch queries of the flux loss (fused CPU kernels for D ≤ 16, matrix products above)
-/// against explicit weighted sums built from the softmax weights.</summary>
+/// against explicit weighted sums built from the softmax weights, on every instruction set this machine runs (none:
+/// the matrix-product path for every D).</summary>
 public class BatchKdeFusedTests
 {
+    public static IEnumerable<object[]> Denoised => EveryIsa.With([2, true], [5, true], [16, true], [20, false]);
+
+    public static IEnumerable<object[]> MomentDimensions => EveryIsa.With([2], [7], [24]);
+
+    public static IEnumerable<object[]> CarryDimensions => EveryIsa.With([2], [3], [18]);
+
     private static Tensor Points(long n, long d, long seed, ScalarType dtype = ScalarType.Float64) =>
         randn(n, d, dtype: dtype, generator: new Generator((ulong)seed));
 
@@ -18,28 +27,25 @@ public class BatchKdeFusedTests
     }
 
     [Theory]
-    [InlineData(2, true)]
-    [InlineData(5, true)]
-    [InlineData(16, true)]
-    [InlineData(20, false)]
-    public void Denoised_rows_equal_the_explicit_weighted_mean(int d, bool fused)
+    [MemberData(nameof(Denoised))]
+    public void Denoised_rows_equal_the_explicit_weighted_mean(InstructionSet isa, int d, bool fused)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         var x = Points(37, d, 1);
         var z = Points(13, d, 2) * 1.3;
         using var kde = new BatchKde(x, 0.4);
-        Assert.Equal(fused, kde.Fused);
+        Assert.Equal(fused && isa != InstructionSet.None, kde.Fused);
         var got = kde.DenoiseRows(z, out _);
         var want = ExplicitWeights(x, z, 0.4).mm(x);
         Assert.True(Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got)) < 1e-13);
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(7)]
-    [InlineData(24)]
-    public void Moments_equal_the_explicit_weighted_sums(int d)
+    [MemberData(nameof(MomentDimensions))]
+    public void Moments_equal_the_explicit_weighted_sums(InstructionSet isa, int d)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         var x = Points(29, d, 3);
         var z = Points(11, d, 4);
@@ -62,11 +68,10 @@ public class BatchKdeFusedTests
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(18)]
-    public void Carry_back_applies_the_column_normalized_weights_from_the_left(int d)
+    [MemberData(nameof(CarryDimensions))]
+    public void Carry_back_applies_the_column_normalized_weights_from_the_left(InstructionSet isa, int d)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         var anchors = Points(21, d, 7);
         var queries = Points(21, d, 8) * 0.8;
@@ -77,22 +82,26 @@ public class BatchKdeFusedTests
         Assert.True(Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got)) < 1e-12);
     }
 
-    [Fact]
-    public void Float32_kernels_give_the_nearest_point_when_every_other_weight_underflows()
+    [Theory]
+    [MemberData(nameof(EveryIsa.Sets), MemberType = typeof(EveryIsa))]
+    public void Float32_kernels_give_the_nearest_point_when_every_other_weight_underflows(InstructionSet isa)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         var x = tensor(new float[] { 0, 0, 10, 0, 0, 10, -10, -10, 3, 4 }, [5, 2]);
         var z = tensor(new float[] { 9.9f, 0.1f, -9.8f, -10.1f }, [2, 2]);
         using var kde = new BatchKde(x, 0.01);
-        Assert.True(kde.Fused);
+        Assert.Equal(isa != InstructionSet.None, kde.Fused);
         var got = Numerics.Values(kde.DenoiseRows(z, out var lse));
         Assert.Equal(new double[] { 10, 0, -10, -10 }, got);
         Assert.True(Numerics.Values(lse).All(double.IsFinite));
     }
 
-    [Fact]
-    public void Float32_fused_queries_match_float64_to_single_precision()
+    [Theory]
+    [MemberData(nameof(EveryIsa.Sets), MemberType = typeof(EveryIsa))]
+    public void Float32_fused_queries_match_float64_to_single_precision(InstructionSet isa)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         var x = Points(300, 2, 10) * 2.0;
         var z = Points(100, 2, 11) * 2.0;

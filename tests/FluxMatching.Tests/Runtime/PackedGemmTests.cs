@@ -3,24 +3,36 @@ namespace FluxMatching.Tests.Runtime;
 using FluxMatching.Runtime;
 using FluxMatching.Tests.Losses;
 
-/// <summary>The 512-bit float32 matrix product against libtorch's <c>mm</c> (float64 as the oracle).</summary>
+/// <summary>The packed float32 matrix product against libtorch's <c>mm</c> (float64 as the oracle), on every
+/// instruction set this machine runs (none: the libtorch fallback).</summary>
 public class PackedGemmTests
 {
+    public static IEnumerable<object[]> Products => EveryIsa.With(
+        [128, 1024, 784, true],
+        [256, 64, 128, false],
+        [37, 45, 29, true],      // every edge: rows after the last 8-row tile, a partial panel, K not a multiple of 8
+        [37, 45, 29, false],
+        [9, 16, 8, true],
+        [1000, 128, 128, true]);
+
+    public static IEnumerable<object[]> Threads => EveryIsa.With([1], [2]);
+
+    public static IEnumerable<object[]> TransposedLeft => EveryIsa.With(
+        [512, 128, 128],
+        [512, 2, 128],    // a thin left operand: rows after the last 8-row tile only
+        [300, 45, 70]);   // partial tiles and panels
+
     [Theory]
-    [InlineData(128, 1024, 784, true)]
-    [InlineData(256, 64, 128, false)]
-    [InlineData(37, 45, 29, true)]      // every edge: rows after the last 8-row tile, a partial panel, K not a multiple of 8
-    [InlineData(37, 45, 29, false)]
-    [InlineData(9, 16, 8, true)]
-    [InlineData(1000, 128, 128, true)]
-    public void Product_matches_float64_matmul(int m, int n, int k, bool transposedB)
+    [MemberData(nameof(Products))]
+    public void Product_matches_float64_matmul(InstructionSet isa, int m, int n, int k, bool transposedB)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         var gen = new Generator(5);
         var a = randn(m, k, generator: gen);
         var b = transposedB ? randn(n, k, generator: gen) : randn(k, n, generator: gen);
         var bias = randn(n, generator: gen);
-        Assert.Equal(PackedGemm.Supported && (long)m * n * k >= (1 << 16), PackedGemm.Applicable(a, b, transposedB));
+        Assert.Equal(isa != InstructionSet.None && (long)m * n * k >= (1 << 16), PackedGemm.Applicable(a, b, transposedB));
         var got = PackedGemm.MatMul(a, b, transposedB, bias);
         var bd = transposedB ? b.to(float64).t() : b.to(float64);
         var want = a.to(float64).mm(bd).add(bias.to(float64));
@@ -30,13 +42,13 @@ public class PackedGemmTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Fused_silu_epilogue_equals_silu_of_the_product_for_every_thread_count(int threads)
+    [MemberData(nameof(Threads))]
+    public void Fused_silu_epilogue_equals_silu_of_the_product_for_every_thread_count(InstructionSet isa, int threads)
     {
-        if (!PackedGemm.Supported)
+        using var forced = Isa.Force(isa);
+        if (isa == InstructionSet.None)
         {
-            Assert.False(PackedGemm.Applicable(ones(64, 64), ones(64, 64), transposedB: true)); // no 512-bit registers
+            Assert.False(PackedGemm.Applicable(ones(64, 64), ones(64, 64), transposedB: true)); // libtorch only
             return;
         }
 
@@ -75,11 +87,10 @@ public class PackedGemmTests
     }
 
     [Theory]
-    [InlineData(512, 128, 128)]
-    [InlineData(512, 2, 128)]    // a thin left operand: rows after the last 8-row tile only
-    [InlineData(300, 45, 70)]    // partial tiles and panels
-    public void Product_with_a_transposed_left_operand_matches_float64(int k, int m, int n)
+    [MemberData(nameof(TransposedLeft))]
+    public void Product_with_a_transposed_left_operand_matches_float64(InstructionSet isa, int k, int m, int n)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         var gen = new Generator(8);
         var a = randn(k, m, generator: gen);

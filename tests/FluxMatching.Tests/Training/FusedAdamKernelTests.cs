@@ -1,5 +1,7 @@
 namespace FluxMatching.Tests.Training;
 
+using FluxMatching.Runtime;
+using FluxMatching.Tests.Runtime;
 using FluxMatching.Training;
 
 public class FusedAdamKernelTests
@@ -17,11 +19,16 @@ public class FusedAdamKernelTests
         return (a, b);
     }
 
+    public static IEnumerable<object[]> Steps => EveryIsa.With([ScalarType.Float64, 1e-12], [ScalarType.Float32, 1e-5]);
+
+    public static IEnumerable<object[]> Types => EveryIsa.With([ScalarType.Float64], [ScalarType.Float32]);
+
     [Theory]
-    [InlineData(ScalarType.Float64, 1e-12)]
-    [InlineData(ScalarType.Float32, 1e-5)]
-    public void Scaled_and_clearing_step_equals_torch_adam_on_scaled_gradients(ScalarType dtype, double tolerance)
+    [MemberData(nameof(Steps))]
+    public void Scaled_and_clearing_step_equals_torch_adam_on_scaled_gradients(InstructionSet isa, ScalarType dtype,
+        double tolerance)
     {
+        using var forced = Isa.Force(isa);
         using var scope = torch.NewDisposeScope();
         var (a, b) = Twins(dtype, 300);        // 11,137 parameters: the SIMD body and the scalar tail both run
         var reference = torch.optim.Adam(a.parameters(), 0.01);
@@ -49,10 +56,10 @@ public class FusedAdamKernelTests
     }
 
     [Theory]
-    [InlineData(ScalarType.Float64)]
-    [InlineData(ScalarType.Float32)]
-    public void Gradient_norm_is_the_euclidean_norm_of_all_gradients(ScalarType dtype)
+    [MemberData(nameof(Types))]
+    public void Gradient_norm_is_the_euclidean_norm_of_all_gradients(InstructionSet isa, ScalarType dtype)
     {
+        using var forced = Isa.Force(isa);
         using var scope = torch.NewDisposeScope();
         var (_, b) = Twins(dtype, 123);
         var fused = new FusedAdam(b.parameters().ToList(), 0.01);
