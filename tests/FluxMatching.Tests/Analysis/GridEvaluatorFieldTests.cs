@@ -13,6 +13,7 @@ public class GridEvaluatorFieldTests
         var got = GridEvaluator.EvaluateVectors(grid, field, sigma: 0.3);
         var want = GridEvaluator.EvaluateVectors(grid, x => field.Evaluate(x, torch.tensor(0.3, x.dtype)), ScalarType.Float32);
         Assert.Equal(want, got);
-        Assert.Equal("sigma", Assert.Throws<ArgumentNullException>(() => GridEvaluator.EvaluateVectors(grid, field)).ParamName);
+        var error = Assert.Throws<ArgumentException>(() => GridEvaluator.EvaluateVectors(grid, field));
+        Assert.Contains("Sigma", error.Message);
     }
 }
