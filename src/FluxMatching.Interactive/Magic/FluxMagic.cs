@@ -67,11 +67,11 @@ internal sealed class FluxMagic
         }
         catch (Exception e) when (UsageErrors.IsUsageError(e))
         {
-            context.Fail(command, null, $"{prefix}: {UsageErrors.OneLine(e.Message)}");
+            context.Fail(command, null, $"{prefix}: {UsageErrors.OneLine(e)}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            context.Fail(command, null, $"{prefix} failed: {e.GetType().Name}: {UsageErrors.OneLine(e.Message)}");
+            context.Fail(command, null, $"{prefix} failed: {UsageErrors.OneLine(e)}");
         }
     }
 
