@@ -93,7 +93,7 @@ public sealed class CliBadInputTests : IDisposable
         { "sample {ckpt} --step-size -0.1", "the Langevin step size must be a finite number > 0; got -0.1." },
         { "sample {ckpt} --out {dir}", "is a folder; allowed: a CSV file path." },
         { "sample {ckpt} --out {dir}/no/such/folder/s.csv", "does not exist. Allowed: a file in an existing folder." },
-        { "sample {dir}", "No checkpoint at" },
+        { "sample {dir}", "is a folder; allowed: a checkpoint file." },
     };
 
     [Theory]
