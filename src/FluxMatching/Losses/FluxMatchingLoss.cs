@@ -54,6 +54,7 @@ public sealed class FluxMatchingLoss
                 "field is noise-conditioned; use AnnealedFluxLoss (or close the field over σ).", nameof(field));
         }
 
+        ValidateFieldInput(field, x, nameof(x));
         return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator, EndPointTerms(field, null, x),
             AnchorField(field, null));
     }
@@ -92,9 +93,12 @@ public sealed class FluxMatchingLoss
     /// <param name="draws">Optional pre-drawn random numbers.</param>
     /// <param name="generator">Generator for the draws.</param>
     internal FluxLossResult ComputeConditioned(IVectorField field, Tensor sigma, Tensor x, double sigma2,
-        ExponentialTimeProposal? proposal, FluxLossDraws? draws, Generator? generator) =>
-        Compute(z => field.Evaluate(z, sigma), x, sigma2, proposal, draws, generator, EndPointTerms(field, sigma, x),
+        ExponentialTimeProposal? proposal, FluxLossDraws? draws, Generator? generator)
+    {
+        ValidateFieldInput(field, x, nameof(x));
+        return Compute(z => field.Evaluate(z, sigma), x, sigma2, proposal, draws, generator, EndPointTerms(field, sigma, x),
             AnchorField(field, sigma));
+    }
 
     private FluxLossResult Compute(
         Func<Tensor, Tensor> field,
@@ -247,6 +251,28 @@ public sealed class FluxMatchingLoss
         {
             throw new ArgumentException($"{paramName} contains NaN or infinite values; all entries must be finite.",
                 paramName);
+        }
+    }
+
+    /// <summary>Checks that a batch fits a field before anything is evaluated: the field's element type and
+    /// dimension D (x [B, *S] with ∏S = D).</summary>
+    /// <param name="field">The field.</param>
+    /// <param name="x">The batch.</param>
+    /// <param name="paramName">The caller's parameter name.</param>
+    internal static void ValidateFieldInput(IVectorField field, Tensor x, string paramName)
+    {
+        ValidateBatch(x, paramName);
+        if (x.dtype != field.DType)
+        {
+            throw new ArgumentException(
+                $"{paramName} is {x.dtype} but the field's parameters are {field.DType}; allowed: a batch of the field's dtype (convert one of them with .to(...)).", paramName);
+        }
+
+        long dimension = x.numel() / x.shape[0];
+        if (dimension != field.Dimension)
+        {
+            throw new ArgumentException(
+                $"{paramName} has shape [{string.Join(", ", x.shape)}] ({dimension} values per sample) but the field maps D = {field.Dimension}; allowed: [B, {field.Dimension}] or a shape with {field.Dimension} values per sample.", paramName);
         }
     }
 

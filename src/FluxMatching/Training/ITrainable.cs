@@ -44,4 +44,8 @@ public interface ITrainingObjective
     /// <summary>Draws the step's batch and random numbers and returns the 0-d objective (graph attached) and the
     /// clean batch [B, *S].</summary>
     (Tensor Objective, Tensor Batch) Compute();
+
+    /// <summary>The generator of every draw, when there is one (a resumable checkpoint stores its state); null: the
+    /// objective's draws cannot be resumed bit-identically.</summary>
+    Generator? Generator => null;
 }

@@ -11,7 +11,7 @@ public class UsageErrorsTests
         Assert.Contains('\n', e.Message);
         Assert.Equal("--samples must be ≥ 2.", UsageErrors.OneLine(e.Message));
         Assert.Equal("plain", UsageErrors.OneLine("plain"));
-        Assert.Equal("", UsageErrors.OneLine(null));
+        Assert.Equal("", UsageErrors.OneLine((string?)null));
     }
 
     [Fact]
