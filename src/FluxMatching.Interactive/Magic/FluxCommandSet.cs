@@ -25,17 +25,18 @@ internal static class FluxCommandSet
 
     private static OptionSpec Device(string what) =>
         new("--device", $"device of {what}: {string.Join(", ", DeviceParser.Forms)} (default {FluxDefaults.Device})",
-            Placeholder: "cpu|cuda", Completions: DeviceParser.Forms.Take(2).ToList());
+            Placeholder: "cpu|cuda", Completions: () => [.. DeviceParser.Forms.Take(2)]);   // no libtorch call while completing
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>All subcommands, in help order.</summary>
     public static IReadOnlyList<SubcommandSpec> All { get; } =
     [
-        new("new", "Creates a model (an MLP field unless --field says otherwise) on a built-in 2-D data set.", [Name()],
+        new("new", "Creates a model (an MLP field unless --field names another) on a built-in 2-D data set.", [Name()],
         [
             new("--data", $"data set (default {FluxDefaults.Model.Data})", Placeholder: string.Join("|", ToyDatasets.Names), Choices: ToyDatasets.Names),
-            new("--field", "the learned vector field (default mlp)", Placeholder: string.Join("|", ModelChoices.Fields), Choices: ModelChoices.Fields),
+            new("--field", $"the learned vector field: {string.Join(", ", ModelChoices.Fields)} or a registered one (default {FluxDefaults.Model.Field})",
+                Placeholder: "mlp|transformer|…", Completions: () => ModelChoices.Fields),
             new("--hidden", $"width of each hidden layer (default {FluxDefaults.Model.Hidden})"),
             new("--depth", $"number of hidden layers (default {FluxDefaults.Model.Depth})"),
             new("--sigma2", $"noise variance σ² of fixed-σ training (default {Number(FluxDefaults.Model.Sigma2)})", Placeholder: "X"),

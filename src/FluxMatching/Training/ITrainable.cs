@@ -45,7 +45,7 @@ public interface ITrainingObjective
     /// clean batch [B, *S].</summary>
     (Tensor Objective, Tensor Batch) Compute();
 
-    /// <summary>The generator of every draw, when there is one (a resumable checkpoint stores its state); null: the
-    /// objective's draws cannot be resumed bit-identically.</summary>
-    Generator? Generator => null;
+    /// <summary>The generators of every draw (a resumable checkpoint stores their states); empty: the objective's
+    /// draws cannot be resumed bit-identically.</summary>
+    IReadOnlyList<Generator> Generators => [];
 }

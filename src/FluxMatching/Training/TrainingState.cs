@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// The part of a training run that is not in the model's checkpoint: the fused Adam's step count and moments m, v
-/// [P], the EMA's update count and the objective generator's state. Written beside a checkpoint
+/// [P], the EMA's update count and the states of the objective's generators. Written beside a checkpoint
 /// (<c>path + ".train"</c>, temporary file then rename) by <see cref="TrainingSession.SaveCheckpoint"/>, read by
 /// <see cref="TrainingSession.Resume"/>. The reader checks every size against the session before reading, so a
 /// forged header never makes it allocate.
@@ -34,11 +34,14 @@ public static class TrainingState
                 writer.Write(Magic);
                 writer.Write(session.Model.StepsTrained);
                 writer.Write(session.Averager?.Updates ?? -1);
-                var generator = session.Generator?.get_state();
-                var bytes = generator is null ? [] : Bytes(generator);
-                generator?.Dispose();
-                writer.Write(bytes.Length);
-                writer.Write(bytes);
+                writer.Write(session.Generators.Count);
+                foreach (var generator in session.Generators)
+                {
+                    using var state = generator.get_state();
+                    var bytes = Bytes(state);
+                    writer.Write(bytes.Length);
+                    writer.Write(bytes);
+                }
                 writer.Write(adam.StepCount);
                 writer.Write((int)adam.FirstMoment.dtype);
                 var m = Bytes(adam.FirstMoment);
@@ -73,19 +76,19 @@ public static class TrainingState
             if (step != session.Model.StepsTrained)
                 throw new InvalidDataException($"Training state '{file}' is from step {step}, the checkpoint from step {session.Model.StepsTrained}; they were not written together.");
             int updates = reader.ReadInt32();
-            var generator = session.Generator;
-            int stateLength = reader.ReadInt32();
-            using (var current = generator?.get_state())
+            var generators = session.Generators;
+            int count = reader.ReadInt32();
+            if (count != generators.Count) throw new InvalidDataException($"Training state '{file}' holds {count} generator states; this session has {generators.Count}.");
+            foreach (var generator in generators)
             {
-                long expected = current is null ? 0 : current.numel() * current.element_size();
+                int stateLength = reader.ReadInt32();
+                using var current = generator.get_state();
+                long expected = current.numel() * current.element_size();
                 if (stateLength != expected) throw new InvalidDataException($"Training state '{file}' has a generator state of {stateLength} bytes; this session's has {expected}.");
                 var bytes = reader.ReadBytes(stateLength);
                 if (bytes.Length != stateLength) throw new EndOfStreamException();
-                if (generator is not null)
-                {
-                    using var restored = torch.tensor(bytes, ScalarType.Byte);
-                    generator.set_state(restored);
-                }
+                using var restored = torch.tensor(bytes, ScalarType.Byte);
+                generator.set_state(restored);
             }
             int t = reader.ReadInt32();
             int dtype = reader.ReadInt32();
