@@ -15,7 +15,7 @@ public sealed class MagicBadInputTests(KernelWithModel fixture) : IClassFixture<
         { "#!flux new 1x", "'1x' is not a valid model name. A name must be a C# identifier" },
         { "#!flux new class", "'class' is not a valid model name." },
         { "#!flux new q --data spiral", "'spiral' is not a valid --data. Allowed: ring, triangle, eight-gaussians, moons, checkerboard, swiss-roll." },
-        { "#!flux new q --field unet", "'unet' is not a valid --field. Allowed: mlp, transformer." },
+        { "#!flux new q --field unet", "--field must be one of mlp, transformer" },
         { "#!flux new q --hidden 0", "--hidden must be a whole number from 1 to 65536, got 0." },
         { "#!flux new q --hidden 99999999999", "--hidden must be a whole number from 1 to 65536, got 99999999999." },
         { "#!flux new q --depth -1", "--depth must be a whole number from 1 to 64, got -1." },
