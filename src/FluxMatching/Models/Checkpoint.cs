@@ -9,9 +9,10 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// Saves and loads <see cref="FluxModel"/>s. The weights go to TorchSharp's own binary state-dict format (plain
-/// tensors; nothing in it is executed on load), written to a temporary file and then renamed, so a crash never
-/// leaves a half-written checkpoint. A JSON sidecar (<c>path + ".json"</c>) holds the configuration, the step, the
-/// data set and the loss history.
+/// tensors; nothing in it is executed on load). A JSON sidecar (<c>path + ".json"</c>) holds the configuration, the
+/// step, the data set, the loss history, the dtype and the weights' SHA-256. Both are written to temporary files and
+/// renamed, the sidecar last, and the previous weights are kept until then, so a process killed at any point of a save
+/// leaves a checkpoint that loads (the previous one or the new one); damaged weights fail the checksum.
 /// </summary>
 public static class Checkpoint
 {

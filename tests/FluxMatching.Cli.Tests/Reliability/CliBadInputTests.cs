@@ -162,6 +162,29 @@ public sealed class CliBadInputTests : IDisposable
         Catalogue.Record("CLI", "flux train --device cuda (no GPU)", message);
     }
 
+    [Theory]
+    [InlineData(false, "has no sidecar")]
+    [InlineData(true, "is corrupt: its weights do not match the SHA-256 in its sidecar")]
+    public void A_pickle_that_runs_a_command_is_refused_and_runs_nothing(bool withSidecar, string expected)
+    {
+        // A protocol-0 pickle whose reduce calls os.system (what a hostile PyTorch .pt holds): GLOBAL os.system,
+        // MARK, STRING 'touch <marker>', TUPLE, REDUCE, STOP.
+        var marker = Path.Combine(_dir, "pwned");
+        var evil = Path.Combine(_dir, "evil.pt");
+        File.WriteAllText(evil, $"cos\nsystem\n(S'touch {marker}'\ntR.");
+        if (withSidecar)
+        {
+            var good = Path.Combine(_dir, "good.pt");
+            using (var model = new FluxModel(new FluxModelConfig { Hidden = 8, Depth = 1 }, seed: 1)) model.Save(good);
+            File.Copy(good + ".json", evil + ".json");
+        }
+        var message = Run("sample", evil, "--n", "4", "--steps", "1", "--out", Path.Combine(_dir, "s.csv"));
+        Assert.Contains(expected, message);
+        Assert.False(File.Exists(marker), "the pickle ran");
+        Assert.False(File.Exists(Path.Combine(_dir, "s.csv")));
+        Catalogue.Record("CLI", $"flux sample evil.pt (pickle calling os.system{(withSidecar ? ", beside a valid sidecar" : "")})", message.Replace(_dir, "<dir>", StringComparison.Ordinal));
+    }
+
     private static string Run(params string[] args)
     {
         var run = CliRun.Of(args);
