@@ -6,15 +6,17 @@ using FluxMatching.Models;
 /// The catalogue of bad `flux` command lines: each exits with code 2 and prints one line that names the parameter, the
 /// value and what is allowed — no stack trace, no .NET type name — and leaves nothing behind in the output folder.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CliBadInputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("flux-cli-bad-").FullName;
 
     public void Dispose()
     {
-        foreach (var d in Directory.GetDirectories(_dir, "*", SearchOption.AllDirectories))
-            File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (var d in Directory.GetDirectories(_dir, "*", SearchOption.AllDirectories))
+                File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -199,6 +201,7 @@ public sealed class CliBadInputTests : IDisposable
     {
         var folder = Path.Combine(_dir, "read-only");
         Directory.CreateDirectory(folder);
+        if (OperatingSystem.IsWindows()) return "/proc/self/fdinfo";   // not run there: the tests target Linux
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         try
         {
