@@ -31,7 +31,8 @@ internal static class CliOptions
         return DeviceParser.Parse(device);
     }
 
-    /// <summary>Runs a command body, printing argument/IO errors as one line (no stack trace) with exit code 2.</summary>
+    /// <summary>Runs a command body, printing argument/IO errors as one line (no stack trace) with exit code 2, and any
+    /// other failure as one line with exit code 1.</summary>
     public static int Guard(Func<int> body)
     {
         try
@@ -40,8 +41,14 @@ internal static class CliOptions
         }
         catch (Exception e) when (UsageErrors.IsUsageError(e))
         {
-            Console.Error.WriteLine($"flux: {UsageErrors.OneLine(e.Message)}");
+            Console.Error.WriteLine($"flux: {UsageErrors.OneLine(e)}");
             return 2;
+        }
+        catch (Exception e)
+        {
+            // Not the user's mistake (e.g. libtorch failed): still one line, no stack trace, exit code 1.
+            Console.Error.WriteLine($"flux: failed: {UsageErrors.OneLine(e)}");
+            return 1;
         }
     }
 }

@@ -23,6 +23,7 @@ internal static class SampleCommand
         {
             var kind = ModelChoices.ParseSampler(r.GetValue(sampler));
             var target = CliOptions.ResolveDevice(r.GetValue(device), threads: 0);
+            SampleCsv.Check(r.GetValue(output)!);
             using var m = FluxModel.Load(r.GetValue(model)!, target);
             var result = m.Sample(defaults with { N = r.GetValue(n), Sampler = kind, Steps = r.GetValue(steps), StepSize = r.GetValue(stepSize), Seed = r.GetValue(seed) });
             using var samples = result.Samples;

@@ -19,9 +19,27 @@ internal static class TrainJob
         var runName = s.Name ?? $"{s.Model.Data}-{ModelChoices.Name(s.Model.Loss)}";
         if (runName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runName is "." or "..")
             throw new ArgumentException($"--name '{runName}' is not a valid folder name.");
-        if (s.Reducer is { Rank: > 0 }) return TrainReplica(s);
+        // Every setting is checked before the run folder is made: a bad command leaves nothing behind.
+        (FluxDefaults.Training with { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed }).Validate();
+        var dimension = FluxMatching.Data.ToyDatasets.Create(s.Model.Data).Dimension;
+        if (s.Device.type == TorchSharp.DeviceType.CPU)
+        {
+            MemoryEstimate.Require(MemoryEstimate.Training(s.Model, dimension, s.Batch, ScalarType.Float32), "--batch", s.Batch, "one training step");
+            MemoryEstimate.Require(MemoryEstimate.Sampling(s.Model, dimension, s.Samples, 0, ScalarType.Float32), "--samples", s.Samples, "sampling");
+        }
+        if (s.Reducer is { Rank: > 0 }) return TrainReplica(s);   // data-parallel: rank 0 alone writes the run folder
         var dir = Path.Combine(s.OutputRoot, runName);
-        Directory.CreateDirectory(dir);
+        if (File.Exists(s.OutputRoot)) throw new IOException($"--out '{s.OutputRoot}' is a file; allowed: a folder (made if missing).");
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, ".write-check"), "");
+            File.Delete(Path.Combine(dir, ".write-check"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--out '{s.OutputRoot}': cannot write the run folder '{dir}' ({UsageErrors.OneLine(e.Message)}). Allowed: a writable folder.", e);
+        }
         Console.WriteLine($"flux train: data={s.Model.Data} loss={ModelChoices.Name(s.Model.Loss)} steps={s.Steps} batch={s.Batch} " +
                           $"sigma2={s.Model.Sigma2.ToString(CultureInfo.InvariantCulture)} device={DeviceParser.Name(s.Device)} threads={get_num_threads()} -> {dir}");
 

@@ -76,6 +76,7 @@ internal static class FluxCommandSet
         [
             Device("the loaded parameters"),
         ]),
+        new("drop", "Forgets a model (and its C# variable) and frees its memory.", [Name()], []),
         new("plotly", "Writes plotly.js into this cell's output (charts need it once per page; done automatically).", [], []),
     ];
 

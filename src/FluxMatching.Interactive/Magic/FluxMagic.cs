@@ -24,7 +24,7 @@ internal sealed class FluxMagic
     {
         var directive = new KernelActionDirective(FluxCommandSet.DirectiveName)
         {
-            Description = "Flux Matching: new, train, sample, plot, info, save, load. Example: #!flux new m --data ring",
+            Description = "Flux Matching: new, train, sample, plot, info, save, load, drop. Example: #!flux new m --data ring",
         };
         foreach (var spec in FluxCommandSet.All)
         {
@@ -67,11 +67,11 @@ internal sealed class FluxMagic
         }
         catch (Exception e) when (UsageErrors.IsUsageError(e))
         {
-            context.Fail(command, null, $"{prefix}: {UsageErrors.OneLine(e.Message)}");
+            context.Fail(command, null, $"{prefix}: {UsageErrors.OneLine(e)}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            context.Fail(command, null, $"{prefix} failed: {e.GetType().Name}: {UsageErrors.OneLine(e.Message)}");
+            context.Fail(command, null, $"{prefix} failed: {UsageErrors.OneLine(e)}");
         }
     }
 
@@ -84,6 +84,7 @@ internal sealed class FluxMagic
         "info" => ModelCommands.Info(_session, args, context),
         "save" => ModelCommands.SaveAsync(_session, args, context),
         "load" => ModelCommands.LoadAsync(_session, args, context),
+        "drop" => ModelCommands.DropAsync(_session, args, context),
         "train" => TrainCommand.RunAsync(_session, args, context),
         "sample" => SampleCommand.RunAsync(_session, args, context),
         "plot" => PlotCommand.RunAsync(_session, args, context),

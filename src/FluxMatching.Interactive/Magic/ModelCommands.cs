@@ -83,10 +83,22 @@ internal static class ModelCommands
         ModelRegistry.ValidateName(name, args.Prefix);
         var path = FullPath(args.Positional("PATH")!, args.Prefix);
         var device = ResolveDevice(args);
+        if (Directory.Exists(path)) throw new FluxUsageException($"{args.Prefix}: '{path}' is a folder; allowed: a checkpoint file.");
         if (!File.Exists(path)) throw new FluxUsageException($"{args.Prefix}: there is no file '{path}'.");
         var model = FluxModel.Load(path, device);
         await session.Models.SetAsync(name, model);
         context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
+    }
+
+    /// <summary><c>#!flux drop NAME</c>: the model leaves the session (and its C# variable becomes null) and its
+    /// tensors are freed once no command uses it.</summary>
+    public static async Task DropAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
+    {
+        var name = args.Positional("NAME")!;
+        var model = session.Models.Get(name, args.Prefix);
+        await session.Models.RemoveAsync(name, model);
+        using (await session.UseAsync(model)) model.Dispose();
+        context.DisplayAs($"Dropped {name}.", PlainTextFormatter.MimeType);
     }
 
     /// <summary><c>#!flux plotly</c>: writes plotly.js into this output.</summary>

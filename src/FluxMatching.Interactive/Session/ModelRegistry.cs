@@ -60,6 +60,18 @@ internal sealed class ModelRegistry
         if (_csharp() is { } cs) await cs.SetValueAsync(name, model, typeof(FluxModel));
     }
 
+    /// <summary>Forgets the model called <paramref name="name"/>; the C# variable of that name becomes null when it
+    /// holds this model.</summary>
+    public async Task RemoveAsync(string name, FluxModel model)
+    {
+        lock (_gate)
+        {
+            if (_models.TryGetValue(name, out var held) && ReferenceEquals(held, model)) _models.Remove(name);
+        }
+        if (_csharp() is { } cs && cs.TryGetValue<object>(name, out var value) && ReferenceEquals(value, model))
+            await cs.SetValueAsync(name, null!, typeof(FluxModel));
+    }
+
     /// <summary>Checks that <paramref name="name"/> can be a C# variable name (an identifier, not a keyword).</summary>
     /// <exception cref="FluxUsageException">It cannot.</exception>
     public static void ValidateName(string name, string prefix)

@@ -1,5 +1,6 @@
 namespace FluxMatching.Losses;
 
+using FluxMatching.Fields;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,6 +31,28 @@ public sealed partial class FluxMatchingLoss
         {
             throw new ArgumentException($"{paramName} contains NaN or infinite values; all entries must be finite.",
                 paramName);
+        }
+    }
+
+    /// <summary>Checks that a batch fits a field before anything is evaluated: <see cref="ValidateBatch"/>, then the
+    /// field's element type and dimension D (x [B, *S] with ∏S = D).</summary>
+    /// <param name="field">The field.</param>
+    /// <param name="x">The batch.</param>
+    /// <param name="paramName">The caller's parameter name.</param>
+    internal static void ValidateFieldInput(IVectorField field, Tensor x, string paramName)
+    {
+        ValidateBatch(x, paramName);
+        if (x.dtype != field.DType)
+        {
+            throw new ArgumentException(
+                $"{paramName} is {x.dtype} but the field's parameters are {field.DType}; allowed: a batch of the field's dtype (convert one of them with .to(...)).", paramName);
+        }
+
+        long dimension = x.numel() / x.shape[0];
+        if (dimension != field.Dimension)
+        {
+            throw new ArgumentException(
+                $"{paramName} has shape [{string.Join(", ", x.shape)}] ({dimension} values per sample) but the field maps D = {field.Dimension}; allowed: [B, {field.Dimension}] or a shape with {field.Dimension} values per sample.", paramName);
         }
     }
 

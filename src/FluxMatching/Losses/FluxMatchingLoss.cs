@@ -58,6 +58,7 @@ public sealed partial class FluxMatchingLoss
                 "field is noise-conditioned; use AnnealedFluxLoss (or close the field over σ).", nameof(field));
         }
 
+        ValidateFieldInput(field, x, nameof(x));
         return Compute(z => field.Evaluate(z), x, sigma2, proposal, draws, generator, EndPointTerms(field, null, x),
             AnchorField(field, null));
     }
@@ -96,9 +97,12 @@ public sealed partial class FluxMatchingLoss
     /// <param name="draws">Optional pre-drawn random numbers.</param>
     /// <param name="generator">Generator for the draws.</param>
     internal FluxLossResult ComputeConditioned(IVectorField field, Tensor sigma, Tensor x, double sigma2,
-        ExponentialTimeProposal? proposal, FluxLossDraws? draws, Generator? generator) =>
-        Compute(z => field.Evaluate(z, sigma), x, sigma2, proposal, draws, generator, EndPointTerms(field, sigma, x),
+        ExponentialTimeProposal? proposal, FluxLossDraws? draws, Generator? generator)
+    {
+        ValidateFieldInput(field, x, nameof(x));
+        return Compute(z => field.Evaluate(z, sigma), x, sigma2, proposal, draws, generator, EndPointTerms(field, sigma, x),
             AnchorField(field, sigma));
+    }
 
     private FluxLossResult Compute(
         Func<Tensor, Tensor> field,

@@ -123,11 +123,16 @@ public sealed class FluxModel : nn.Module, ITrainable
     {
         request ??= new SamplingRequest();
         if (request.N < 1) throw new ArgumentOutOfRangeException(nameof(request), request.N, "n must be at least 1.");
+        if (request.Steps is < 1) throw new ArgumentOutOfRangeException(nameof(request), request.Steps, "sampler steps must be at least 1.");
+        if (request.StepSize is { } eps && !(eps > 0 && double.IsFinite(eps)))
+            throw new ArgumentOutOfRangeException(nameof(request), eps, "the Langevin step size must be a finite number > 0.");
         var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
         var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
-        var gen = new Generator((ulong)request.Seed, Device);
         var dtype = Field.DType;
         int frames = Math.Max(1, request.Frames);
+        if (Device.type == DeviceType.CPU)
+            MemoryEstimate.Require(MemoryEstimate.Sampling(Config, Data.Dimension, request.N, request.RecordTrajectory ? frames : 0, dtype), "--n", request.N, "sampling");
+        var gen = new Generator((ulong)request.Seed, Device);
         if (kind == SamplerKind.ReverseSde)
         {
             if (!Config.Annealed)
@@ -160,6 +165,8 @@ public sealed class FluxModel : nn.Module, ITrainable
     public ITrainingObjective CreateObjective(TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (Device.type == DeviceType.CPU)
+            MemoryEstimate.Require(MemoryEstimate.Training(Config, Data.Dimension, options.Batch, options.Dtype), "--batch", options.Batch, "one training step");
         if (Field.DType != options.Dtype) this.to(options.Dtype);
         var generator = new Generator((ulong)(options.Seed * 1_000_003L + StepsTrained), Device);
         return new FluxModelObjective(this, options.Batch, generator, options.Dtype);

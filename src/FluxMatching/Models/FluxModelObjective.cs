@@ -36,6 +36,9 @@ internal sealed class FluxModelObjective : ITrainingObjective
         _sigmas = c.Annealed ? SigmaSampler.LogUniform(c.SigmaMin, c.SigmaMax) : SigmaSampler.Fixed(Math.Sqrt(c.Sigma2));
     }
 
+    /// <inheritdoc />
+    public IReadOnlyList<Generator> Generators => _host is null ? [_generator] : [_generator, _host];
+
     /// <summary>Draws a batch and returns the 0-d objective (graph attached) and the clean batch [B, D].</summary>
     public (Tensor Objective, Tensor Batch) Compute()
     {

@@ -43,6 +43,13 @@ public sealed class Ema
     /// <summary>β.</summary>
     public double Decay => _decay;
 
+    /// <summary>Updates taken so far (t of the warm-up; a resumed session restores it).</summary>
+    public int Updates
+    {
+        get => _updates;
+        internal set => _updates = value;
+    }
+
     /// <summary>Whether β ramps up over the first updates.</summary>
     public bool Warmup => _warmup;
 

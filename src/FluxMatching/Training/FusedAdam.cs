@@ -60,6 +60,19 @@ public sealed class FusedAdam : IDisposable
     /// <summary>All gradients as one flat tensor [P] (a view shared with every parameter's .grad).</summary>
     public Tensor Gradients => _flatGrads;
 
+    /// <summary>Updates taken (t of the bias correction).</summary>
+    public int StepCount
+    {
+        get => _t;
+        internal set => _t = value;
+    }
+
+    /// <summary>The first moment m [P] (flat, the parameters' dtype and device).</summary>
+    public Tensor FirstMoment => _m;
+
+    /// <summary>The second moment v [P] (flat).</summary>
+    public Tensor SecondMoment => _v;
+
     /// <summary>Zeros all gradients in place (the gradient views stay attached).</summary>
     public void ZeroGrad() => _flatGrads.zero_();
 

@@ -44,4 +44,8 @@ public interface ITrainingObjective
     /// <summary>Draws the step's batch and random numbers and returns the 0-d objective (graph attached) and the
     /// clean batch [B, *S].</summary>
     (Tensor Objective, Tensor Batch) Compute();
+
+    /// <summary>The generators of every draw (a resumable checkpoint stores their states); empty: the objective's
+    /// draws cannot be resumed bit-identically.</summary>
+    IReadOnlyList<Generator> Generators => [];
 }

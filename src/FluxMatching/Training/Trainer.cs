@@ -94,7 +94,7 @@ public static class Trainer
             }
             step++;
             if (step % options.ProgressEvery == 0) Report();
-            if (lead && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) model.SaveCheckpoint(options.CheckpointPath!);
+            if (lead && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) session.SaveCheckpoint(options.CheckpointPath!);
             if (options.Evaluate is not null && options.EvaluateEvery > 0 && model.StepsTrained % options.EvaluateEvery == 0) Evaluate();
         }
         if (reason == StopReason.Completed && options.Evaluate is not null && (evaluations.Count == 0 || evaluations[^1].Step != model.StepsTrained)) Evaluate();

@@ -163,6 +163,47 @@ public sealed class TrainingSession : IDisposable
         return new StepOutcome(value, norm, Applied: true);
     }
 
+    /// <summary>The fused optimizer (null when <see cref="TrainerOptions.FusedAdam"/> is off).</summary>
+    internal FusedAdam? Fused => _fused;
+
+    /// <summary>The EMA (null when off).</summary>
+    internal Ema? Averager => _ema;
+
+    /// <summary>The objective's generators.</summary>
+    internal IReadOnlyList<Generator> Generators => _objective.Generators;
+
+    /// <summary>Writes a resumable checkpoint: the model's (<see cref="ITrainable.SaveCheckpoint"/>) and beside it the
+    /// optimizer's moments, the EMA's update count and the generator's state (<see cref="TrainingState"/>), so
+    /// <see cref="Resume"/> continues bit-identically on the CPU.</summary>
+    /// <param name="path">Checkpoint path; the training state goes to <c>path + ".train"</c>.</param>
+    public void SaveCheckpoint(string path)
+    {
+        _model.SaveCheckpoint(path);
+        TrainingState.Save(this, path + TrainingState.Suffix);
+    }
+
+    /// <summary>Continues training from a checkpoint written by <see cref="SaveCheckpoint"/>: a session on
+    /// <paramref name="model"/> (loaded from that checkpoint) with the saved optimizer, EMA and generator state.</summary>
+    /// <param name="model">The model loaded from <paramref name="path"/>.</param>
+    /// <param name="options">The settings of the interrupted run.</param>
+    /// <param name="path">The checkpoint path.</param>
+    /// <exception cref="InvalidDataException">The training state is missing, corrupt, or from another step.</exception>
+    public static TrainingSession Resume(ITrainable model, TrainerOptions options, string path)
+    {
+        var session = new TrainingSession(model, options);
+        try
+        {
+            TrainingState.Restore(session, path + TrainingState.Suffix);
+            return session;
+        }
+        catch
+        {
+            session._fused?.Dispose();
+            session._adam?.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Ends the session (<see cref="ITrainable.EndSession"/>: e.g. without EMA a model's sampling copy takes
     /// the trained parameters).</summary>
     public void Dispose()

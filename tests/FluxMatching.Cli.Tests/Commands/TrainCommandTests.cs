@@ -12,7 +12,7 @@ public sealed class TrainCommandTests : IDisposable
     [Theory]
     [InlineData("--field", "unet", "flux: --field must be one of mlp, transformer, not 'unet'.")]
     [InlineData("--loss", "l2", "flux: --loss must be one of flux, dsm, not 'l2'.")]
-    [InlineData("--samples", "1", "flux: --samples must be ≥ 2.")]
+    [InlineData("--samples", "1", "flux: --samples must be ≥ 2; got 1.")]
     public void A_bad_value_is_one_line_naming_the_option_the_value_and_what_is_allowed(string option, string value, string expected)
     {
         var line = CliRun.Of("train", option, value, "--steps", "1", "--out", _dir, "--quiet").OneLineError();

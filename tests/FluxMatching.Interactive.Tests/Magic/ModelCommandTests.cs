@@ -71,7 +71,7 @@ public sealed class ModelCommandTests : IAsyncLifetime
         await File.WriteAllTextAsync(bad, "not a checkpoint");
         Assert.Contains("has no sidecar", await _nb.FailAsync($"#!flux load m \"{bad}\""));
         await File.WriteAllTextAsync(bad + ".json", "{ not json");
-        Assert.Contains("is not valid JSON", await _nb.FailAsync($"#!flux load m \"{bad}\""));
+        Assert.Contains("is not a valid checkpoint sidecar", await _nb.FailAsync($"#!flux load m \"{bad}\""));
         Assert.Equal("moons", _nb.Model("m").Config.Data);
     }
 
@@ -82,7 +82,7 @@ public sealed class ModelCommandTests : IAsyncLifetime
         await _nb.OkAsync($"#!flux save m \"{path}\"");
         await File.WriteAllBytesAsync(path, [1, 2, 3, 4, 5]);
         var message = await _nb.FailAsync($"#!flux load m2 \"{path}\"");
-        Assert.Contains("could not be read as FluxMatching weights", message);
+        Assert.Contains("is corrupt: its weights do not match the SHA-256 in its sidecar", message);
         Assert.Contains(path, message);
     }
 

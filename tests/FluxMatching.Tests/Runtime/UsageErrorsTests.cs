@@ -11,7 +11,16 @@ public class UsageErrorsTests
         Assert.Contains('\n', e.Message);
         Assert.Equal("--samples must be ≥ 2.", UsageErrors.OneLine(e.Message));
         Assert.Equal("plain", UsageErrors.OneLine("plain"));
-        Assert.Equal("", UsageErrors.OneLine(null));
+        Assert.Equal("", UsageErrors.OneLine((string?)null));
+    }
+
+    [Fact]
+    public void One_line_of_an_exception_names_the_actual_value_unless_the_message_does()
+    {
+        Assert.Equal("--samples must be ≥ 2; got 1.", UsageErrors.OneLine(new ArgumentOutOfRangeException("samples", 1, "--samples must be ≥ 2.")));
+        Assert.Equal("lr must be > 0; got -Infinity.", UsageErrors.OneLine(new ArgumentOutOfRangeException("lr", double.NegativeInfinity, "lr must be > 0.")));
+        Assert.Equal("--n 7 is too large.", UsageErrors.OneLine(new ArgumentOutOfRangeException("n", 7L, "--n 7 is too large.")));
+        Assert.Equal("plain", UsageErrors.OneLine(new ArgumentException("plain", "p")));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class CheckpointTests : IDisposable
         model.Save(path);
         File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
         var e = Assert.Throws<InvalidDataException>(() => FluxModel.Load(path));
-        Assert.Contains("could not be read", e.Message);
+        Assert.Contains("is corrupt", e.Message);
         File.WriteAllText(path + ".json", "{ not json");
         Assert.Throws<InvalidDataException>(() => FluxModel.Load(path));
     }
