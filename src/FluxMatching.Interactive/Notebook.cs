@@ -64,11 +64,13 @@ public static class Notebook
         TorchRuntime.SetFlushDenormal(true);   // per thread, see TrainHere
         var result = model.Sample(request);
         using var scope = NewDisposeScope();
-        var samples = result.Samples.detach().cpu().to(ScalarType.Float32).clone();
+        // Samples and data in data units (user data trained standardized are mapped back); metrics against the held-out
+        // points when the data has them.
+        var samples = FluxMatching.Data.DataUnits.ToData(model.Data, result.Samples.detach()).cpu().to(ScalarType.Float32).clone();
         result.Samples.Dispose();
         result.Trajectory?.Dispose();
         var generator = new Generator((ulong)(request.Seed + 1));
-        var data = model.Data.Sample(request.N, generator).cpu().to(ScalarType.Float32);
+        var data = FluxMatching.Data.DataUnits.Reference(model.Data, request.N, generator);
         MetricReport? report = metrics && request.N >= 2
             ? MetricReport.Compute(samples, data, new MetricOptions { ExactW2MaxPoints = 0 }, new Generator((ulong)(request.Seed + 2)))
             : null;

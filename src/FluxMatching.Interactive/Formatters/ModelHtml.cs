@@ -21,7 +21,7 @@ internal static class ModelHtml
             : $"fixed σ² = {HtmlText.Number(c.Sigma2)}";
         var rows = new List<(string, string)>
         {
-            ("data", HtmlText.Encode($"{model.Data.Name} (D = {d})")),
+            ("data", HtmlText.Encode(model.Data is FluxMatching.Data.UserData user ? $"{user.Name} (D = {d}): {user.Describe()}" : $"{model.Data.Name} (D = {d})")),
             ("field", HtmlText.Encode($"MLP {d}{(c.Annealed ? " + σ" : "")} → {c.Hidden} × {c.Depth} → {d}")),
             ("noise", HtmlText.Encode(noise)),
             ("loss", HtmlText.Encode(c.Loss.ToString().ToLowerInvariant() + (c.TimeProposal ? " (learned time proposal)" : ""))),

@@ -32,9 +32,10 @@ internal static class FluxCommandSet
     /// <summary>All subcommands, in help order.</summary>
     public static IReadOnlyList<SubcommandSpec> All { get; } =
     [
-        new("new", "Creates a model (an MLP field) on a built-in 2-D data set.", [Name()],
+        new("new", "Creates a model (an MLP field, or your own module with --field) on a built-in data set or your own data.", [Name()],
         [
-            new("--data", "data set", Placeholder: string.Join("|", ToyDatasets.Names), Choices: ToyDatasets.Names),
+            new("--data", "data: a built-in set, a C# variable (Tensor [N, *S], float[,], double[,], IDataSource) or a .csv/.npy file",
+                Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Suggestions: ToyDatasets.Names),
             new("--hidden", "width of each hidden layer (default 128)"),
             new("--depth", "number of hidden layers (default 2)"),
             new("--sigma2", "noise variance σ² of fixed-σ training (default 0.05)", Placeholder: "X"),
@@ -44,6 +45,8 @@ internal static class FluxCommandSet
             new("--loss", "objective (default flux)", Placeholder: "flux|dsm", Choices: Losses),
             Seed("parameter initialisation (default 0)"),
             new("--device", "device of the parameters (default cpu)", Placeholder: "cpu|cuda", Choices: Devices),
+            new("--holdout", "fraction of your data held out for metrics (default 0)", Placeholder: "X"),
+            new("--no-standardize", "train your data in its own units (default: standardized per coordinate)", OptionKind.Flag),
         ]),
         new("train", "Trains a model with Adam, with a live display; interrupting the kernel stops after the current step.", [Name()],
         [

@@ -43,7 +43,7 @@ internal sealed class FluxMagic
             foreach (var option in spec.Options)
             {
                 var parameter = new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.Kind == OptionKind.Flag };
-                if (option.Choices is { } choices) parameter.AddCompletions(() => choices);
+                if ((option.Choices ?? option.Suggestions) is { } choices) parameter.AddCompletions(() => choices);
                 sub.Parameters.Add(parameter);
             }
             directive.Subcommands.Add(sub);

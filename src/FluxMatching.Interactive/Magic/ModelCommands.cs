@@ -23,9 +23,10 @@ internal static class ModelCommands
         if (!annealed && (args.Has("--sigma-min") || args.Has("--sigma-max")))
             throw new FluxUsageException($"{args.Prefix}: --sigma-min and --sigma-max need --annealed (fixed-σ models take --sigma2 X).");
         var defaults = new FluxModelConfig();
+        var userData = UserDataArguments.Build(args, ModelRegistry.FindCSharpKernel(session.Root));
         var config = new FluxModelConfig
         {
-            Data = args.Value("--data") ?? defaults.Data,
+            Data = userData?.Name ?? args.Value("--data") ?? defaults.Data,
             Hidden = args.Int("--hidden", defaults.Hidden, 1, 65536),
             Depth = args.Int("--depth", defaults.Depth, 1, 64),
             Sigma2 = args.Double("--sigma2", defaults.Sigma2, v => v > 0, "a number > 0"),
@@ -38,7 +39,7 @@ internal static class ModelCommands
             throw new FluxUsageException($"{args.Prefix}: --sigma-max ({config.SigmaMax}) must be greater than --sigma-min ({config.SigmaMin}).");
         long seed = args.Long("--seed", 0);
         var device = ResolveDevice(args);
-        var model = new FluxModel(config, seed, device);
+        var model = new FluxModel(config, userData, seed, device);
         await session.Models.SetAsync(name, model);
         context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
     }

@@ -41,7 +41,7 @@ public sealed class NewCommandTests : IAsyncLifetime
     public async Task Unknown_data_set_names_the_allowed_ones()
     {
         var message = await _nb.FailAsync("#!flux new m --data spiral");
-        Assert.Contains("'spiral' is not a valid --data", message);
+        Assert.Contains("unknown --data 'spiral': not a built-in data set", message);
         Assert.Contains("ring, triangle, eight-gaussians, moons, checkerboard, swiss-roll", message);
     }
 
