@@ -2,12 +2,10 @@ namespace FluxMatching.Interactive;
 
 using FluxMatching.Interactive.Runtime;
 using FluxMatching.Interactive.Session;
-using FluxMatching.Metrics;
 using FluxMatching.Models;
 using FluxMatching.Runtime;
 using FluxMatching.Training;
 using Microsoft.DotNet.Interactive;
-using static TorchSharp.torch;
 
 /// <summary>
 /// The C# side of what <c>#!flux</c> does, for notebook cells that mix magic commands and code: training with the
@@ -23,13 +21,13 @@ public static class Notebook
     /// the current step; the model keeps what it learned.
     /// </summary>
     /// <param name="model">The model, trained in place.</param>
-    /// <param name="options">Optimization settings (null: <see cref="TrainerOptions"/> defaults).</param>
+    /// <param name="options">Optimization settings (null: <see cref="FluxDefaults.Training"/>).</param>
     /// <param name="name">Name shown in the display (null: none).</param>
     /// <returns>The run; a notebook shows it as a summary with the loss curve.</returns>
     public static TrainingRun Train(FluxModel model, TrainerOptions? options = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        options ??= new TrainerOptions();
+        options ??= FluxDefaults.Training;
         options.Validate();
         var context = KernelInvocationContext.Current;
         var monitor = new TrainingMonitor(context, name, model, options.Steps);
@@ -39,7 +37,8 @@ public static class Notebook
     }
 
     /// <summary>
-    /// Trains on the calling thread after flushing float denormals to zero on it (toolchain P17). The flush is a
+    /// Trains on the calling thread after flushing float denormals to zero on it (the batch-KDE weights underflow into
+    /// float32 denormals, which slow every later operation). The flush is a
     /// per-thread CPU setting and notebook kernels run cells on changing threads, so it is set for each run.
     /// </summary>
     internal static TrainingResult TrainHere(FluxModel model, TrainerOptions options, IProgress<TrainingProgress> progress,
@@ -50,9 +49,10 @@ public static class Notebook
     }
 
     /// <summary>
-    /// Samples <paramref name="model"/> and draws as many data points for comparison.
+    /// Samples <paramref name="model"/> and draws as many fresh data points for comparison
+    /// (<see cref="SampleEvaluation.Run"/>, the routine <c>flux train</c> measures with too).
     /// </summary>
-    /// <param name="model">The model.</param>
+    /// <param name="model">The model (any device).</param>
     /// <param name="request">Sampler settings (null: the model's defaults).</param>
     /// <param name="name">Name shown with the chart (null: none).</param>
     /// <param name="metrics">Compute MMD², energy distance and sliced W₂ against the data samples.</param>
@@ -60,24 +60,7 @@ public static class Notebook
     public static SampleSet Sample(FluxModel model, SamplingRequest? request = null, string? name = null, bool metrics = true)
     {
         ArgumentNullException.ThrowIfNull(model);
-        request ??= new SamplingRequest();
-        TorchRuntime.SetFlushDenormal(true);   // per thread, see TrainHere
-        var result = model.Sample(request);
-        using var scope = NewDisposeScope();
-        // Samples and data in data units (user data trained standardized are mapped back); metrics against the held-out
-        // points when the data has them.
-        var samples = FluxMatching.Data.DataUnits.ToData(model.Data, result.Samples.detach()).cpu().to(ScalarType.Float32).clone();
-        result.Samples.Dispose();
-        result.Trajectory?.Dispose();
-        var generator = new Generator((ulong)(request.Seed + 1));
-        var data = FluxMatching.Data.DataUnits.Reference(model.Data, request.N, generator);
-        MetricReport? report = metrics && request.N >= 2
-            ? MetricReport.Compute(samples, data, new MetricOptions { ExactW2MaxPoints = 0 }, new Generator((ulong)(request.Seed + 2)))
-            : null;
-        var kind = request.Sampler ?? (model.Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
-        var sampler = kind == SamplerKind.ReverseSde
-            ? $"reverse SDE, {result.Steps} steps, σ from {model.Config.SigmaMax} to {model.Config.SigmaMin}"
-            : $"Langevin, {result.Steps} steps, ε = {request.StepSize ?? 0.01}";
-        return new SampleSet(name, samples.MoveToOuterDisposeScope(), data.MoveToOuterDisposeScope(), sampler, result.Elapsed, report);
+        var e = SampleEvaluation.Run(model, request, new SampleEvaluationOptions { Measure = metrics });
+        return new SampleSet(name, e.Samples, e.Data, e.SamplerDescription, e.Elapsed, e.Metrics);
     }
 }

@@ -39,9 +39,10 @@ internal static class BenchCommand
         var soak = new Option<bool>("--soak") { Description = "Memory soak: report resident memory and live tensors every 1,000 steps." };
         var plain = new Option<bool>("--no-fast-runtime") { Description = "Turn off denormal flushing, allocator tuning and the fused Adam (to measure their effect)." };
         var noGemm = new Option<bool>("--no-packed-gemm") { Description = "Use libtorch's matrix product instead of the 512-bit packed kernel (to measure its effect)." };
+        var device = CliOptions.Device();
         var cmd = new Command("bench", "Time training steps (or Langevin sampling) exactly like the PyTorch anchor and print one JSON line.")
         {
-            config, threads, steps, warmup, dtype, sample, soak, plain, noGemm,
+            config, threads, steps, warmup, dtype, sample, soak, plain, noGemm, device,
         };
         cmd.SetAction(r => CliOptions.Guard(() =>
         {
@@ -49,6 +50,7 @@ internal static class BenchCommand
             int t = r.GetValue(threads);
             if (t < 1) throw new ArgumentOutOfRangeException(nameof(threads), t, "--threads must be ≥ 1.");
             torch.set_num_threads(t);
+            var target = DeviceParser.Parse(r.GetValue(device));
             var type = r.GetValue(dtype) switch
             {
                 "float32" => ScalarType.Float32,
@@ -62,29 +64,30 @@ internal static class BenchCommand
             if (r.GetValue(warmup) < 0) throw new ArgumentOutOfRangeException(nameof(warmup), r.GetValue(warmup), "--warmup must be ≥ 0.");
             JsonObject line = name switch
             {
-                "langevin" => BenchSampling(t),
-                "matmul" => BenchMatmul(t),
-                _ => r.GetValue(soak) ? Soak(name, r.GetValue(steps), type, fast) : BenchTraining(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast),
+                "langevin" => BenchSampling(t, target),
+                "matmul" => BenchMatmul(t, target),
+                _ => r.GetValue(soak) ? Soak(name, r.GetValue(steps), type, fast, target) : BenchTraining(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast, target),
             };
+            line["device"] = DeviceParser.Name(target);
             Console.WriteLine(line.ToJsonString());
             return 0;
         }));
         return cmd;
     }
 
-    private static FluxModel BuildModel(string name, ScalarType dtype, out TrainerOptions options, bool fast)
+    private static FluxModel BuildModel(string name, ScalarType dtype, out TrainerOptions options, bool fast, Device device)
     {
         if (!Configs.TryGetValue(name, out var c))
             throw new ArgumentException($"--config must be one of {string.Join(", ", Configs.Keys)}, langevin; not '{name}'.");
         var config = new FluxModelConfig { Data = "ring", Hidden = c.Hidden, Depth = 2, Annealed = c.Annealed, Loss = c.Loss, Sigma2 = c.Annealed ? 0.05 : c.Sigma2, SigmaMin = 0.02, SigmaMax = 2.0 };
         IDataSource? data = c.Dim == 2 ? null : new UniformCube(c.Dim);
         options = new TrainerOptions { Threads = torch.get_num_threads(), Batch = c.Batch, LearningRate = 1e-3, EmaDecay = 0, Dtype = dtype, FastRuntime = fast, FusedAdam = fast, Seed = 0 };
-        return new FluxModel(config, data, seed: 0);
+        return new FluxModel(config, data, seed: 0, device);
     }
 
-    private static JsonObject BenchTraining(string name, int threads, int steps, int warmup, ScalarType dtype, bool fast)
+    private static JsonObject BenchTraining(string name, int threads, int steps, int warmup, ScalarType dtype, bool fast, Device device)
     {
-        using var model = BuildModel(name, dtype, out var options, fast);
+        using var model = BuildModel(name, dtype, out var options, fast, device);
         using var session = new TrainingSession(model, options);
         for (int i = 0; i < warmup; i++) session.Step();
         var times = new double[steps];
@@ -94,6 +97,7 @@ internal static class BenchCommand
             double c0 = CpuMilliseconds();
             long t0 = Stopwatch.GetTimestamp();
             session.Step();
+            Synchronize(device);
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             cpu[i] = CpuMilliseconds() - c0;
         }
@@ -106,24 +110,27 @@ internal static class BenchCommand
         });
     }
 
-    private static JsonObject BenchSampling(int threads, int n = 2000, int steps = 1000, double stepSize = 0.01, int repeats = 3)
+    private static JsonObject BenchSampling(int threads, Device device, int n = 2000, int steps = 1000, int repeats = 3)
     {
+        const double stepSize = FluxDefaults.LangevinStepSize;
         torch.manual_seed(0);
         using var field = new MlpField(2, 128, 2, noiseConditioned: false);
+        field.to(device);
         var times = new double[repeats];
         // One untimed run first (like the training benchmark's warm-up steps): the JIT's tier-up of the
         // sampler's code otherwise competes with the two chain threads for the 2 cores during the first timed run.
-        using (var warm = torch.randn(n, 2, generator: new Generator(1)))
+        using (var warm = torch.randn(n, 2, device: device, generator: new Generator(1, device)))
         {
             new LangevinSampler(new LangevinOptions { Steps = steps, StepSize = stepSize }).Sample(field, warm).Samples.Dispose();
         }
 
         for (int k = 0; k < repeats; k++)
         {
-            var gen = new Generator(0);
-            using var x0 = torch.randn(n, 2, generator: gen);
+            var gen = new Generator(0, device);
+            using var x0 = torch.randn(n, 2, device: device, generator: gen);
             long t0 = Stopwatch.GetTimestamp();
             var result = new LangevinSampler(new LangevinOptions { Steps = steps, StepSize = stepSize }).Sample(field, x0, gen);
+            Synchronize(device);
             times[k] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             result.Samples.Dispose();
         }
@@ -136,7 +143,7 @@ internal static class BenchCommand
     }
 
     /// <summary>The float32 matrix-product rate (GFLOP/s, best of 30) of the products that dominate the benchmarks.</summary>
-    private static JsonObject BenchMatmul(int threads)
+    private static JsonObject BenchMatmul(int threads, Device device)
     {
         var shapes = new (string Name, long M, long K, long N)[]
         {
@@ -152,31 +159,32 @@ internal static class BenchCommand
         foreach (var (label, m, k, n) in shapes)
         {
             using var scope = torch.NewDisposeScope();
-            var a = torch.randn(m, k);
-            var b = torch.randn(k, n);
-            rates[label] = Rate(() => a.mm(b), m, k, n);
-            if (TorchRuntime.PackedMatMul) packed[label] = Rate(() => TorchRuntime.MatMul(a, b), m, k, n);
+            var a = torch.randn(m, k, device: device);
+            var b = torch.randn(k, n, device: device);
+            rates[label] = Rate(() => a.mm(b), m, k, n, device);
+            if (TorchRuntime.PackedMatMul && device.type == DeviceType.CPU) packed[label] = Rate(() => TorchRuntime.MatMul(a, b), m, k, n, device);
         }
         return Line("matmul-gflops", threads, ScalarType.Float32, new JsonObject { ["gflop_per_s"] = rates, ["packed_gflop_per_s"] = packed });
     }
 
     /// <summary>GFLOP/s of one product, best of 30 timed runs after 5 untimed ones.</summary>
-    private static double Rate(Func<torch.Tensor> product, long m, long k, long n)
+    private static double Rate(Func<torch.Tensor> product, long m, long k, long n, Device device)
     {
         double best = double.MaxValue;
         for (int i = 0; i < 35; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
             using var c = product();
+            Synchronize(device);
             double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             if (i >= 5) best = Math.Min(best, ms);
         }
         return Math.Round(2.0 * m * k * n / (best * 1e6), 1);
     }
 
-    private static JsonObject Soak(string name, int steps, ScalarType dtype, bool fast)
+    private static JsonObject Soak(string name, int steps, ScalarType dtype, bool fast, Device device)
     {
-        using var model = BuildModel(name, dtype, out var options, fast);
+        using var model = BuildModel(name, dtype, out var options, fast, device);
         using var session = new TrainingSession(model, options);
         var rows = new JsonArray();
         var clock = Stopwatch.StartNew();
@@ -215,6 +223,12 @@ internal static class BenchCommand
         line["gc_gen0_collections"] = GC.CollectionCount(0);
         line["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb(), 1);
         return line;
+    }
+
+    /// <summary>Waits for the GPU's queued work, so wall time covers it (a no-op on the CPU).</summary>
+    private static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
     }
 
     /// <summary>CPU time of the whole process (all threads), in milliseconds: robust to other load on the machine,

@@ -1,15 +1,19 @@
 namespace FluxMatching.Cli.Commands;
 
 using System.CommandLine;
+using FluxMatching.Models;
+using FluxMatching.Runtime;
 using TorchSharp;
 
 /// <summary>Options shared by several commands, and their parsing into TorchSharp values.</summary>
 internal static class CliOptions
 {
+    /// <summary>`--device cpu|cuda|cuda:N` (default <see cref="FluxDefaults.Device"/>), parsed by
+    /// <see cref="DeviceParser"/>.</summary>
     public static Option<string> Device() => new("--device")
     {
-        Description = "cpu or cuda (cuda needs the TorchSharp-cuda-linux backend: build with -p:TorchBackend=cuda).",
-        DefaultValueFactory = _ => "cpu",
+        Description = $"Device: {string.Join(", ", DeviceParser.Forms)} (cuda needs the TorchSharp-cuda-linux backend: build with -p:TorchBackend=cuda).",
+        DefaultValueFactory = _ => FluxDefaults.Device,
     };
 
     public static Option<int> Threads() => new("--threads")
@@ -18,22 +22,13 @@ internal static class CliOptions
         DefaultValueFactory = _ => 0,
     };
 
-    /// <summary>Applies the thread count and returns the device, or throws a clear error.</summary>
-    public static torch.Device ResolveDevice(string device, int threads)
+    /// <summary>Applies the thread count and returns the device, or throws one line naming the value and what is
+    /// allowed (<see cref="DeviceParser.Parse"/>).</summary>
+    public static torch.Device ResolveDevice(string? device, int threads)
     {
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "--threads must be ≥ 0.");
         if (threads > 0) torch.set_num_threads(threads);
-        switch (device)
-        {
-            case "cpu":
-                return torch.CPU;
-            case "cuda":
-                if (!torch.cuda.is_available())
-                    throw new ArgumentException("--device cuda: no CUDA device is available to this process (is the TorchSharp-cuda-linux backend in use? build with -p:TorchBackend=cuda).");
-                return torch.CUDA;
-            default:
-                throw new ArgumentException($"--device must be cpu or cuda, not '{device}'.");
-        }
+        return DeviceParser.Parse(device);
     }
 
     /// <summary>Runs a command body, printing argument/IO errors as one line (no stack trace) with exit code 2.</summary>
@@ -43,9 +38,9 @@ internal static class CliOptions
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (UsageErrors.IsUsageError(e))
         {
-            Console.Error.WriteLine($"flux: {e.Message}");
+            Console.Error.WriteLine($"flux: {UsageErrors.OneLine(e.Message)}");
             return 2;
         }
     }

@@ -1,6 +1,7 @@
 namespace FluxMatching.Cli.Commands;
 
 using System.CommandLine;
+using System.Globalization;
 using FluxMatching.Data;
 using FluxMatching.Models;
 
@@ -9,45 +10,43 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = $"Built-in data set: {string.Join(", ", ToyDatasets.Names)}.", DefaultValueFactory = _ => "ring" };
-        var steps = new Option<int>("--steps") { Description = "Training steps per model.", DefaultValueFactory = _ => TrainJobSettings.DefaultSteps };
-        var loss = new Option<string>("--loss") { Description = "Objective of the main model: flux or dsm.", DefaultValueFactory = _ => "flux" };
-        var sigma2 = new Option<double>("--sigma2") { Description = "Noise variance σ² (fixed-σ training).", DefaultValueFactory = _ => 0.05 };
-        var batch = new Option<int>("--batch") { Description = "Batch size (also the KDE reference set).", DefaultValueFactory = _ => 512 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var seed = new Option<long>("--seed") { Description = "Seed of initialization, data and noise.", DefaultValueFactory = _ => 0 };
+        var model = FluxDefaults.Model;
+        var training = FluxDefaults.Training;
+        var data = new Option<string>("--data") { Description = $"Built-in data set: {string.Join(", ", ToyDatasets.Names)}.", DefaultValueFactory = _ => model.Data };
+        var field = new Option<string>("--field") { Description = $"The learned vector field: {string.Join(", ", ModelChoices.Fields)}.", DefaultValueFactory = _ => ModelChoices.Fields[0] };
+        var steps = new Option<int>("--steps") { Description = "Training steps per model.", DefaultValueFactory = _ => training.Steps };
+        var loss = new Option<string>("--loss") { Description = $"Objective of the main model: {string.Join(" or ", ModelChoices.Losses)}.", DefaultValueFactory = _ => ModelChoices.Name(model.Loss) };
+        var sigma2 = new Option<double>("--sigma2") { Description = "Noise variance σ² (fixed-σ training).", DefaultValueFactory = _ => model.Sigma2 };
+        var batch = new Option<int>("--batch") { Description = "Batch size (also the KDE reference set).", DefaultValueFactory = _ => training.Batch };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => training.LearningRate };
+        var seed = new Option<long>("--seed") { Description = "Seed of initialization, data and noise.", DefaultValueFactory = _ => training.Seed };
         var output = new Option<string>("--out") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
         var name = new Option<string?>("--name") { Description = "Run name (default: <data>-<loss>)." };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden width of the MLP field.", DefaultValueFactory = _ => 128 };
-        var depth = new Option<int>("--depth") { Description = "Hidden layers of the MLP field.", DefaultValueFactory = _ => 2 };
-        var annealed = new Option<bool>("--annealed") { Description = "Noise-annealed training (σ-conditioned field, reverse-SDE sampling)." };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden width of the field.", DefaultValueFactory = _ => model.Hidden };
+        var depth = new Option<int>("--depth") { Description = "Hidden layers of the field.", DefaultValueFactory = _ => model.Depth };
+        var annealed = new Option<bool>("--annealed") { Description = string.Create(CultureInfo.InvariantCulture, $"Noise-annealed training (σ-conditioned field, σ from {model.SigmaMin} to {model.SigmaMax}, reverse-SDE sampling).") };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the baseline trained the same way with the other loss." };
-        var samples = new Option<int>("--samples") { Description = "Samples drawn from each model for metrics and plots.", DefaultValueFactory = _ => 2000 };
+        var samples = new Option<int>("--samples") { Description = "Samples drawn from each model (and fresh data points) for metrics and plots.", DefaultValueFactory = _ => FluxDefaults.Sampling.N };
         var device = CliOptions.Device();
         var threads = CliOptions.Threads();
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
         var cmd = new Command("train", "Train a model on a built-in data set (and a baseline with the other loss), then write checkpoints, samples, metrics.json and report.html to <out>/<name>/.")
         {
-            data, steps, loss, sigma2, batch, lr, seed, output, name, hidden, depth, annealed, noBaseline, samples, device, threads, quiet,
+            data, field, steps, loss, sigma2, batch, lr, seed, output, name, hidden, depth, annealed, noBaseline, samples, device, threads, quiet,
         };
         cmd.SetAction(r => CliOptions.Guard(() =>
         {
-            var lossKind = r.GetValue(loss) switch
+            var config = model with
             {
-                "flux" => LossKind.Flux,
-                "dsm" => LossKind.Dsm,
-                var other => throw new ArgumentException($"--loss must be flux or dsm, not '{other}'."),
+                Data = r.GetValue(data)!, Hidden = r.GetValue(hidden), Depth = r.GetValue(depth), Sigma2 = r.GetValue(sigma2),
+                Annealed = r.GetValue(annealed), Loss = ModelChoices.ParseLoss(r.GetValue(loss)),
             };
             var settings = new TrainJobSettings
             {
-                Model = new FluxModelConfig
-                {
-                    Data = r.GetValue(data)!, Hidden = r.GetValue(hidden), Depth = r.GetValue(depth), Sigma2 = r.GetValue(sigma2),
-                    Annealed = r.GetValue(annealed), Loss = lossKind,
-                },
+                Model = ModelChoices.WithField(config, r.GetValue(field)),
                 Steps = r.GetValue(steps), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Seed = r.GetValue(seed),
                 OutputRoot = r.GetValue(output)!, Name = r.GetValue(name), Baseline = !r.GetValue(noBaseline),
-                Samples = r.GetValue(samples), Device = CliOptions.ResolveDevice(r.GetValue(device)!, r.GetValue(threads)),
+                Samples = r.GetValue(samples), Device = CliOptions.ResolveDevice(r.GetValue(device), r.GetValue(threads)),
                 ShowProgress = !r.GetValue(quiet) && !Console.IsOutputRedirected,
             };
             return TrainJob.Run(settings);

@@ -1,72 +1,75 @@
 namespace FluxMatching.Cli.Commands;
 
 using System.Globalization;
-using System.Text.Json;
 using FluxMatching.Metrics;
 using FluxMatching.Models;
+using FluxMatching.Runtime;
 using FluxMatching.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
 
 /// <summary>The main job: trains the main model and the baseline, samples both, measures them against fresh data
-/// and writes the run folder.</summary>
+/// (<see cref="SampleEvaluation"/>) and writes the run folder.</summary>
 internal static class TrainJob
 {
     public static int Run(TrainJobSettings s)
     {
         s.Model.Validate();
         if (s.Samples < 2) throw new ArgumentOutOfRangeException(nameof(s.Samples), s.Samples, "--samples must be ≥ 2.");
-        var runName = s.Name ?? $"{s.Model.Data}-{s.Model.Loss.ToString().ToLowerInvariant()}";
+        var runName = s.Name ?? $"{s.Model.Data}-{ModelChoices.Name(s.Model.Loss)}";
         if (runName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runName is "." or "..")
             throw new ArgumentException($"--name '{runName}' is not a valid folder name.");
         var dir = Path.Combine(s.OutputRoot, runName);
         Directory.CreateDirectory(dir);
-        Console.WriteLine($"flux train: data={s.Model.Data} loss={s.Model.Loss.ToString().ToLowerInvariant()} steps={s.Steps} batch={s.Batch} " +
-                          $"sigma2={s.Model.Sigma2.ToString(CultureInfo.InvariantCulture)} device={s.Device.type.ToString().ToLowerInvariant()} threads={get_num_threads()} -> {dir}");
+        Console.WriteLine($"flux train: data={s.Model.Data} loss={ModelChoices.Name(s.Model.Loss)} steps={s.Steps} batch={s.Batch} " +
+                          $"sigma2={s.Model.Sigma2.ToString(CultureInfo.InvariantCulture)} device={DeviceParser.Name(s.Device)} threads={get_num_threads()} -> {dir}");
 
         var configs = new List<FluxModelConfig> { s.Model };
         if (s.Baseline) configs.Add(s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux });
 
-        var reference = new FluxModel(s.Model, s.Seed).Data;
-        using var fresh = reference.Sample(s.Samples, new Generator((ulong)(s.Seed + 7919)), CPU, ScalarType.Float32);
-        using var fresh2 = reference.Sample(s.Samples, new Generator((ulong)(s.Seed + 104729)), CPU, ScalarType.Float32);
-        SampleCsv.Write(Path.Combine(dir, "data.csv"), fresh);
-        var models = new List<FluxModel>();
+        var results = new List<RunModelResult>();
         try
         {
-            var results = configs.Select(config => TrainOne(config, s, dir, fresh, models)).ToList();
-            var floor = MetricReport.Compute(fresh2, fresh, generator: new Generator((ulong)s.Seed + 1));
+            foreach (var config in configs) results.Add(TrainOne(config, s, dir));
+            var data = results[0].Evaluation.Data;   // every model is measured against the same fresh data (same seed)
+            SampleCsv.Write(Path.Combine(dir, "data.csv"), data);
+            var floor = SampleEvaluation.NoiseFloor(results[0].Model.Data, s.Samples, s.Seed);
             Console.WriteLine($"  noise floor (fresh data vs fresh data): MMD² = {floor.Mmd2:G4}, energy distance = {floor.EnergyDistance:G4}");
             RunFiles.WriteMetrics(Path.Combine(dir, "metrics.json"), s, results, floor);
             var reportClock = System.Diagnostics.Stopwatch.StartNew();
-            RunFiles.WriteReport(Path.Combine(dir, "report.html"), s, results, fresh, floor);
+            RunFiles.WriteReport(Path.Combine(dir, "report.html"), s, results, data, floor);
             Console.WriteLine($"  report.html written in {reportClock.Elapsed.TotalSeconds:F1} s");
         }
         finally
         {
-            foreach (var m in models) m.Dispose();
+            foreach (var r in results) r.Dispose();
         }
         Console.WriteLine($"wrote {dir}/ (metrics.json, report.html, checkpoints, samples)");
         return 0;
     }
 
-    private static RunModelResult TrainOne(FluxModelConfig config, TrainJobSettings s, string dir, Tensor fresh, List<FluxModel> models)
+    private static RunModelResult TrainOne(FluxModelConfig config, TrainJobSettings s, string dir)
     {
-        var key = config.Loss.ToString().ToLowerInvariant();
+        var key = ModelChoices.Name(config.Loss);
         var model = new FluxModel(config, s.Seed, s.Device);
-        models.Add(model);
-        var options = new TrainerOptions { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed };
-        var training = TrainWithProgress(model, options, key, s.ShowProgress);
-        Console.WriteLine($"  {key}: {training.Message} ({training.StepsPerSecond:F1} steps/s)");
-        model.Save(Path.Combine(dir, $"{key}.pt"));
-        var sampled = model.Sample(new SamplingRequest { N = s.Samples, Seed = s.Seed });
-        var samples = sampled.Samples.cpu().to(ScalarType.Float32);
-        Console.WriteLine($"  {key}: sampled {s.Samples} points ({sampled.Steps} steps) in {sampled.Elapsed.TotalSeconds:F1} s");
-        var metricClock = System.Diagnostics.Stopwatch.StartNew();
-        SampleCsv.Write(Path.Combine(dir, $"samples-{key}.csv"), samples);
-        var metrics = MetricReport.Compute(samples, fresh, generator: new Generator((ulong)s.Seed + 1));
-        Console.WriteLine($"  {key}: MMD² = {metrics.Mmd2:G4}, energy distance = {metrics.EnergyDistance:G4}, sliced W2 = {metrics.SlicedW2:G4} ({metricClock.Elapsed.TotalSeconds:F1} s)");
-        return new RunModelResult(key, model, training, metrics, samples);
+        try
+        {
+            var options = FluxDefaults.Training with { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed };
+            var training = TrainWithProgress(model, options, key, s.ShowProgress);
+            Console.WriteLine($"  {key}: {training.Message} ({training.StepsPerSecond:F1} steps/s)");
+            model.Save(Path.Combine(dir, $"{key}.pt"));
+            var evaluation = SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = s.Samples, Seed = s.Seed });
+            Console.WriteLine($"  {key}: sampled {s.Samples} points ({evaluation.SamplerDescription}) in {evaluation.Elapsed.TotalSeconds:F1} s");
+            SampleCsv.Write(Path.Combine(dir, $"samples-{key}.csv"), evaluation.Samples);
+            var m = evaluation.Metrics!;
+            Console.WriteLine($"  {key}: MMD² = {m.Mmd2:G4}, energy distance = {m.EnergyDistance:G4}, sliced W2 = {m.SlicedW2:G4}");
+            return new RunModelResult(key, model, training, evaluation);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     private static TrainingResult TrainWithProgress(FluxModel model, TrainerOptions options, string key, bool show)
@@ -100,5 +103,19 @@ internal static class TrainJob
     }
 }
 
-/// <summary>One trained model of a run.</summary>
-internal sealed record RunModelResult(string Key, FluxModel Model, TrainingResult Training, MetricReport Metrics, Tensor Samples);
+/// <summary>One trained model of a run, with its samples and their metrics against fresh data.</summary>
+internal sealed record RunModelResult(string Key, FluxModel Model, TrainingResult Training, SampleEvaluation Evaluation) : IDisposable
+{
+    /// <summary>The metrics of the samples against the fresh data.</summary>
+    public MetricReport Metrics => Evaluation.Metrics!;
+
+    /// <summary>The samples [N, D] (CPU, float32).</summary>
+    public Tensor Samples => Evaluation.Samples;
+
+    /// <summary>Frees the model and the samples.</summary>
+    public void Dispose()
+    {
+        Evaluation.Dispose();
+        Model.Dispose();
+    }
+}

@@ -6,23 +6,21 @@ using TorchSharp;
 /// <summary>Settings of the main job (`flux train`).</summary>
 internal sealed record TrainJobSettings
 {
-    /// <summary>Default training steps: the authors' 5,000 for the 2-D notebooks.</summary>
-    public const int DefaultSteps = 5000;
-
     /// <summary>Configuration of the main model (the baseline uses the other loss).</summary>
     public required FluxModelConfig Model { get; init; }
 
-    /// <summary>Training steps per model.</summary>
-    public int Steps { get; init; } = DefaultSteps;
+    /// <summary>Training steps per model (default: <see cref="FluxDefaults.Training"/>).</summary>
+    public int Steps { get; init; } = FluxDefaults.Training.Steps;
 
-    /// <summary>Batch size.</summary>
-    public int Batch { get; init; } = 512;
+    /// <summary>Batch size (default: <see cref="FluxDefaults.Training"/>).</summary>
+    public int Batch { get; init; } = FluxDefaults.Training.Batch;
 
-    /// <summary>Adam learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Adam learning rate (default: <see cref="FluxDefaults.Training"/>).</summary>
+    public double LearningRate { get; init; } = FluxDefaults.Training.LearningRate;
 
-    /// <summary>Seed of everything random.</summary>
-    public long Seed { get; init; }
+    /// <summary>Seed of everything random: initialization, training draws, the samplers (the fresh data and metric
+    /// seeds follow it, see <see cref="SampleEvaluationOptions"/>).</summary>
+    public long Seed { get; init; } = FluxDefaults.Training.Seed;
 
     /// <summary>Folder receiving the run folder.</summary>
     public string OutputRoot { get; init; } = "runs";
@@ -33,8 +31,8 @@ internal sealed record TrainJobSettings
     /// <summary>Also train the baseline with the other loss.</summary>
     public bool Baseline { get; init; } = true;
 
-    /// <summary>Samples per model for metrics and plots.</summary>
-    public int Samples { get; init; } = 2000;
+    /// <summary>Samples per model for metrics and plots (default: <see cref="FluxDefaults.Sampling"/>).</summary>
+    public int Samples { get; init; } = FluxDefaults.Sampling.N;
 
     /// <summary>Training device.</summary>
     public torch.Device Device { get; init; } = torch.CPU;

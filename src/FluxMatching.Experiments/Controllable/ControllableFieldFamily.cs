@@ -219,7 +219,7 @@ public sealed class ControllableFieldFamily : IDisposable
         using var scope = NewDisposeScope();
         var x = Mixture.Sample(Config.OrthonormBatch, generator, CPU, ScalarType.Float64);
         var raw = RawModes(x, ModeKind.Preserving);
-        var energy = raw.square().sum([0, 2]).div(Scalars.Shared(Config.OrthonormBatch)).data<double>().ToArray();
+        var energy = raw.square().sum([0, 2]).div(Scalars.Shared(Config.OrthonormBatch)).cpu().data<double>().ToArray();
         return energy.Select(e => 1.0 / Math.Sqrt(Math.Max(e, Config.OrthonormEps))).ToArray();
     }
 }

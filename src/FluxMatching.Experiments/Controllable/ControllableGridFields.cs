@@ -23,21 +23,24 @@ public sealed record ControllableGridFields(
     double[,] Gram,
     double[,] GramViolating)
 {
-    /// <summary>Tabulates a family on a grid.</summary>
+    /// <summary>Tabulates a family on a grid: the family is evaluated on <paramref name="device"/> and the tables are
+    /// copied to the CPU explicitly to be read.</summary>
     /// <param name="family">The field family.</param>
     /// <param name="grid">The grid.</param>
-    public static ControllableGridFields Compute(ControllableFieldFamily family, ControllableGrid grid)
+    /// <param name="device">Device of the evaluation (null: the CPU).</param>
+    public static ControllableGridFields Compute(ControllableFieldFamily family, ControllableGrid grid,
+        Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(grid);
         using var scope = NewDisposeScope();
-        var x = tensor(grid.Grid.PointsFlat(), [grid.Count, 2], ScalarType.Float64);
+        var x = tensor(grid.Grid.PointsFlat(), [grid.Count, 2], ScalarType.Float64).to(device ?? CPU);
         double[,] score;
         double[] density;
         using (no_grad())
         {
             score = To2D(family.Score(x), grid.Count);
-            density = family.Density(x).data<double>().ToArray();
+            density = HostValues(family.Density(x));
         }
 
         var preserving = To3D(family.Basis(x, ModeKind.Preserving), grid.Count);
@@ -125,9 +128,13 @@ public sealed record ControllableGridFields(
         return g;
     }
 
+    /// <summary>The values of a tensor on any device, copied to the CPU in float64.</summary>
+    private static double[] HostValues(Tensor t) =>
+        t.detach().to(ScalarType.Float64).cpu().contiguous().reshape(-1).data<double>().ToArray();
+
     private static double[,] To2D(Tensor t, int n)
     {
-        var flat = t.detach().cpu().contiguous().reshape(-1).data<double>().ToArray();
+        var flat = HostValues(t);
         var a = new double[n, 2];
         Buffer.BlockCopy(flat, 0, a, 0, flat.Length * sizeof(double));
         return a;
@@ -135,7 +142,7 @@ public sealed record ControllableGridFields(
 
     private static double[,,] To3D(Tensor t, int n)
     {
-        var flat = t.detach().cpu().contiguous().reshape(-1).data<double>().ToArray();
+        var flat = HostValues(t);
         var a = new double[n, 3, 2];
         Buffer.BlockCopy(flat, 0, a, 0, flat.Length * sizeof(double));
         return a;

@@ -1,7 +1,10 @@
 namespace FluxMatching.Interactive.Magic;
 
+using System.Globalization;
 using FluxMatching.Data;
 using FluxMatching.Interactive.Session;
+using FluxMatching.Models;
+using FluxMatching.Runtime;
 
 /// <summary>
 /// The <c>#!flux</c> subcommands: their words, options and descriptions. This one table drives parsing, usage lines,
@@ -12,15 +15,6 @@ internal static class FluxCommandSet
     /// <summary>The magic command's name.</summary>
     public const string DirectiveName = "#!flux";
 
-    /// <summary>Allowed values of <c>--loss</c>.</summary>
-    public static readonly IReadOnlyList<string> Losses = ["flux", "dsm"];
-
-    /// <summary>Allowed values of <c>--sampler</c>.</summary>
-    public static readonly IReadOnlyList<string> Samplers = ["langevin", "reverse-sde"];
-
-    /// <summary>Allowed values of <c>--device</c>.</summary>
-    public static readonly IReadOnlyList<string> Devices = ["cpu", "cuda"];
-
     /// <summary>The plot kinds of <c>#!flux plot</c> (flags).</summary>
     public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories"];
 
@@ -29,39 +23,46 @@ internal static class FluxCommandSet
 
     private static OptionSpec Seed(string what) => new("--seed", $"seed of {what}");
 
+    private static OptionSpec Device(string what) =>
+        new("--device", $"device of {what}: {string.Join(", ", DeviceParser.Forms)} (default {FluxDefaults.Device})",
+            Placeholder: "cpu|cuda", Completions: DeviceParser.Forms.Take(2).ToList());
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>All subcommands, in help order.</summary>
     public static IReadOnlyList<SubcommandSpec> All { get; } =
     [
-        new("new", "Creates a model (an MLP field, or your own module with --field) on a built-in data set or your own data.", [Name()],
+        new("new", "Creates a model (an MLP field unless --field says otherwise) on a built-in data set or your own data.", [Name()],
         [
-            new("--data", "data: a built-in set, a C# variable (Tensor [N, *S], float[,], double[,], IDataSource) or a .csv/.npy file",
-                Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Suggestions: ToyDatasets.Names),
-            new("--hidden", "width of each hidden layer (default 128)"),
-            new("--depth", "number of hidden layers (default 2)"),
-            new("--sigma2", "noise variance σ² of fixed-σ training (default 0.05)", Placeholder: "X"),
+            new("--data", $"data: a built-in set (default {FluxDefaults.Model.Data}), a C# variable (Tensor [N, *S], float[,], double[,], IDataSource) or a .csv/.npy file",
+                Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Completions: ToyDatasets.Names),
+            new("--field", "the learned vector field (default mlp)", Placeholder: string.Join("|", ModelChoices.Fields), Choices: ModelChoices.Fields),
+            new("--hidden", $"width of each hidden layer (default {FluxDefaults.Model.Hidden})"),
+            new("--depth", $"number of hidden layers (default {FluxDefaults.Model.Depth})"),
+            new("--sigma2", $"noise variance σ² of fixed-σ training (default {Number(FluxDefaults.Model.Sigma2)})", Placeholder: "X"),
             new("--annealed", "noise-annealed training: σ-conditioned field, σ from [sigma-min, sigma-max]", OptionKind.Flag),
-            new("--sigma-min", "smallest σ of annealed training (default 0.02)", Placeholder: "X"),
-            new("--sigma-max", "largest σ of annealed training (default 2)", Placeholder: "X"),
-            new("--loss", "objective (default flux)", Placeholder: "flux|dsm", Choices: Losses),
+            new("--sigma-min", $"smallest σ of annealed training (default {Number(FluxDefaults.Model.SigmaMin)})", Placeholder: "X"),
+            new("--sigma-max", $"largest σ of annealed training (default {Number(FluxDefaults.Model.SigmaMax)})", Placeholder: "X"),
+            new("--loss", $"objective (default {ModelChoices.Name(FluxDefaults.Model.Loss)})", Placeholder: string.Join("|", ModelChoices.Losses), Choices: ModelChoices.Losses),
             Seed("parameter initialisation (default 0)"),
-            new("--device", "device of the parameters (default cpu)", Placeholder: "cpu|cuda", Choices: Devices),
+            Device("the parameters"),
             new("--holdout", "fraction of your data held out for metrics (default 0)", Placeholder: "X"),
             new("--no-standardize", "train your data in its own units (default: standardized per coordinate)", OptionKind.Flag),
         ]),
         new("train", "Trains a model with Adam, with a live display; interrupting the kernel stops after the current step.", [Name()],
         [
-            new("--steps", "optimizer steps (default 5000)"),
-            new("--batch", "batch size B, also the KDE reference set (default 512)"),
-            new("--lr", "Adam learning rate (default 1e-3)", Placeholder: "X"),
-            Seed("the training draws (default 0)"),
+            new("--steps", $"optimizer steps (default {FluxDefaults.Training.Steps})"),
+            new("--batch", $"batch size B, also the KDE reference set (default {FluxDefaults.Training.Batch})"),
+            new("--lr", $"Adam learning rate (default {Number(FluxDefaults.Training.LearningRate)})", Placeholder: "X"),
+            Seed($"the training draws (default {FluxDefaults.Training.Seed})"),
         ]),
         new("sample", "Draws samples and shows them against the data, with sample-quality metrics.", [Name()],
         [
-            new("--n", "number of samples (default 2000)"),
-            new("--sampler", "sampler (default: langevin, or reverse-sde for annealed models)", Placeholder: "langevin|reverse-sde", Choices: Samplers),
-            new("--steps", "sampler steps (default 2000 Langevin, 1000 reverse SDE)"),
-            new("--step-size", "Langevin step size ε (default 0.01)", Placeholder: "X"),
-            Seed("the sampler (default 0)"),
+            new("--n", $"number of samples (default {FluxDefaults.Sampling.N})"),
+            new("--sampler", "sampler (default: langevin, or reverse-sde for annealed models)", Placeholder: string.Join("|", ModelChoices.Samplers), Choices: ModelChoices.Samplers),
+            new("--steps", $"sampler steps (default {FluxDefaults.LangevinSteps} Langevin, {FluxDefaults.ReverseSdeSteps} reverse SDE)"),
+            new("--step-size", $"Langevin step size ε (default {Number(FluxDefaults.LangevinStepSize)})", Placeholder: "X"),
+            Seed($"the sampler (default {FluxDefaults.Sampling.Seed})"),
         ]),
         new("plot", "Plots the learned field: arrows, streamlines, curl, divergence, sampler trajectories (default --field).", [Name()],
         [
@@ -73,7 +74,10 @@ internal static class FluxCommandSet
         ]),
         new("info", "Describes one model, or lists all models.", [Name(required: false)], []),
         new("save", "Saves a model to a checkpoint file (and its .json sidecar).", [Name(), new("PATH", "checkpoint file")], []),
-        new("load", "Loads a checkpoint into a model called NAME (and the C# variable NAME).", [Name(), new("PATH", "checkpoint file")], []),
+        new("load", "Loads a checkpoint into a model called NAME (and the C# variable NAME).", [Name(), new("PATH", "checkpoint file")],
+        [
+            Device("the loaded parameters"),
+        ]),
         new("plotly", "Writes plotly.js into this cell's output (charts need it once per page; done automatically).", [], []),
     ];
 

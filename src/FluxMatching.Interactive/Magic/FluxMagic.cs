@@ -1,6 +1,7 @@
 namespace FluxMatching.Interactive.Magic;
 
 using FluxMatching.Interactive.Session;
+using FluxMatching.Runtime;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Directives;
 
@@ -43,7 +44,7 @@ internal sealed class FluxMagic
             foreach (var option in spec.Options)
             {
                 var parameter = new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.Kind == OptionKind.Flag };
-                if ((option.Choices ?? option.Suggestions) is { } choices) parameter.AddCompletions(() => choices);
+                if (option.Suggestions is { } choices) parameter.AddCompletions(() => choices);
                 sub.Parameters.Add(parameter);
             }
             directive.Subcommands.Add(sub);
@@ -64,14 +65,13 @@ internal sealed class FluxMagic
         {
             context.Fail(command, null, e.Message);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException
-                                       or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (UsageErrors.IsUsageError(e))
         {
-            context.Fail(command, null, $"{prefix}: {OneLine(e.Message)}");
+            context.Fail(command, null, $"{prefix}: {UsageErrors.OneLine(e.Message)}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            context.Fail(command, null, $"{prefix} failed: {e.GetType().Name}: {OneLine(e.Message)}");
+            context.Fail(command, null, $"{prefix} failed: {e.GetType().Name}: {UsageErrors.OneLine(e.Message)}");
         }
     }
 
@@ -90,12 +90,4 @@ internal sealed class FluxMagic
         "plotly" => ModelCommands.Plotly(_session, context),
         _ => throw new FluxUsageException($"Unknown subcommand '{args.Command.Name}'."),
     };
-
-    /// <summary>The first line of an exception message, without the "(Parameter 'x')" suffix .NET appends.</summary>
-    internal static string OneLine(string message)
-    {
-        var line = message.Split('\n')[0].Trim();
-        int p = line.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return p > 0 ? line[..p] : line;
-    }
 }

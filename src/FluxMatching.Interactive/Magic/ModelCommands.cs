@@ -5,6 +5,7 @@ using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Runtime;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Models;
+using FluxMatching.Runtime;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 using static TorchSharp.torch;
@@ -12,7 +13,8 @@ using static TorchSharp.torch;
 /// <summary><c>#!flux new | info | save | load | plotly</c>.</summary>
 internal static class ModelCommands
 {
-    /// <summary><c>#!flux new NAME --data … [--hidden N] [--depth N] [--sigma2 X | --annealed …] [--loss flux|dsm]</c>.</summary>
+    /// <summary><c>#!flux new NAME --data … [--field mlp|…] [--hidden N] [--depth N] [--sigma2 X | --annealed …]
+    /// [--loss flux|dsm] [--device cpu|cuda]</c>.</summary>
     public static async Task NewAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
     {
         var name = args.Positional("NAME")!;
@@ -22,9 +24,9 @@ internal static class ModelCommands
             throw new FluxUsageException($"{args.Prefix}: use either --sigma2 X (fixed σ) or --annealed [--sigma-min X] [--sigma-max X], not both.");
         if (!annealed && (args.Has("--sigma-min") || args.Has("--sigma-max")))
             throw new FluxUsageException($"{args.Prefix}: --sigma-min and --sigma-max need --annealed (fixed-σ models take --sigma2 X).");
-        var defaults = new FluxModelConfig();
+        var defaults = FluxDefaults.Model;
         var userData = UserDataArguments.Build(args, ModelRegistry.FindCSharpKernel(session.Root));
-        var config = new FluxModelConfig
+        var config = defaults with
         {
             Data = userData?.Name ?? args.Value("--data") ?? defaults.Data,
             Hidden = args.Int("--hidden", defaults.Hidden, 1, 65536),
@@ -33,8 +35,9 @@ internal static class ModelCommands
             Annealed = annealed,
             SigmaMin = args.Double("--sigma-min", defaults.SigmaMin, v => v > 0, "a number > 0"),
             SigmaMax = args.Double("--sigma-max", defaults.SigmaMax, v => v > 0, "a number > 0"),
-            Loss = args.Value("--loss") == "dsm" ? LossKind.Dsm : LossKind.Flux,
+            Loss = args.Value("--loss") is { } loss ? ModelChoices.ParseLoss(loss) : defaults.Loss,
         };
+        config = ModelChoices.WithField(config, args.Value("--field"));
         if (config.SigmaMax <= config.SigmaMin)
             throw new FluxUsageException($"{args.Prefix}: --sigma-max ({config.SigmaMax}) must be greater than --sigma-min ({config.SigmaMin}).");
         long seed = args.Long("--seed", 0);
@@ -72,15 +75,16 @@ internal static class ModelCommands
         context.DisplayAs($"Saved {name} ({model.StepsTrained} steps trained) to {path} and {path}.json.", PlainTextFormatter.MimeType);
     }
 
-    /// <summary><c>#!flux load NAME PATH</c>: the model becomes NAME (replacing any model of that name).</summary>
+    /// <summary><c>#!flux load NAME PATH [--device cpu|cuda]</c>: the model becomes NAME (replacing any model of that
+    /// name), its parameters on the requested device.</summary>
     public static async Task LoadAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
     {
         var name = args.Positional("NAME")!;
         ModelRegistry.ValidateName(name, args.Prefix);
         var path = FullPath(args.Positional("PATH")!, args.Prefix);
-        Require(args.Prefix);
+        var device = ResolveDevice(args);
         if (!File.Exists(path)) throw new FluxUsageException($"{args.Prefix}: there is no file '{path}'.");
-        var model = FluxModel.Load(path);
+        var model = FluxModel.Load(path, device);
         await session.Models.SetAsync(name, model);
         context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
     }
@@ -102,13 +106,19 @@ internal static class ModelCommands
         return backend;
     }
 
+    /// <summary>The device of <c>--device</c> (default cpu), parsed by <see cref="DeviceParser"/>; a CUDA device
+    /// that is missing names the package that brings one.</summary>
     private static Device ResolveDevice(FluxArguments args)
     {
         var backend = Require(args.Prefix);
-        var requested = args.Value("--device") ?? "cpu";
-        if (requested == "cuda" && backend.Device != "cuda")
-            throw new FluxUsageException($"{args.Prefix}: --device cuda is not available here (backend: {backend.Backend ?? "none"}, device: {backend.Device}). Use --device cpu, or reference {NativeBackend.CudaReference} on a machine with an NVIDIA GPU.");
-        return requested == "cuda" ? CUDA : CPU;
+        try
+        {
+            return DeviceParser.Parse(args.Value("--device") ?? FluxDefaults.Device);
+        }
+        catch (ArgumentException e) when (backend.Backend != "cuda")
+        {
+            throw new FluxUsageException($"{args.Prefix}: {e.Message} (backend: {backend.Backend ?? "none"}; reference {NativeBackend.CudaReference} on a machine with an NVIDIA GPU.)");
+        }
     }
 
     private static string FullPath(string path, string prefix)

@@ -16,23 +16,18 @@ internal static class SampleCommand
     {
         var name = args.Positional("NAME")!;
         var model = session.Models.Get(name, args.Prefix);
-        var sampler = args.Value("--sampler") switch
-        {
-            "langevin" => SamplerKind.Langevin,
-            "reverse-sde" => SamplerKind.ReverseSde,
-            _ => (SamplerKind?)null,
-        };
+        var sampler = ModelChoices.ParseSampler(args.Value("--sampler"));
         if (sampler == SamplerKind.ReverseSde && !model.Config.Annealed)
             throw new FluxUsageException($"{args.Prefix}: --sampler reverse-sde needs an annealed model ({name} was made without --annealed). Use --sampler langevin.");
-        if (args.Has("--step-size") && (sampler ?? (model.Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin)) == SamplerKind.ReverseSde)
+        if (args.Has("--step-size") && (sampler ?? FluxDefaults.SamplerFor(model.Config)) == SamplerKind.ReverseSde)
             throw new FluxUsageException($"{args.Prefix}: --step-size applies to the Langevin sampler only (the reverse SDE's steps follow the σ grid).");
         var request = new SamplingRequest
         {
-            N = args.Int("--n", 2000, 2, 1_000_000),
+            N = args.Int("--n", FluxDefaults.Sampling.N, 2, 1_000_000),
             Sampler = sampler,
             Steps = args.Has("--steps") ? args.Int("--steps", 0, 1, 10_000_000) : null,
             StepSize = args.Has("--step-size") ? args.Double("--step-size", 0, v => v > 0 && v < 10, "a number in (0, 10)") : null,
-            Seed = args.Long("--seed", 0),
+            Seed = args.Long("--seed", FluxDefaults.Sampling.Seed),
         };
         ModelCommands.Require(args.Prefix);
         SampleSet set;

@@ -16,10 +16,13 @@ internal enum OptionKind
 /// <param name="Kind">Value or flag.</param>
 /// <param name="Placeholder">How usage shows the value ("N", "X", "ring|moons").</param>
 /// <param name="Choices">The allowed values when the value is one of a fixed set (validated while parsing).</param>
-/// <param name="Suggestions">Values offered by completion when any value is allowed (e.g. built-in data set names).</param>
+/// <param name="Completions">Values notebook completion offers when they are not a fixed set (null: the choices).</param>
 internal sealed record OptionSpec(string Name, string Description, OptionKind Kind = OptionKind.Value,
-    string Placeholder = "N", IReadOnlyList<string>? Choices = null, IReadOnlyList<string>? Suggestions = null)
+    string Placeholder = "N", IReadOnlyList<string>? Choices = null, IReadOnlyList<string>? Completions = null)
 {
+    /// <summary>What notebook completion offers for the value.</summary>
+    public IReadOnlyList<string>? Suggestions => Completions ?? Choices;
+
     /// <summary>"[--steps N]" or "[--annealed]".</summary>
     public string Usage => Kind == OptionKind.Flag ? $"[{Name}]" : $"[{Name} {Placeholder}]";
 }

@@ -1,7 +1,7 @@
 namespace FluxMatching.Interactive.Magic;
 
 using FluxMatching.Interactive.Session;
-using FluxMatching.Training;
+using FluxMatching.Models;
 using Microsoft.DotNet.Interactive;
 
 /// <summary>
@@ -15,7 +15,7 @@ internal static class TrainCommand
     {
         var name = args.Positional("NAME")!;
         var model = session.Models.Get(name, args.Prefix);
-        var defaults = new TrainerOptions();
+        var defaults = FluxDefaults.Training;
         var options = defaults with
         {
             Steps = args.Int("--steps", defaults.Steps, 1, 100_000_000),

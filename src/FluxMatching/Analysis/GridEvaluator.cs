@@ -1,5 +1,6 @@
 namespace FluxMatching.Analysis;
 
+using FluxMatching.Fields;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,6 +24,31 @@ public static class GridEvaluator
         var result = new double[grid.Nx, grid.Ny, 2];
         Buffer.BlockCopy(values, 0, result, 0, values.Length * sizeof(double));
         return result;
+    }
+
+    /// <summary>Evaluates an <see cref="IVectorField"/> of dimension 2 on the grid; returns [Nx, Ny, 2].</summary>
+    /// <param name="grid">The node grid.</param>
+    /// <param name="field">The field, evaluated without gradient tracking.</param>
+    /// <param name="sigma">σ for a noise-conditioned field (required then), else ignored.</param>
+    /// <param name="dtype">Element type of the points (null: the field's, <see cref="IVectorField.DType"/>).</param>
+    /// <param name="device">Device of the points (null: the field's, <see cref="IVectorField.Device"/>).</param>
+    public static double[,,] EvaluateVectors(Grid2D grid, IVectorField field, double? sigma = null,
+        ScalarType? dtype = null, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.Dimension != 2)
+        {
+            throw new ArgumentException($"field has dimension {field.Dimension}; a 2-D grid needs dimension 2.", nameof(field));
+        }
+
+        if (field.IsNoiseConditioned && sigma is null)
+        {
+            throw new ArgumentNullException(nameof(sigma), "The field is noise-conditioned: give σ.");
+        }
+
+        var type = dtype ?? field.DType;
+        var where = device ?? field.Device;
+        return EvaluateVectors(grid, x => field.Evaluate(x, sigma is double s ? tensor(s, type, where) : null), type, where);
     }
 
     /// <summary>Evaluates a scalar function g: [N, 2] → [N] on the grid; returns [Nx, Ny].</summary>

@@ -34,6 +34,19 @@ public static class RandomDraws
         return draw.to(device);
     }
 
+    /// <summary>Integers drawn uniformly from [<paramref name="low"/>, <paramref name="high"/>) of the given shape, dtype
+    /// and device.</summary>
+    public static Tensor Randint(long low, long high, long[] shape, ScalarType dtype, Device device, Generator? generator)
+    {
+        if (generator is null || SameDevice(generator.device, device))
+        {
+            return torch.randint(low, high, shape, dtype: dtype, device: device, generator: generator);
+        }
+
+        using var draw = torch.randint(low, high, shape, dtype: dtype, device: generator.device, generator: generator);
+        return draw.to(device);
+    }
+
     /// <summary>
     /// <paramref name="n"/> category indices (int64, shape [n]) drawn with replacement from the probabilities
     /// <paramref name="probabilities"/> [K] (float64 on CPU is fine: it is moved to the generator's device).

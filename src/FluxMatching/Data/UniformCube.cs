@@ -24,7 +24,7 @@ public sealed class UniformCube : IDataSource
     public Tensor Sample(int n, Generator? generator = null, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 1.");
-        using var u = torch.rand(n, Dimension, dtype, device, generator: generator);
+        using var u = RandomDraws.Rand([n, Dimension], dtype, device ?? CPU, generator);
         return u.mul(2.0).sub_(1.0);
     }
 }

@@ -103,6 +103,14 @@ public sealed class GaussianMixtureScoreField : IVectorField, IAnalyticDensity, 
     /// <inheritdoc />
     public bool IsNoiseConditioned { get; }
 
+    /// <summary>The device samplers and evaluators use by default (the field itself follows its input; default CPU).
+    /// </summary>
+    public Device Device { get; init; } = CPU;
+
+    /// <summary>The element type samplers and evaluators use by default (the field itself follows its input; default
+    /// float32).</summary>
+    public ScalarType DType { get; init; } = ScalarType.Float32;
+
     /// <summary>Number of components K.</summary>
     public int ComponentCount { get; }
 

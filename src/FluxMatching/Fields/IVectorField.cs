@@ -17,6 +17,17 @@ public interface IVectorField
     bool IsNoiseConditioned { get; }
 
     /// <summary>
+    /// The device of the field's tensors: samplers, evaluators and metrics put their tensors there unless told
+    /// otherwise. A field with parameters reports theirs; a field without state follows its input and names the device
+    /// its callers should use (default: the CPU).
+    /// </summary>
+    Device Device => CPU;
+
+    /// <summary>The element type the field computes in (float32 or float64), the default of samplers, evaluators and
+    /// metrics; a field with parameters reports theirs (default: float32).</summary>
+    ScalarType DType => ScalarType.Float32;
+
+    /// <summary>
     /// Evaluates the field.
     /// </summary>
     /// <param name="x">Points, shape [B, D], on the field's device and dtype.</param>
@@ -40,4 +51,10 @@ public abstract class TrainableField : nn.Module, IVectorField
 
     /// <inheritdoc />
     public abstract Tensor Evaluate(Tensor x, Tensor? sigma = null);
+
+    /// <summary>The device of the first parameter (the CPU for a field without parameters).</summary>
+    public virtual Device Device => parameters().FirstOrDefault()?.device ?? CPU;
+
+    /// <summary>The element type of the first parameter (float32 for a field without parameters).</summary>
+    public virtual ScalarType DType => parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
 }

@@ -70,6 +70,12 @@ public sealed class SkewScoreField : IVectorField, IDisposable
     /// <inheritdoc />
     public int Dimension => Score.Dimension;
 
+    /// <summary>The score field's device.</summary>
+    public Device Device => Score.Device;
+
+    /// <summary>The score field's element type.</summary>
+    public ScalarType DType => Score.DType;
+
     /// <inheritdoc />
     public bool IsNoiseConditioned => Score.IsNoiseConditioned;
 

@@ -1,5 +1,6 @@
 namespace FluxMatching.Losses;
 
+using FluxMatching.Data;
 using FluxMatching.Kernels;
 using FluxMatching.Runtime;
 using TorchSharp;
@@ -100,7 +101,7 @@ public static class DsmLoss
         BatchKde.ValidateSigma2(sigma2, nameof(sigma2));
         if (noise is null)
         {
-            return (randn(x.shape, dtype: x.dtype, device: x.device, generator: generator), Math.Sqrt(sigma2));
+            return (RandomDraws.Randn(x.shape, x.dtype, x.device, generator), Math.Sqrt(sigma2));
         }
 
         if (noise.numel() != x.numel())

@@ -1,5 +1,6 @@
 namespace FluxMatching.Losses;
 
+using FluxMatching.Data;
 using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -67,7 +68,7 @@ public sealed class ExponentialTimeProposal : LogSigmaAffineNet
         Tensor u;
         if (uniform is null)
         {
-            u = rand(1, dtype: sigma.dtype, device: sigma.device, generator: generator);
+            u = RandomDraws.Rand([1], sigma.dtype, sigma.device, generator);
         }
         else
         {

@@ -1,5 +1,6 @@
 namespace FluxMatching.Losses;
 
+using FluxMatching.Data;
 using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,7 +45,7 @@ internal sealed class FluxDrawSource
     /// <summary>DRAW 2 without a proposal: u ∈ [0, 1) as a double (drawn as rand(()) in x's dtype).</summary>
     public double HorizonUniform()
     {
-        var u = draws?.HorizonUniform ?? rand(Array.Empty<long>(), dtype: dtype, device: device, generator: generator);
+        var u = draws?.HorizonUniform ?? RandomDraws.Rand([], dtype, device, generator);
         return SingleValue(u);
     }
 
@@ -89,12 +90,12 @@ internal sealed class FluxDrawSource
             return Normal();
         }
 
-        var bits = randint(0, 2, shape, dtype: ScalarType.Int64, device: device, generator: generator);
+        var bits = RandomDraws.Randint(0, 2, shape, ScalarType.Int64, device, generator);
         return bits.to(dtype).reshape(batch, dimension).mul_(Scalars.Two).sub_(Scalars.One);
     }
 
     private Tensor Normal() =>
-        randn(shape, dtype: dtype, device: device, generator: generator).reshape(batch, dimension);
+        RandomDraws.Randn(shape, dtype, device, generator).reshape(batch, dimension);
 
     private Tensor Validate(Tensor t, string name)
     {

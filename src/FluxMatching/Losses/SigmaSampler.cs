@@ -1,5 +1,6 @@
 namespace FluxMatching.Losses;
 
+using FluxMatching.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -92,7 +93,7 @@ public abstract class SigmaSampler
     private sealed class LogUniformSampler(double logMin, double logMax) : SigmaSampler
     {
         public override Tensor Draw(Generator? generator, Device? device, ScalarType dtype) =>
-            rand(Array.Empty<long>(), dtype: dtype, device: device, generator: generator);
+            RandomDraws.Rand([], dtype, device ?? CPU, generator);
 
         public override Tensor FromDraw(Tensor draw)
         {
@@ -105,7 +106,7 @@ public abstract class SigmaSampler
     private sealed class LogNormalSampler(double pMean, double pStd) : SigmaSampler
     {
         public override Tensor Draw(Generator? generator, Device? device, ScalarType dtype) =>
-            randn(Array.Empty<long>(), dtype: dtype, device: device, generator: generator);
+            RandomDraws.Randn([], dtype, device ?? CPU, generator);
 
         public override Tensor FromDraw(Tensor draw)
         {

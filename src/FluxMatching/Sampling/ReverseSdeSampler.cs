@@ -46,17 +46,18 @@ public sealed class ReverseSdeSampler
     /// <param name="field">Noise-conditioned drift f(x, σ).</param>
     /// <param name="n">Number of chains, ≥ 1.</param>
     /// <param name="generator">Source of the start points and of every ξ (null: default generator).</param>
-    /// <param name="device">Device of the chains (null: CPU).</param>
-    /// <param name="dtype">Float32 or Float64.</param>
+    /// <param name="device">Device of the chains (null: the field's, <see cref="IVectorField.Device"/>).</param>
+    /// <param name="dtype">Float32 or Float64 (null: the field's, <see cref="IVectorField.DType"/>).</param>
     /// <returns>Samples [n, D], trajectory [T, n, D] when recorded.</returns>
     public SampleResult Sample(IVectorField field, int n, Generator? generator = null, Device? device = null,
-        ScalarType dtype = ScalarType.Float32)
+        ScalarType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(field);
-        SamplerChecks.Count(n, dtype);
+        var type = dtype ?? field.DType;
+        SamplerChecks.Count(n, type);
         using var scope = torch.NewDisposeScope();
         using var sigmaMax = Options.SigmaMax.ToScalar();
-        var x0 = RandomDraws.Randn([n, field.Dimension], dtype, device ?? torch.CPU, generator).mul_(sigmaMax);
+        var x0 = RandomDraws.Randn([n, field.Dimension], type, device ?? field.Device, generator).mul_(sigmaMax);
         var result = Sample(field, x0, generator);
         result.Samples.MoveToOuterDisposeScope();
         result.Trajectory?.MoveToOuterDisposeScope();

@@ -1,0 +1,48 @@
+namespace FluxMatching.Models;
+
+using FluxMatching.Training;
+
+/// <summary>
+/// The defaults the <c>flux</c> command and the <c>#!flux</c> notebook magic share, in one place: a model
+/// configuration, training options, a sampling request and the sampler settings a request leaves open. Both surfaces
+/// read their option defaults and help texts from here, so a default changes everywhere at once.
+/// </summary>
+public static class FluxDefaults
+{
+    /// <summary>Langevin steps when a request leaves them open: 2,000 (the authors' quickstart).</summary>
+    public const int LangevinSteps = 2000;
+
+    /// <summary>Reverse-SDE steps over the σ grid when a request leaves them open: 1,000.</summary>
+    public const int ReverseSdeSteps = 1000;
+
+    /// <summary>Langevin step size ε when a request leaves it open: 0.01 (the authors' quickstart).</summary>
+    public const double LangevinStepSize = 0.01;
+
+    /// <summary>Device name when none is given: "cpu" (see <see cref="Runtime.DeviceParser"/>).</summary>
+    public const string Device = "cpu";
+
+    /// <summary>The default model: ring data, MLP 2×128, fixed σ² = 0.05, flux loss (<see cref="FluxModelConfig"/>).</summary>
+    public static FluxModelConfig Model { get; } = new();
+
+    /// <summary>The default training: 5,000 Adam steps, batch 512, learning rate 1e-3, EMA 0.999, seed 0
+    /// (<see cref="TrainerOptions"/>).</summary>
+    public static TrainerOptions Training { get; } = new();
+
+    /// <summary>The default sampling: 2,000 chains, the model's sampler, seed 0 (<see cref="SamplingRequest"/>).
+    /// Also the number of samples measured against as many fresh data points.</summary>
+    public static SamplingRequest Sampling { get; } = new();
+
+    /// <summary>The sampler a model uses when a request names none: the reverse SDE for annealed models, Langevin
+    /// otherwise.</summary>
+    /// <param name="config">The model's configuration.</param>
+    public static SamplerKind SamplerFor(FluxModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin;
+    }
+
+    /// <summary>Sampler steps when a request leaves them open: <see cref="LangevinSteps"/> or
+    /// <see cref="ReverseSdeSteps"/>.</summary>
+    /// <param name="sampler">The sampler.</param>
+    public static int StepsFor(SamplerKind sampler) => sampler == SamplerKind.ReverseSde ? ReverseSdeSteps : LangevinSteps;
+}
