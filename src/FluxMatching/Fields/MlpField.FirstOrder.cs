@@ -46,6 +46,8 @@ public sealed partial class MlpField
         return MlpFunction.apply(vars).view(x.shape);
     }
 
+    Tensor IFirstOrderNode.EvaluateFirstOrder(Tensor x, Tensor? sigma) => EvaluateFirstOrder(x, sigma);
+
     private bool FirstOrderApplies(Tensor x)
     {
         if (!PackedGemm.Enabled || !PackedGemm.Supported || layers.Count < 2 || x.dim() != 2

@@ -16,11 +16,16 @@ public sealed partial class MlpField
     /// product ([2B, ·] operands), through <see cref="PackedGemm"/> where it applies. Same values as double backward
     /// through <see cref="Evaluate"/>, up to rounding.
     /// </summary>
+    (Tensor F, Tensor Quadratic, Tensor Gradient) IClosedFormEndPoint.EndPointTerms(Tensor z, Tensor? sigma,
+        Tensor probe, Tensor c) => HutchinsonTerms(z, sigma, probe, c);
+
+    /// <summary>The closed-form end-point terms (see <see cref="IClosedFormEndPoint"/> and above).</summary>
     /// <param name="z">Points [B, D] (no gradient needed).</param>
     /// <param name="sigma">σ for a noise-conditioned field (one element), else null.</param>
     /// <param name="probe">Probe p [B, D].</param>
     /// <param name="c">Co-vector c [B, D].</param>
     /// <param name="allowFused">Use the fused CPU element-wise kernels when possible (false: tensor operations).</param>
+    /// <returns>f(z) [B, D], pᵀ∇f p [B], ∇_z(pᵀ∇f p + c·f) [B, D].</returns>
     internal (Tensor F, Tensor Quadratic, Tensor Gradient) HutchinsonTerms(Tensor z, Tensor? sigma, Tensor probe,
         Tensor c, bool allowFused = true)
     {

@@ -32,8 +32,13 @@ public sealed partial class MlpField
         return Evaluate(x, sigma);
     }
 
+    Tensor IFusedSamplerDrift.Infer(Tensor x, Tensor? sigma) => Infer(x, sigma);
+
     /// <summary>A fused sampler pass over this field's current weights (a copy: rebuild it after training), or null
     /// where it does not apply (see <see cref="FusedMlpDrift.TryCreate"/>).</summary>
+    FusedMlpDrift? IFusedSamplerDrift.CreateDriftPlan() => CreateDriftPlan();
+
+    /// <summary>The fused plan (see <see cref="IFusedSamplerDrift.CreateDriftPlan"/>).</summary>
     internal FusedMlpDrift? CreateDriftPlan() =>
         dimension <= DenseKernels.MaxThinWidth
             ? FusedMlpDrift.TryCreate([.. layers.Select(l => l.weight!)], [.. layers.Select(l => l.bias!)], noiseConditioned)

@@ -82,7 +82,7 @@ public sealed class FluxMatchingLoss
 
     /// <summary>
     /// The loss of a noise-conditioned field at σ (the annealed objective's flux term): like the callable overload
-    /// with f(z) = field(z, σ), but an <see cref="MlpField"/> gets its analytic end-point derivatives.
+    /// with f(z) = field(z, σ), but a field's capabilities (closed-form end-point terms, first-order node) are used.
     /// </summary>
     /// <param name="field">A noise-conditioned field.</param>
     /// <param name="sigma">σ (one element, x's dtype and device).</param>
@@ -259,14 +259,16 @@ public sealed class FluxMatchingLoss
         }
     }
 
-    /// <summary>f at the anchors, differentiated once: an <see cref="MlpField"/>'s first-order node, else null.</summary>
+    /// <summary>f at the anchors, differentiated once: the field's first-order node
+    /// (<see cref="FieldCapabilities.FirstOrderNode"/>), else null.</summary>
     private static Func<Tensor, Tensor>? AnchorField(IVectorField field, Tensor? sigma) =>
-        field is MlpField mlp ? z => mlp.EvaluateFirstOrder(z, sigma) : null;
+        FieldCapabilities.FirstOrderNode(field) is { } node ? z => node.EvaluateFirstOrder(z, sigma) : null;
 
-    /// <summary>The end-point field terms: closed form for an <see cref="MlpField"/>, else autograd.</summary>
+    /// <summary>The end-point field terms: closed form where the field offers them
+    /// (<see cref="FieldCapabilities.ClosedFormEndPoint"/>), else autograd.</summary>
     private static FluxEndPoint.FieldTerms EndPointTerms(IVectorField field, Tensor? sigma, Tensor x) =>
-        field is MlpField mlp
-            ? (z, probe, c) => mlp.HutchinsonTerms(z, sigma, probe, c)
+        FieldCapabilities.ClosedFormEndPoint(field) is { } closed
+            ? (z, probe, c) => closed.EndPointTerms(z, sigma, probe, c)
             : FluxEndPoint.Autograd(z => field.Evaluate(z, sigma), x.shape);
 
     /// <summary>The end point with the exact divergence: autograd through the field and the KDE score.</summary>

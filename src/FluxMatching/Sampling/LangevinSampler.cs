@@ -68,10 +68,10 @@ public sealed class LangevinSampler
         var shape = x.shape;
         if (ParallelChains.Applicable(field, x, Options.RecordEvery))
         {
-            // MLP drift on the CPU: one block of chains per thread (or the fused pass), the same draws.
+            // A fused sampler drift on the CPU: one block of chains per thread (or the fused pass), the same draws.
             double? sigmaValue = sigma is null ? null : Options.Sigma;
             double a = 0.5 * Options.StepSize, b = Math.Sqrt(Options.StepSize);
-            ParallelChains.Run((MlpField)field, x, Options.Steps, _ => sigmaValue, _ => a, _ => b, generator);
+            ParallelChains.Run(FieldCapabilities.SamplerDrift(field, x)!, x, Options.Steps, _ => sigmaValue, _ => a, _ => b, generator);
             return new SampleResult(x.MoveToOuterDisposeScope(), null, Options.Steps, clock.Elapsed);
         }
 
@@ -82,7 +82,7 @@ public sealed class LangevinSampler
             Tensor next;
             using (var stepScope = torch.NewDisposeScope())
             {
-                var f = field is MlpField mlp ? mlp.Infer(x, sigma) : field.Evaluate(x, sigma);
+                var f = FieldCapabilities.Drift(field, x, sigma);
                 if (step == 1)
                 {
                     SamplerChecks.Drift(f, x);

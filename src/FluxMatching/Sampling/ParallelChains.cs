@@ -7,11 +7,11 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Runs the samplers' update x ← x + a_k f(x; σ_k) + b_k ξ_k for an MLP drift on the CPU with the chains split into
+/// Runs the samplers' update x ← x + a_k f(x; σ_k) + b_k ξ_k for a fused sampler drift (<see cref="IFusedSamplerDrift"/>, e.g. an MLP) on the CPU with the chains split into
 /// one contiguous block per dedicated thread: each thread steps its block on its own for a chunk of steps, so there is
 /// no per-operation fork/join. A float32 field on a 512-bit CPU takes the fused pass (<see cref="FusedMlpDrift"/>:
 /// weights packed once per run, every layer on 8-chain tiles in L1, no libtorch call per step), also on one thread;
-/// otherwise each block makes single-threaded libtorch calls through <see cref="MlpField.Infer"/>. The noise of a chunk
+/// otherwise each block makes single-threaded libtorch calls through <see cref="IFusedSamplerDrift.Infer"/>. The noise of a chunk
 /// of steps is drawn at once from the generator, which gives exactly the numbers of step-by-step draws when N·D is a
 /// multiple of 16 (libtorch's CPU normal sampler works in blocks of 16); the samplers use this path only then, so
 /// every draw is the one the sequential loop would make.
@@ -21,22 +21,22 @@ internal static class ParallelChains
     private const int ChunkSteps = 50;
     private const int MinChainsPerThread = 128;
 
-    /// <summary>True when <see cref="Run"/> applies: an MLP drift on the CPU, no trajectory, N·D a multiple of 16, and
+    /// <summary>True when <see cref="Run"/> applies: a fused sampler drift on the CPU, no trajectory, N·D a multiple of 16, and
     /// either several libtorch threads with enough chains or the fused float32 pass.</summary>
     public static bool Applicable(IVectorField field, Tensor x, int recordEvery) =>
-        field is MlpField && recordEvery == 0 && x.device_type == DeviceType.CPU && x.dim() == 2
+        FieldCapabilities.SamplerDrift(field, x) is not null && recordEvery == 0 && x.device_type == DeviceType.CPU && x.dim() == 2
         && x.numel() % 16 == 0
         && (Threads(x) >= 2 || (x.dtype == ScalarType.Float32 && PackedGemm.Enabled && PackedGemm.Supported));
 
     /// <summary>Steps the chains in place.</summary>
-    /// <param name="field">The MLP drift.</param>
+    /// <param name="field">The fused drift.</param>
     /// <param name="x">Chain states [N, D], contiguous; updated in place.</param>
     /// <param name="steps">Number of steps.</param>
     /// <param name="sigmaAt">σ_k given to the field at step k (null for a field that is not noise-conditioned).</param>
     /// <param name="drift">a_k.</param>
     /// <param name="noise">b_k.</param>
     /// <param name="generator">The noise generator.</param>
-    public static void Run(MlpField field, Tensor x, int steps, Func<int, double?> sigmaAt, Func<int, double> drift,
+    public static void Run(IFusedSamplerDrift field, Tensor x, int steps, Func<int, double?> sigmaAt, Func<int, double> drift,
         Func<int, double> noise, Generator? generator)
     {
         using var plan = x.dtype == ScalarType.Float32 ? field.CreateDriftPlan() : null;
@@ -56,7 +56,7 @@ internal static class ParallelChains
         }
     }
 
-    private static void RunChunks(MlpField field, FusedMlpDrift? plan, Tensor x, int steps, StepFactors step,
+    private static void RunChunks(IFusedSamplerDrift field, FusedMlpDrift? plan, Tensor x, int steps, StepFactors step,
         int threads, Generator? generator)
     {
         long n = x.shape[0];
@@ -215,7 +215,7 @@ internal static class ParallelChains
 
     /// <summary>Rows [lo, hi) for <paramref name="count"/> steps from step <paramref name="first"/>, with
     /// single-threaded libtorch calls and kernels on this thread.</summary>
-    private static void StepBlock(MlpField field, Tensor x, long lo, long hi, int first, int count, StepFactors step,
+    private static void StepBlock(IFusedSamplerDrift field, Tensor x, long lo, long hi, int first, int count, StepFactors step,
         Tensor xi)
     {
         long rows = hi - lo;

@@ -101,8 +101,8 @@ public sealed class ReverseSdeSampler
             var shape = x.shape;
             if (ParallelChains.Applicable(field, x, Options.RecordEvery))
             {
-                // MLP drift on the CPU: one block of chains per thread (or the fused pass), the same draws.
-                ParallelChains.Run((MlpField)field, x, steps, i => sigmas[i], i => drops[i], i => Math.Sqrt(drops[i]),
+                // A fused sampler drift on the CPU: one block of chains per thread (or the fused pass), the same draws.
+                ParallelChains.Run(FieldCapabilities.SamplerDrift(field, x)!, x, steps, i => sigmas[i], i => drops[i], i => Math.Sqrt(drops[i]),
                     generator);
                 return new SampleResult(x.MoveToOuterDisposeScope(), null, steps, clock.Elapsed);
             }
@@ -114,7 +114,7 @@ public sealed class ReverseSdeSampler
                 Tensor next;
                 using (var stepScope = torch.NewDisposeScope())
                 {
-                    var f = field is MlpField mlp ? mlp.Infer(x, sigmaGrid[i]) : field.Evaluate(x, sigmaGrid[i]);
+                    var f = FieldCapabilities.Drift(field, x, sigmaGrid[i]);
                     if (i == 0)
                     {
                         SamplerChecks.Drift(f, x);

@@ -1,5 +1,6 @@
 namespace FluxMatching.Training;
 
+using FluxMatching.Fields;
 using FluxMatching.Losses;
 using FluxMatching.Models;
 using TorchSharp;
@@ -38,13 +39,13 @@ internal sealed class StepObjective
         var field = _model.Field;
         if (c.Loss == LossKind.Dsm)
         {
-            // DSM differentiates the field once: an MLP takes its first-order node (packed products, fused SiLU).
-            if (!c.Annealed) return (DsmLoss.EpsilonPlain(z => field.EvaluateFirstOrder(z, null), x, c.Sigma2, generator: _generator).mean(), x);
+            // DSM differentiates the field once: a field's first-order node where it has one.
+            if (!c.Annealed) return (DsmLoss.EpsilonPlain(FieldCapabilities.FirstOrder(field, null), x, c.Sigma2, generator: _generator).mean(), x);
             var s = _sigmas.Sample(_generator, _model.Device, _dtype);
             double sigma = s.ToDouble();
             // σ²-weighted ε-DSM of the σ-conditioned field (λ(σ) = σ², the usual annealed weighting).
             using var weight = (sigma * sigma).ToScalar();
-            return (DsmLoss.EpsilonPlain(z => field.EvaluateFirstOrder(z, s), x, sigma * sigma, generator: _generator).mean().mul(weight), x);
+            return (DsmLoss.EpsilonPlain(FieldCapabilities.FirstOrder(field, s), x, sigma * sigma, generator: _generator).mean().mul(weight), x);
         }
         if (!c.Annealed)
         {
@@ -65,7 +66,7 @@ internal sealed class StepObjective
     /// through the flux loss's field-aware path so an MLP field gets its closed-form end-point derivatives:
     /// mean_i(ℓ_i/exp(s(σ)) + s(σ)) plus the proposal's REINFORCE term.
     /// </summary>
-    private Tensor Annealed(FluxMatching.Fields.MlpField field, Tensor x)
+    private Tensor Annealed(IVectorField field, Tensor x)
     {
         var drawn = _sigmas.Sample(_generator, x.device, x.dtype);
         var sigma = drawn.to(x.dtype, x.device).reshape(Array.Empty<long>());

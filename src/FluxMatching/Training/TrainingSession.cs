@@ -19,7 +19,7 @@ public sealed class TrainingSession : IDisposable
     private readonly Ema? _ema;
     private readonly StepObjective _objective;
     private readonly int? _threads;
-    private readonly bool _mlpOnCpu;
+    private readonly bool _ownKernels;
     private bool _gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
@@ -40,7 +40,7 @@ public sealed class TrainingSession : IDisposable
         _objective = new StepObjective(model, options.Batch, generator, options.Dtype);
         bool cpu = model.Device.type == DeviceType.CPU;
         _threads = options.Threads ?? (cpu && model.Field.Dimension <= 16 ? 1 : null);
-        _mlpOnCpu = cpu && model.Field is FluxMatching.Fields.MlpField;
+        _ownKernels = FluxMatching.Fields.FieldCapabilities.RunsOwnCpuKernels(model.Field);
     }
 
     /// <summary>
@@ -50,12 +50,12 @@ public sealed class TrainingSession : IDisposable
     /// <returns>The step's outcome: the batch-mean objective, the gradient norm, and whether it was applied.</returns>
     public StepOutcome Step()
     {
-        // n threads for the step: an MLP field on the CPU runs its products and fused passes on n .NET workers with
+        // n threads for the step: a field with its own CPU kernels (an MLP) runs its products and fused passes on n .NET workers with
         // libtorch single-threaded — libtorch's OpenMP workers spin between operations and, on a busy machine, make
         // every operation wait for a descheduled worker; any other field gives libtorch the n threads.
         int previous = torch.get_num_threads();
         int threads = _threads ?? previous;
-        int intraOp = _mlpOnCpu ? 1 : threads;
+        int intraOp = _ownKernels ? 1 : threads;
         var previousKernels = KernelThreads.Override;
         if (intraOp != previous) torch.set_num_threads(intraOp);
         KernelThreads.Override = threads;

@@ -1,0 +1,74 @@
+namespace FluxMatching.Fields;
+
+using FluxMatching.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>
+/// A field whose flux-loss end-point terms have a closed form (no autograd graph): f(z), pᵀ∇f(z) p [B] and
+/// ∇_z(pᵀ∇f p + c·f) [B, D] (the Hutchinson residual of paper Eq. 6 and its gradient). Pure tensor code, valid on any
+/// device; fused CPU passes inside engage only on CPU tensors.
+/// </summary>
+internal interface IClosedFormEndPoint : IVectorField
+{
+    /// <summary>The end-point terms for flattened z, p, c [B, D] and σ (one element) or null.</summary>
+    (Tensor F, Tensor Quadratic, Tensor Gradient) EndPointTerms(Tensor z, Tensor? sigma, Tensor probe, Tensor c);
+}
+
+/// <summary>A field with a hand-written first-order autograd node: f(x; σ) for a loss that differentiates it once
+/// (the flux loss's anchor term, DSM). Not differentiable twice. Falls back to libtorch off the CPU.</summary>
+internal interface IFirstOrderNode : IVectorField
+{
+    /// <summary>f(x; σ) [B, D] through the first-order node.</summary>
+    Tensor EvaluateFirstOrder(Tensor x, Tensor? sigma);
+}
+
+/// <summary>A field with a gradient-free sampler drift: fused CPU passes per step, and optionally a whole-run fused
+/// plan over packed weights (<see cref="FusedMlpDrift"/>).</summary>
+internal interface IFusedSamplerDrift : IVectorField
+{
+    /// <summary>f(x; σ) [N, D] without an autograd graph (same values as Evaluate up to rounding).</summary>
+    Tensor Infer(Tensor x, Tensor? sigma);
+
+    /// <summary>A fused plan over the current weights, or null where it does not apply.</summary>
+    FusedMlpDrift? CreateDriftPlan();
+}
+
+/// <summary>A field whose training step on the CPU runs its matrix products on .NET workers
+/// (<see cref="KernelThreads"/>) with libtorch single-threaded.</summary>
+internal interface IOwnCpuKernels : IVectorField
+{
+}
+
+/// <summary>
+/// The one place that discovers a field's optional capabilities. The losses, the training step and the samplers ask
+/// here; every field works without any of them through libtorch alone (<see cref="IVectorField.Evaluate"/> and
+/// autograd). CPU-only capabilities are offered only for a field whose tensors live on the CPU.
+/// </summary>
+internal static class FieldCapabilities
+{
+    /// <summary>The closed-form end-point terms, or null (the loss then differentiates the field twice by autograd).
+    /// </summary>
+    public static IClosedFormEndPoint? ClosedFormEndPoint(IVectorField field) => field as IClosedFormEndPoint;
+
+    /// <summary>f(·; σ) for a loss that differentiates it once: the field's first-order node where it has one, else
+    /// <see cref="IVectorField.Evaluate"/>.</summary>
+    public static Func<Tensor, Tensor> FirstOrder(IVectorField field, Tensor? sigma) =>
+        field is IFirstOrderNode node ? z => node.EvaluateFirstOrder(z, sigma) : z => field.Evaluate(z, sigma);
+
+    /// <summary>The first-order node, or null.</summary>
+    public static IFirstOrderNode? FirstOrderNode(IVectorField field) => field as IFirstOrderNode;
+
+    /// <summary>The fused sampler drift for chains on the CPU, or null.</summary>
+    public static IFusedSamplerDrift? SamplerDrift(IVectorField field, Tensor x) =>
+        field is IFusedSamplerDrift drift && x.device_type == DeviceType.CPU ? drift : null;
+
+    /// <summary>f(x; σ) for a sampler step (under no_grad): the fused drift on the CPU, else Evaluate.</summary>
+    public static Tensor Drift(IVectorField field, Tensor x, Tensor? sigma) =>
+        SamplerDrift(field, x) is { } drift ? drift.Infer(x, sigma) : field.Evaluate(x, sigma);
+
+    /// <summary>True when the field's CPU training step runs its own kernels on .NET workers (libtorch then runs
+    /// single-threaded).</summary>
+    public static bool RunsOwnCpuKernels(IVectorField field) =>
+        field is IOwnCpuKernels && field.Device.type == DeviceType.CPU;
+}
