@@ -16,7 +16,10 @@ internal static class FluxCommandSet
     public const string DirectiveName = "#!flux";
 
     /// <summary>The plot kinds of <c>#!flux plot</c> (flags).</summary>
-    public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories"];
+    public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories", "--pairs", "--marginals"];
+
+    /// <summary>Allowed values of <c>--project</c>.</summary>
+    public static readonly IReadOnlyList<string> Projections = ["coords", "pca"];
 
     private static PositionalSpec Name(bool required = true) =>
         new("NAME", "model name (also the C# variable)", required);
@@ -64,13 +67,17 @@ internal static class FluxCommandSet
             new("--step-size", $"Langevin step size ε (default {Number(FluxDefaults.LangevinStepSize)})", Placeholder: "X"),
             Seed($"the sampler (default {FluxDefaults.Sampling.Seed})"),
         ]),
-        new("plot", "Plots the learned field: arrows, streamlines, curl, divergence, sampler trajectories (default --field).", [Name()],
+        new("plot", "Plots the learned field: arrows, streamlines, curl, divergence, sampler trajectories (default --field); for D ≠ 2 a pairs grid, the projected field and marginals.", [Name()],
         [
             new("--field", "arrows of the field over the data", OptionKind.Flag),
             new("--streamlines", "streamlines of the field", OptionKind.Flag),
             new("--curl", "curl map ∂f_y/∂x − ∂f_x/∂y", OptionKind.Flag),
             new("--divergence", "divergence map ∇·f", OptionKind.Flag),
             new("--trajectories", "sampler trajectories", OptionKind.Flag),
+            new("--pairs", "pairs grid of data against samples, with sample metrics (default for D ≠ 2)", OptionKind.Flag),
+            new("--marginals", "histograms of each coordinate, data against samples", OptionKind.Flag),
+            new("--project", "axes of D-dimensional charts: the first coordinates or principal components (default coords)", Placeholder: "coords|pca", Choices: Projections),
+            new("--dims", "number of axes k of D-dimensional charts (default min(D, 4), at most 8)"),
         ]),
         new("info", "Describes one model, or lists all models.", [Name(required: false)], []),
         new("save", "Saves a model to a checkpoint file (and its .json sidecar).", [Name(), new("PATH", "checkpoint file")], []),
