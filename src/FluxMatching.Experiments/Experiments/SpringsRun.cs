@@ -3,7 +3,6 @@ namespace FluxMatching.Experiments;
 using System.Diagnostics;
 using FluxMatching.Fields;
 using FluxMatching.Losses;
-using FluxMatching.Runtime;
 using FluxMatching.Springs;
 using FluxMatching.Training;
 using TorchSharp;
@@ -11,29 +10,23 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// One exp5 run (reference-code §3.6, paper §4.5): a <see cref="TransformerField"/> (optionally causal) trained on
-/// the standardised springs trajectories [B, T, 4] with DSM or annealed Flux Matching, Adam, gradient clipping and an
-/// EMA copy (ema ← β·ema + (1 − β)·θ every step, no warm-up, as the reference), and evaluated every k steps by the
-/// exact W2 between probability-flow-ODE samples of the EMA field and the training trajectories
+/// the standardised springs trajectories [B, T, 4] with DSM or annealed Flux Matching by the library's one training
+/// loop (<see cref="TrainingSession"/>, <see cref="Trainer"/>): Adam, gradient clipping, non-finite steps skipped,
+/// an EMA copy (ema ← β·ema + (1 − β)·θ every step, no warm-up, as the reference), and the loop's periodic
+/// evaluation: the exact W2 between probability-flow-ODE samples of the EMA field and the training trajectories
 /// (<see cref="TrajectoryW2Evaluator"/>). σ is drawn once per batch, log-uniform on [σ_min, σ_max]; batches come from
 /// shuffled epochs (the last batch of an epoch is smaller when the set size is not a multiple of the batch size, as
 /// the reference's DataLoader with drop_last = false).
 /// </summary>
 public sealed class SpringsRun : IDisposable
 {
-    private readonly Generator shuffle;
-    private readonly Generator draws;
-    private readonly SigmaSampler sigmas;
-    private readonly AnnealedFluxLoss flux = new();
-    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> parameters;
-    private readonly FusedAdam optimizer;
-    private readonly FixedDecayEma ema;
-    private readonly List<double> losses = [];
+    private readonly SpringsTrainable trainable;
+    private readonly TrainingSession session;
     private readonly List<W2Evaluation> evaluations = [];
-    private Tensor? order;
-    private int position;
+    private IProgress<W2Evaluation>? reporter;   // the progress of the Train call under way
 
     /// <summary>Builds the field (parameters initialised from <c>torch.manual_seed(options.Seed)</c>), its EMA copy,
-    /// the auxiliary nets of Flux training, the optimizer and the evaluator.</summary>
+    /// the auxiliary nets of Flux training, the training session and the evaluator.</summary>
     /// <param name="data">The springs training set (its sequence length and 4 features must match the field).</param>
     /// <param name="options">Settings (null: the reference's, with the small CPU field sizes).</param>
     /// <param name="name">Label of the run (null: "DSM", "DSM causal", "Flux" or "Flux causal").</param>
@@ -57,11 +50,6 @@ public sealed class SpringsRun : IDisposable
                 $"EvaluationSamples must be ≤ the data set size {data.Count}.");
         }
 
-        if (Options.FastRuntime)
-        {
-            TorchRuntime.Configure();
-        }
-
         Data = data;
         Device = device ?? CPU;
         Name = name ?? $"{(Options.Objective == SpringsObjective.Dsm ? "DSM" : "Flux")}{(Options.Field.Causal ? " causal" : string.Empty)}";
@@ -80,15 +68,22 @@ public sealed class SpringsRun : IDisposable
             m?.to(dtype).to(Device);
         }
 
-        var trainable = new List<TorchSharp.Modules.Parameter>(Field.parameters());
-        trainable.AddRange(Normalizer?.parameters() ?? []);
-        trainable.AddRange(Proposal?.parameters() ?? []);
-        parameters = trainable;
-        optimizer = new FusedAdam(parameters, Options.LearningRate);
-        ema = new FixedDecayEma(Field, Ema, Options.EmaDecay);
-        shuffle = new Generator((ulong)Options.Seed, CPU);
-        draws = new Generator((ulong)(Options.Seed + 1), Device);
-        sigmas = SigmaSampler.LogUniform(Options.SigmaMin, Options.SigmaMax);
+        using (no_grad())
+        {
+            foreach (var (e, p) in Ema.parameters().Zip(Field.parameters()))
+            {
+                e.requires_grad_(false).copy_(p);   // the copy starts equal to the trained field
+            }
+        }
+
+        trainable = new SpringsTrainable(Options, data, Device, Field, Ema, Normalizer, Proposal);
+        session = new TrainingSession(trainable, new TrainerOptions
+        {
+            Steps = Options.Steps, Batch = Options.BatchSize, LearningRate = Options.LearningRate,
+            GradientClipNorm = Options.GradientClipNorm, EmaDecay = Options.EmaDecay, EmaWarmup = false,
+            FusedAdam = true, Seed = Options.Seed, Dtype = dtype, FastRuntime = Options.FastRuntime,
+            SkipNonFinite = true, EvaluateEvery = Options.EvaluateEvery, Evaluate = _ => Evaluate().W2,
+        });
         using var scope = NewDisposeScope();
         var reference = Options.EvaluationSamples == data.Count
             ? data.Normalized
@@ -127,68 +122,19 @@ public sealed class SpringsRun : IDisposable
     public long ParameterCount => Field.parameters().Sum(p => p.numel());
 
     /// <summary>Optimizer steps taken so far (skipped non-finite steps included).</summary>
-    public int StepsTrained { get; private set; }
+    public int StepsTrained => trainable.StepsTrained;
 
     /// <summary>Steps whose loss or gradient was not finite; their update was not applied.</summary>
-    public int SkippedSteps { get; private set; }
+    public int SkippedSteps => trainable.SkippedSteps;
 
     /// <summary>Batch-mean objective of every step taken (NaN/∞ for skipped steps).</summary>
-    public IReadOnlyList<double> LossHistory => losses;
+    public IReadOnlyList<double> LossHistory => trainable.Losses;
 
     /// <summary>Every W2 evaluation so far, in step order.</summary>
     public IReadOnlyList<W2Evaluation> Evaluations => evaluations;
 
     /// <summary>Takes one optimizer step on the next batch; returns its batch-mean objective.</summary>
-    public double Step()
-    {
-        using var scope = NewDisposeScope();
-        var x = NextBatch().to(Options.Dtype, Device);
-        var sigma = sigmas.Sample(draws, Device, Options.Dtype);
-        Tensor objective;
-        if (Options.Objective == SpringsObjective.Dsm)
-        {
-            double s = sigma.ToDouble();
-            objective = DsmLoss.EpsilonKde(z => Field.EvaluateRaw(z, sigma), x, s * s, generator: draws).mean();
-        }
-        else
-        {
-            objective = flux.Compute(Field, x, sigma, Normalizer, Proposal, generator: draws).Total.mean();
-        }
-
-        double value = objective.ToDouble();
-        StepsTrained++;
-        losses.Add(value);
-        optimizer.ZeroGrad();
-        if (!double.IsFinite(value))
-        {
-            SkippedSteps++;
-            return value;
-        }
-
-        objective.backward();
-        double norm = GradientNorm();
-        if (!double.IsFinite(norm))
-        {
-            optimizer.ZeroGrad();
-            SkippedSteps++;
-            return value;
-        }
-
-        if (Options.GradientClipNorm > 0 && norm > Options.GradientClipNorm)
-        {
-            using var factor = (Options.GradientClipNorm / (norm + 1e-6)).ToScalar();
-            using var noGrad = no_grad();
-            foreach (var p in parameters)
-            {
-                p.grad?.mul_(factor);
-            }
-        }
-
-        optimizer.Step();
-        ema.Update();
-
-        return value;
-    }
+    public double Step() => session.Step().Loss;
 
     /// <summary>Samples the EMA field with the evaluation's ODE and records the exact W2 at the current step.</summary>
     public W2Evaluation Evaluate()
@@ -198,12 +144,14 @@ public sealed class SpringsRun : IDisposable
         double w2 = Evaluator.Evaluate(Ema, generator);
         var evaluation = new W2Evaluation(StepsTrained, w2, clock.Elapsed.TotalSeconds);
         evaluations.Add(evaluation);
+        reporter?.Report(evaluation);
         return evaluation;
     }
 
     /// <summary>
-    /// Trains for <paramref name="steps"/> steps (default <see cref="SpringsRunOptions.Steps"/>), evaluating every
-    /// <see cref="SpringsRunOptions.EvaluateEvery"/> steps and at the end; continues where an earlier call stopped.
+    /// Trains for <paramref name="steps"/> steps (default <see cref="SpringsRunOptions.Steps"/>) with the training
+    /// loop, evaluating every <see cref="SpringsRunOptions.EvaluateEvery"/> steps and at the end; continues where an
+    /// earlier call stopped (the optimizer state carries over).
     /// </summary>
     /// <param name="steps">Steps to take (null: the options' Steps), ≥ 0.</param>
     /// <param name="progress">Receives every evaluation as it is made.</param>
@@ -217,30 +165,22 @@ public sealed class SpringsRun : IDisposable
             throw new ArgumentOutOfRangeException(nameof(steps), target, "steps must be ≥ 0.");
         }
 
-        var clock = Stopwatch.StartNew();
-        int first = losses.Count, done = 0;
-        for (; done < target && !cancellationToken.IsCancellationRequested; done++)
+        int first = LossHistory.Count;
+        reporter = progress;
+        try
         {
-            Step();
-            if (Options.EvaluateEvery > 0 && StepsTrained % Options.EvaluateEvery == 0)
-            {
-                var evaluation = Evaluate();
-                progress?.Report(evaluation);
-            }
+            var result = Trainer.Train(session, target, null, cancellationToken);
+            string message = result.Cancelled
+                ? $"Cancelled after {result.StepsCompleted} of {target} steps."
+                : $"Trained {result.StepsCompleted} steps in {result.Elapsed.TotalSeconds:F1} s" +
+                  (SkippedSteps > 0 ? $" ({SkippedSteps} non-finite steps skipped so far)." : ".");
+            return new SpringsRunResult(Name, result.StepsCompleted, LossHistory.Skip(first).ToArray(),
+                evaluations.ToArray(), result.Elapsed, message);
         }
-
-        bool cancelled = done < target;
-        if (!cancelled && (evaluations.Count == 0 || evaluations[^1].Step != StepsTrained))
+        finally
         {
-            var evaluation = Evaluate();
-            progress?.Report(evaluation);
+            reporter = null;
         }
-
-        string message = cancelled
-            ? $"Cancelled after {done} of {target} steps."
-            : $"Trained {done} steps in {clock.Elapsed.TotalSeconds:F1} s" +
-              (SkippedSteps > 0 ? $" ({SkippedSteps} non-finite steps skipped so far)." : ".");
-        return new SpringsRunResult(Name, done, losses.Skip(first).ToArray(), evaluations.ToArray(), clock.Elapsed, message);
     }
 
     /// <summary>Draws <paramref name="n"/> standardised trajectories [n, T, C] from the EMA field with the ODE.</summary>
@@ -257,37 +197,12 @@ public sealed class SpringsRun : IDisposable
     /// <summary>Frees the modules, optimizer state and evaluator.</summary>
     public void Dispose()
     {
-        order?.Dispose();
-        optimizer.Dispose();
+        session.Dispose();
+        trainable.Dispose();
         Evaluator.Dispose();
-        ema.Dispose();
         Field.Dispose();
         Ema.Dispose();
         Normalizer?.Dispose();
         Proposal?.Dispose();
-    }
-
-    // The next batch of a shuffled epoch (a new permutation when the last one is used up; the last batch of an epoch
-    // holds the remainder). The permutation lives outside every dispose scope.
-    private Tensor NextBatch()
-    {
-        if (order is null || position >= Data.Count)
-        {
-            order?.Dispose();
-            order = randperm(Data.Count, generator: shuffle).DetachFromDisposeScope();
-            position = 0;
-        }
-
-        int end = Math.Min(position + Options.BatchSize, Data.Count);
-        using var index = order[position..end];
-        position = end;
-        return Data.Normalized.index_select(0, index);
-    }
-
-    private double GradientNorm()
-    {
-        using var scope = NewDisposeScope();
-        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToArray();
-        return squares.Length == 0 ? 0 : Math.Sqrt(stack(squares).sum().ToDouble());
     }
 }

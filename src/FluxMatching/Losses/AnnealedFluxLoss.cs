@@ -41,7 +41,8 @@ public sealed class AnnealedFluxLoss
         return Compute(field, x, sigma, normalizer, proposal, draws, generator);
     }
 
-    /// <summary>Computes the loss of an <see cref="IVectorField"/> at σ.</summary>
+    /// <summary>Computes the loss of an <see cref="IVectorField"/> at σ, with the field's capabilities (closed-form
+    /// end-point terms, first-order node; <see cref="FieldCapabilities"/>) where it offers them.</summary>
     /// <param name="field">A noise-conditioned field (receives σ, not σ²).</param>
     /// <param name="x">Clean batch [B, *S].</param>
     /// <param name="sigma">σ &gt; 0, one element.</param>
@@ -59,7 +60,7 @@ public sealed class AnnealedFluxLoss
             throw new ArgumentException("field must be noise-conditioned (IsNoiseConditioned = true).", nameof(field));
         }
 
-        return Compute((z, s) => field.Evaluate(z, s), x, sigma, normalizer, proposal, draws, generator);
+        return Compute((z, s) => field.Evaluate(z, s), field, x, sigma, normalizer, proposal, draws, generator);
     }
 
     /// <summary>Computes the loss of a σ-conditioned callable.</summary>
@@ -72,7 +73,12 @@ public sealed class AnnealedFluxLoss
     /// <param name="generator">Generator for the flux-loss draws (null: global).</param>
     public AnnealedFluxLossResult Compute(Func<Tensor, Tensor, Tensor> field, Tensor x, Tensor sigma,
         LossNormalizer? normalizer = null, ExponentialTimeProposal? proposal = null, FluxLossDraws? draws = null,
-        Generator? generator = null)
+        Generator? generator = null) =>
+        Compute(field, null, x, sigma, normalizer, proposal, draws, generator);
+
+    private AnnealedFluxLossResult Compute(Func<Tensor, Tensor, Tensor> field, IVectorField? typed, Tensor x,
+        Tensor sigma, LossNormalizer? normalizer, ExponentialTimeProposal? proposal, FluxLossDraws? draws,
+        Generator? generator)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(x);
@@ -92,7 +98,9 @@ public sealed class AnnealedFluxLoss
 
         using var scope = NewDisposeScope();
         var s = sigma.to(x.dtype, x.device).reshape(Array.Empty<long>());
-        var flux = Flux.Compute(z => field(z, s), x, sigmaValue * sigmaValue, proposal, draws, generator);
+        var flux = typed is null
+            ? Flux.Compute(z => field(z, s), x, sigmaValue * sigmaValue, proposal, draws, generator)
+            : Flux.ComputeConditioned(typed, s, x, sigmaValue * sigmaValue, proposal, draws, generator);
         var raw = flux.PerSample;
         Tensor? normalizerOutput = normalizer?.forward(s.reshape(1));
         var total = normalizerOutput is null ? raw : raw.div(normalizerOutput.exp());

@@ -9,11 +9,13 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// A Flux Matching model: the learned field (an MLP), its EMA copy used for sampling, and for annealed training the
+/// A Flux Matching model: the learned field (any registered field, chosen by <see cref="FluxModelConfig.Field"/>:
+/// an MLP, a σ-conditioned MLP, a transformer, …), its EMA copy used for sampling, and for annealed training the
 /// learned loss normalizer (and optionally the horizon proposal). It also carries its training state. One module, so
-/// one checkpoint holds all of it (<see cref="Checkpoint"/>).
+/// one checkpoint holds all of it (<see cref="Checkpoint"/>). The one training loop trains it as an
+/// <see cref="ITrainable"/>.
 /// </summary>
-public sealed class FluxModel : nn.Module
+public sealed class FluxModel : nn.Module, ITrainable
 {
     /// <summary>Creates a freshly initialized model.</summary>
     /// <param name="config">Model configuration; validated here.</param>
@@ -41,8 +43,8 @@ public sealed class FluxModel : nn.Module
         using (var _ = torch.NewDisposeScope())
         {
             torch.manual_seed(seed);
-            Field = new MlpField(Data.Dimension, config.Hidden, config.Depth, noiseConditioned: config.Annealed);
-            Ema = new MlpField(Data.Dimension, config.Hidden, config.Depth, noiseConditioned: config.Annealed);
+            Field = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, "field"));
+            Ema = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, "ema"));
             if (config.Annealed && config.Loss == LossKind.Flux) Normalizer = new LossNormalizer();
             if (config.TimeProposal) Proposal = new ExponentialTimeProposal();
         }
@@ -64,11 +66,12 @@ public sealed class FluxModel : nn.Module
     /// <summary>The device holding the parameters.</summary>
     public Device Device { get; private set; }
 
-    /// <summary>The learned field f_θ, [B, D] → [B, D] (σ-conditioned when annealed).</summary>
-    public MlpField Field { get; }
+    /// <summary>The learned field f_θ, [B, D] → [B, D] (σ-conditioned when annealed); its type follows
+    /// <see cref="FluxModelConfig.Field"/> (an <see cref="MlpField"/> by default).</summary>
+    public TrainableField Field { get; }
 
     /// <summary>Exponential moving average of <see cref="Field"/>'s parameters (used for sampling).</summary>
-    public MlpField Ema { get; }
+    public TrainableField Ema { get; }
 
     /// <summary>The learned loss normalizer s(σ) of annealed Flux training, else null.</summary>
     public LossNormalizer? Normalizer { get; }
@@ -78,6 +81,9 @@ public sealed class FluxModel : nn.Module
 
     /// <summary>Number of optimizer steps taken so far.</summary>
     public int StepsTrained { get; internal set; }
+
+    /// <inheritdoc />
+    TrainableField? ITrainable.Ema => Ema;
 
     /// <summary>Per-step batch-mean training loss, one entry per step taken.</summary>
     public List<double> LossHistory { get; } = [];
@@ -120,7 +126,7 @@ public sealed class FluxModel : nn.Module
         var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
         var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
         var gen = new Generator((ulong)request.Seed, Device);
-        var dtype = Field.parameters().First().dtype;
+        var dtype = Field.DType;
         int frames = Math.Max(1, request.Frames);
         if (kind == SamplerKind.ReverseSde)
         {
@@ -147,6 +153,37 @@ public sealed class FluxModel : nn.Module
             return langevin.Sample(field, x0, gen);
         }
     }
+
+    /// <summary>The fixed-σ, annealed or DSM objective of this model's configuration; converts the model to
+    /// <see cref="TrainerOptions.Dtype"/>. Its generator is seeded by the options' seed and the steps taken.</summary>
+    /// <param name="options">The session's settings.</param>
+    public ITrainingObjective CreateObjective(TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Field.DType != options.Dtype) this.to(options.Dtype);
+        var generator = new Generator((ulong)(options.Seed * 1_000_003L + StepsTrained), Device);
+        return new FluxModelObjective(this, options.Batch, generator, options.Dtype);
+    }
+
+    /// <summary>Counts an applied step and its loss (a step that was not applied is not counted).</summary>
+    /// <param name="outcome">The step's outcome.</param>
+    public void RecordStep(StepOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!outcome.Applied) return;
+        StepsTrained++;
+        LossHistory.Add(outcome.Loss);
+    }
+
+    /// <summary>Ends a training session: without an EMA the sampling copy takes the trained parameters.</summary>
+    /// <param name="averaged">Whether the session kept the EMA copy up to date.</param>
+    public void EndSession(bool averaged)
+    {
+        if (!averaged) CopyFieldToEma();
+    }
+
+    /// <inheritdoc />
+    public void SaveCheckpoint(string path) => Save(path);
 
     /// <summary>Saves the model atomically with a JSON sidecar (see <see cref="Checkpoint.Save"/>).</summary>
     /// <param name="path">Checkpoint file path; the sidecar is written to <c>path + ".json"</c>.</param>

@@ -1,6 +1,7 @@
 namespace FluxMatching.Models;
 
 using FluxMatching.Data;
+using FluxMatching.Fields;
 
 /// <summary>
 /// Everything needed to rebuild a model: data set, field architecture, noise setting and objective. Stored in every
@@ -11,10 +12,23 @@ public sealed record FluxModelConfig
     /// <summary>Built-in data set name (see <see cref="ToyDatasets.Names"/>). Default "ring".</summary>
     public string Data { get; init; } = "ring";
 
-    /// <summary>Width of each hidden layer of the MLP field. Default 128 (the authors' quickstart).</summary>
+    /// <summary>The field's name in <see cref="FieldRegistry"/>: "mlp" (default; σ-conditioned when
+    /// <see cref="Annealed"/>), "transformer", or a registered one. Checkpoints written before this setting existed
+    /// read as "mlp".</summary>
+    public string Field { get; init; } = "mlp";
+
+    /// <summary>Attention heads of a transformer field (must divide <see cref="Hidden"/>). Default 4.</summary>
+    public int Heads { get; init; } = 4;
+
+    /// <summary>Tokens a transformer field splits one sample into (must divide D); 0 (default): one per coordinate.
+    /// </summary>
+    public int SequenceLength { get; init; }
+
+    /// <summary>Width of each hidden layer of the field (MLP layers, transformer tokens). Default 128 (the authors'
+    /// quickstart).</summary>
     public int Hidden { get; init; } = 128;
 
-    /// <summary>Number of hidden layers of the MLP field. Default 2.</summary>
+    /// <summary>Number of hidden layers of the MLP field (blocks of a transformer). Default 2.</summary>
     public int Depth { get; init; } = 2;
 
     /// <summary>Noise variance σ² of fixed-σ training (the target is the σ-smoothed data). Default 0.05.</summary>
@@ -43,6 +57,12 @@ public sealed record FluxModelConfig
     {
         if (requireBuiltInData && !ToyDatasets.Names.Contains(Data))
             throw new ArgumentException($"Unknown data set '{Data}'. Allowed: {string.Join(", ", ToyDatasets.Names)}.", nameof(Data));
+        if (!FieldRegistry.Contains(Field))
+            throw new ArgumentException($"Unknown field '{Field}'. Allowed: {string.Join(", ", FieldRegistry.Names)}.", nameof(Field));
+        if (Heads is < 1 or > 1024)
+            throw new ArgumentOutOfRangeException(nameof(Heads), Heads, "heads must be between 1 and 1024.");
+        if (SequenceLength < 0)
+            throw new ArgumentOutOfRangeException(nameof(SequenceLength), SequenceLength, "sequence length must be ≥ 0 (0: one token per coordinate).");
         if (Hidden is < 1 or > 65536)
             throw new ArgumentOutOfRangeException(nameof(Hidden), Hidden, "hidden must be between 1 and 65536.");
         if (Depth is < 1 or > 64)
@@ -56,4 +76,13 @@ public sealed record FluxModelConfig
         if (TimeProposal && Loss != LossKind.Flux)
             throw new ArgumentException("The time proposal applies to the flux loss only.", nameof(TimeProposal));
     }
+
+    /// <summary>The field's sizes for data of dimension <paramref name="dimension"/>.</summary>
+    /// <param name="dimension">Data dimension D.</param>
+    /// <param name="name">Module name.</param>
+    public FieldSpec ToFieldSpec(int dimension, string name = "field") => new()
+    {
+        Dimension = dimension, Hidden = Hidden, Depth = Depth, NoiseConditioned = Annealed, Heads = Heads,
+        SequenceLength = SequenceLength, Name = name,
+    };
 }

@@ -4,34 +4,72 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Exponential moving average of a module's parameters: e ← e + (1 − β_t)(p − e), with the warm-up
-/// β_t = min(β, (1 + t)/(10 + t)) so early averages are not dominated by the initialization.
+/// Exponential moving average of a module's parameters: e ← β_t·e + (1 − β_t)·p. With the warm-up (the default)
+/// β_t = min(β, (1 + t)/(10 + t)) so early averages are not dominated by the initialization; without it β_t = β from
+/// the first update (the rule of the authors' exp5 <c>train.py</c>).
 /// </summary>
 public sealed class Ema
 {
     private readonly (Tensor Ema, Tensor Source)[] _pairs;
     private readonly double _decay;
+    private readonly bool _warmup;
     private int _updates;
 
     /// <summary>Pairs the parameters of <paramref name="source"/> and <paramref name="target"/> (same architecture).</summary>
     /// <param name="source">The trained module.</param>
-    /// <param name="target">The averaged copy.</param>
+    /// <param name="target">The averaged copy (same parameter count and shapes, dtype and device).</param>
     /// <param name="decay">β in [0, 1); 0 copies the parameters each update.</param>
-    public Ema(nn.Module source, nn.Module target, double decay)
+    /// <param name="warmup">Ramp β up as min(β, (1 + t)/(10 + t)) (default true); false: constant β.</param>
+    public Ema(nn.Module source, nn.Module target, double decay, bool warmup = true)
     {
-        if (decay is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(decay), decay, "EMA decay must be in [0, 1).");
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        if (decay is < 0 or >= 1 || double.IsNaN(decay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(decay), decay, "EMA decay must be in [0, 1).");
+        }
+
         _pairs = target.parameters().Zip(source.parameters(), (e, p) => ((Tensor)e, (Tensor)p)).ToArray();
+        if (_pairs.Length != source.parameters().Count() || _pairs.Length != target.parameters().Count()
+            || _pairs.Any(t => !t.Ema.shape.SequenceEqual(t.Source.shape)))
+        {
+            throw new ArgumentException("target must have the same parameters (count and shapes) as source.", nameof(target));
+        }
+
         _decay = decay;
+        _warmup = warmup;
+    }
+
+    /// <summary>β.</summary>
+    public double Decay => _decay;
+
+    /// <summary>Whether β ramps up over the first updates.</summary>
+    public bool Warmup => _warmup;
+
+    /// <summary>Copies the trained parameters into the average (which stops requiring grad) and restarts the warm-up.
+    /// </summary>
+    public void Reset()
+    {
+        using var _ = torch.no_grad();
+        foreach (var (e, p) in _pairs)
+        {
+            e.requires_grad_(false).copy_(p);
+        }
+
+        _updates = 0;
     }
 
     /// <summary>Moves the average one step toward the current parameters.</summary>
     public void Update()
     {
         _updates++;
-        double beta = Math.Min(_decay, (1.0 + _updates) / (10.0 + _updates));
+        double beta = _warmup ? Math.Min(_decay, (1.0 + _updates) / (10.0 + _updates)) : _decay;
         using var keep = beta.ToScalar();
         using var take = (1.0 - beta).ToScalar();
         using var _ = torch.no_grad();
-        foreach (var (e, p) in _pairs) e.mul_(keep).add_(p, take);
+        foreach (var (e, p) in _pairs)
+        {
+            e.mul_(keep).add_(p, take);
+        }
     }
 }

@@ -1,6 +1,5 @@
 namespace FluxMatching.Training;
 
-using FluxMatching.Models;
 using static TorchSharp.torch;
 
 /// <summary>Optimization settings for <see cref="Trainer"/>. Defaults follow the authors' quickstart.</summary>
@@ -25,6 +24,10 @@ public sealed record TrainerOptions
     /// <summary>EMA decay of the sampling copy of the field, in [0, 1); 0 turns the EMA off (sampling then uses the
     /// trained parameters). Default 0.999.</summary>
     public double EmaDecay { get; init; } = 0.999;
+
+    /// <summary>Ramp the EMA decay up as min(β, (1 + t)/(10 + t)) over the first updates (default true); false: a
+    /// constant β from the first update, as the authors' exp5 training.</summary>
+    public bool EmaWarmup { get; init; } = true;
 
     /// <summary>Use the fused single-pass Adam (same update as torch.optim.Adam, fewer native calls). Default true.</summary>
     public bool FusedAdam { get; init; } = true;
@@ -57,8 +60,25 @@ public sealed record TrainerOptions
     public string? CheckpointPath { get; init; }
 
     /// <summary>An extra loss term added to the batch-mean objective, e.g. the spiral penalty of the authors'
-    /// comparison notebook. Receives the model and the clean batch [B, D]; returns a 0-d tensor. Default null.</summary>
-    public Func<FluxModel, Tensor, Tensor>? ExtraLoss { get; init; }
+    /// comparison notebook. Receives what is trained (e.g. a <c>FluxModel</c>; its
+    /// <see cref="ITrainable.Field"/>) and the clean batch [B, D]; returns a 0-d tensor. Default null.</summary>
+    public Func<ITrainable, Tensor, Tensor>? ExtraLoss { get; init; }
+
+    /// <summary>On a non-finite loss or gradient: false (default) stops training (<see cref="StopReason.NonFinite"/>);
+    /// true skips that update and goes on (the authors' exp5 training).</summary>
+    public bool SkipNonFinite { get; init; }
+
+    /// <summary>Call <see cref="Evaluate"/> every this many steps (counted by <see cref="ITrainable.StepsTrained"/>) and
+    /// after the last step; 0 (default): only after the last step, when <see cref="Evaluate"/> is set.</summary>
+    public int EvaluateEvery { get; init; }
+
+    /// <summary>A periodic evaluation, e.g. exp5's exact W2 of samples of the EMA field: receives the step count and
+    /// returns a score, lower is better. Default null (none).</summary>
+    public Func<int, double>? Evaluate { get; init; }
+
+    /// <summary>Write a checkpoint here whenever an evaluation scores better than every earlier one of the run (the
+    /// authors keep their best checkpoint by W2). Default null (none).</summary>
+    public string? BestCheckpointPath { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     public void Validate()
@@ -76,6 +96,9 @@ public sealed record TrainerOptions
         if (Dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentOutOfRangeException(nameof(Dtype), Dtype, "dtype must be float32 or float64.");
         if (ProgressEvery < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEvery), ProgressEvery, "progress interval must be ≥ 1.");
+        if (EvaluateEvery < 0) throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), EvaluateEvery, "evaluation interval must be ≥ 0.");
+        if (BestCheckpointPath is not null && Evaluate is null)
+            throw new ArgumentException("a best-checkpoint path needs an evaluation (Evaluate).", nameof(BestCheckpointPath));
         if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "checkpoint interval must be ≥ 0.");
         if (CheckpointEvery > 0 && string.IsNullOrWhiteSpace(CheckpointPath))
             throw new ArgumentException("checkpoint-every needs a checkpoint path.", nameof(CheckpointPath));

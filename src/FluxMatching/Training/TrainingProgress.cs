@@ -23,8 +23,8 @@ public enum StopReason
     NonFinite,
 }
 
-/// <summary>The outcome of <see cref="Trainer.Train"/>.</summary>
-/// <param name="StepsCompleted">Optimizer steps applied in this run.</param>
+/// <summary>The outcome of <see cref="Trainer"/>.</summary>
+/// <param name="StepsCompleted">Steps taken in this run (skipped non-finite steps included).</param>
 /// <param name="Reason">Why the run stopped.</param>
 /// <param name="Message">A sentence for the user (what happened, and for a non-finite stop, at which step).</param>
 /// <param name="Losses">Batch-mean loss of each applied step of this run.</param>
@@ -35,4 +35,17 @@ public sealed record TrainingResult(int StepsCompleted, StopReason Reason, strin
 {
     /// <summary>True when the run was cancelled.</summary>
     public bool Cancelled => Reason == StopReason.Cancelled;
+
+    /// <summary>The evaluations of this run (<see cref="TrainerOptions.Evaluate"/>), in step order; empty without one.
+    /// </summary>
+    public IReadOnlyList<TrainingEvaluation> Evaluations { get; init; } = [];
+
+    /// <summary>The evaluation with the lowest score (the authors keep that checkpoint), or null without any.</summary>
+    public TrainingEvaluation? Best => Evaluations.Count == 0 ? null : Evaluations.MinBy(e => e.Score);
 }
+
+/// <summary>One periodic evaluation of a training run (<see cref="TrainerOptions.Evaluate"/>).</summary>
+/// <param name="Step">The step count (<see cref="ITrainable.StepsTrained"/>) when it was made.</param>
+/// <param name="Score">The score, lower is better (e.g. the exact W2).</param>
+/// <param name="Elapsed">Time the evaluation took.</param>
+public sealed record TrainingEvaluation(int Step, double Score, TimeSpan Elapsed);

@@ -1,57 +1,66 @@
 namespace FluxMatching.Training;
 
-using FluxMatching.Models;
+using FluxMatching.Fields;
 using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// One model's optimizer, EMA and random stream, stepped one update at a time. <see cref="Trainer"/> loops over it;
-/// benchmarks and interactive front ends can drive it directly.
+/// The one training loop's step: one <see cref="ITrainable"/>'s optimizer, EMA and objective, stepped one update at a
+/// time. <see cref="Trainer"/> loops over it; benchmarks, interactive front ends and the experiments drive it directly.
 /// </summary>
 public sealed class TrainingSession : IDisposable
 {
-    private readonly FluxModel _model;
+    private readonly ITrainable _model;
     private readonly TrainerOptions _options;
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
     private readonly optim.Optimizer? _adam;
     private readonly FusedAdam? _fused;
     private readonly Ema? _ema;
-    private readonly StepObjective _objective;
+    private readonly ITrainingObjective _objective;
     private readonly int? _threads;
     private readonly bool _ownKernels;
     private bool _gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
-    public TrainingSession(FluxModel model, TrainerOptions options)
+    /// <param name="model">What to train (e.g. a <c>FluxModel</c>).</param>
+    /// <param name="options">Optimization settings.</param>
+    public TrainingSession(ITrainable model, TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (options.FastRuntime) TorchRuntime.Configure();
-        if (model.Field.parameters().First().dtype != options.Dtype) model.to(options.Dtype);
         _model = model;
         _options = options;
+        _objective = model.CreateObjective(options);
         _parameters = model.TrainableParameters();
         if (options.FusedAdam) _fused = new FusedAdam(_parameters, options.LearningRate);
         else _adam = optim.Adam(_parameters, options.LearningRate);
-        _ema = options.EmaDecay > 0 ? new Ema(model.Field, model.Ema, options.EmaDecay) : null;
-        var generator = new Generator((ulong)(options.Seed * 1_000_003L + model.StepsTrained), model.Device);
-        _objective = new StepObjective(model, options.Batch, generator, options.Dtype);
-        bool cpu = model.Device.type == DeviceType.CPU;
+        _ema = options.EmaDecay > 0 && model.Ema is not null
+            ? new Ema(model.Field, model.Ema, options.EmaDecay, options.EmaWarmup)
+            : null;
+        bool cpu = model.Field.Device.type == DeviceType.CPU;
         _threads = options.Threads ?? (cpu && model.Field.Dimension <= 16 ? 1 : null);
-        _ownKernels = FluxMatching.Fields.FieldCapabilities.RunsOwnCpuKernels(model.Field);
+        _ownKernels = FieldCapabilities.RunsOwnCpuKernels(model.Field);
     }
+
+    /// <summary>What this session trains.</summary>
+    public ITrainable Model => _model;
+
+    /// <summary>The settings.</summary>
+    public TrainerOptions Options => _options;
 
     /// <summary>
     /// Takes one optimizer step: draws a batch, evaluates the objective, and applies the update only when the loss
     /// and the gradient norm are finite.
     /// </summary>
-    /// <returns>The step's outcome: the batch-mean objective, the gradient norm, and whether it was applied.</returns>
+    /// <returns>The step's outcome: the batch-mean objective, the gradient norm, and whether it was applied (also
+    /// given to <see cref="ITrainable.RecordStep"/>).</returns>
     public StepOutcome Step()
     {
-        // n threads for the step: a field with its own CPU kernels (an MLP) runs its products and fused passes on n .NET workers with
-        // libtorch single-threaded — libtorch's OpenMP workers spin between operations and, on a busy machine, make
+        // n threads for the step: a field with its own CPU kernels (an MLP) runs its products and fused passes on n
+        // .NET workers with libtorch single-threaded — libtorch's OpenMP workers spin between operations and, on a busy machine, make
         // every operation wait for a descheduled worker; any other field gives libtorch the n threads.
         int previous = torch.get_num_threads();
         int threads = _threads ?? previous;
@@ -61,7 +70,9 @@ public sealed class TrainingSession : IDisposable
         KernelThreads.Override = threads;
         try
         {
-            return StepOnce();
+            var outcome = StepOnce();
+            _model.RecordStep(outcome);
+            return outcome;
         }
         finally
         {
@@ -107,15 +118,14 @@ public sealed class TrainingSession : IDisposable
             _adam!.step();
         }
         _ema?.Update();
-        _model.StepsTrained++;
-        _model.LossHistory.Add(value);
         return new StepOutcome(value, norm, Applied: true);
     }
 
-    /// <summary>Ends the session: without EMA the sampling copy takes the trained parameters.</summary>
+    /// <summary>Ends the session (<see cref="ITrainable.EndSession"/>: e.g. without EMA a model's sampling copy takes
+    /// the trained parameters).</summary>
     public void Dispose()
     {
-        if (_ema is null) _model.CopyFieldToEma();
+        _model.EndSession(averaged: _ema is not null);
         _fused?.Dispose();
         _adam?.Dispose();
     }

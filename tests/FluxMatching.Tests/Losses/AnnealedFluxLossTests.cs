@@ -17,7 +17,8 @@ public class AnnealedFluxLossTests
         var annealed = Loss.Compute(field, x, sigma, generator: new Generator(3));
         var plain = new FluxMatchingLoss().Compute(z => field.Evaluate(z, sigma), x, 0.4 * 0.4,
             generator: new Generator(3));
-        Assert.Equal(Numerics.Values(plain.PerSample), Numerics.Values(annealed.Raw));
+        // The field overload takes the MLP's closed-form end-point terms, the callable autograd: equal up to rounding.
+        Assert.True(Numerics.RelativeError(Numerics.Values(plain.PerSample), Numerics.Values(annealed.Raw)) < 1e-12);
         Assert.Equal(Numerics.Values(annealed.Raw), Numerics.Values(annealed.Total));
         Assert.Null(annealed.Reinforce);
         Assert.Null(annealed.NormalizerOutput);

@@ -1,8 +1,8 @@
-namespace FluxMatching.Training;
+namespace FluxMatching.Models;
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FluxMatching.Models;
+using FluxMatching.Training;
 using static TorchSharp.torch;
 
 /// <summary>

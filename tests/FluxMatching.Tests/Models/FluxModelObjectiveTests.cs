@@ -1,11 +1,11 @@
-namespace FluxMatching.Tests.Training;
+namespace FluxMatching.Tests.Models;
 
 using FluxMatching.Losses;
 using FluxMatching.Models;
 using FluxMatching.Tests.Losses;
 using FluxMatching.Training;
 
-public class StepObjectiveTests
+public class FluxModelObjectiveTests
 {
     [Fact]
     public void Annealed_objective_equals_the_annealed_flux_loss_with_the_same_draws()
@@ -13,7 +13,7 @@ public class StepObjectiveTests
         using var scope = NewDisposeScope();
         using var model = new FluxModel(new FluxModelConfig { Data = "ring", Annealed = true, Hidden = 32 }, seed: 0);
         model.to(ScalarType.Float64);
-        var objective = new StepObjective(model, 24, new Generator(7), ScalarType.Float64);
+        var objective = new FluxModelObjective(model, 24, new Generator(7), ScalarType.Float64);
         var (got, x) = objective.Compute();
 
         var gen = new Generator(7);
@@ -30,7 +30,7 @@ public class StepObjectiveTests
         using var scope = NewDisposeScope();
         using var model = new FluxModel(new FluxModelConfig { Data = "ring", Hidden = 32 }, seed: 0);
         model.to(ScalarType.Float64);
-        var objective = new StepObjective(model, 24, new Generator(8), ScalarType.Float64);
+        var objective = new FluxModelObjective(model, 24, new Generator(8), ScalarType.Float64);
         var (got, _) = objective.Compute();
 
         var gen = new Generator(8);
