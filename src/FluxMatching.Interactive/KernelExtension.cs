@@ -6,6 +6,7 @@ using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Magic;
 using FluxMatching.Interactive.Runtime;
 using FluxMatching.Interactive.Session;
+using FluxMatching.Plotting;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Formatting;

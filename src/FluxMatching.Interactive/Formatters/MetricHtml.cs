@@ -3,6 +3,7 @@ namespace FluxMatching.Interactive.Formatters;
 using System.Text;
 using FluxMatching.Interactive.Html;
 using FluxMatching.Metrics;
+using FluxMatching.Plotting;
 
 /// <summary>HTML tables of sample-quality metrics.</summary>
 internal static class MetricHtml

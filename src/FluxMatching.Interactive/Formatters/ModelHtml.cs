@@ -2,6 +2,7 @@ namespace FluxMatching.Interactive.Formatters;
 
 using FluxMatching.Interactive.Html;
 using FluxMatching.Models;
+using FluxMatching.Plotting;
 
 /// <summary>HTML for a <see cref="FluxModel"/>: configuration, parameter count, device and training state.</summary>
 internal static class ModelHtml

@@ -1,6 +1,7 @@
 namespace FluxMatching.Interactive.Formatters;
 
 using FluxMatching.Interactive.Html;
+using FluxMatching.Plotting;
 using FluxMatching.Training;
 
 /// <summary>HTML for training: the live progress panel and the finished run.</summary>

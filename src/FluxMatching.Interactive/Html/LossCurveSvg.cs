@@ -2,6 +2,7 @@ namespace FluxMatching.Interactive.Html;
 
 using System.Globalization;
 using System.Text;
+using FluxMatching.Plotting;
 
 /// <summary>
 /// A small inline SVG line chart of a loss history. Used by the live training display and the model and training-run

@@ -5,6 +5,7 @@ using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Runtime;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Models;
+using FluxMatching.Plotting;
 using FluxMatching.Runtime;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;

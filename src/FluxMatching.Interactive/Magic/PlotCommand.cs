@@ -1,5 +1,6 @@
 namespace FluxMatching.Interactive.Magic;
 
+using FluxMatching.Analysis;
 using FluxMatching.Data;
 using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Session;

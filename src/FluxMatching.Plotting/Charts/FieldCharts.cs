@@ -1,5 +1,6 @@
 namespace FluxMatching.Plotting;
 
+using FluxMatching.Analysis;
 using FluxMatching.Fields;
 using Plotly.NET;
 

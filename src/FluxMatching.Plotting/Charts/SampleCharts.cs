@@ -1,5 +1,6 @@
 namespace FluxMatching.Plotting;
 
+using FluxMatching.Analysis;
 using FluxMatching.Data;
 using Plotly.NET;
 using TorchSharp;
@@ -81,29 +82,16 @@ public static class SampleCharts
         return PlotlyBuilder.WithPlaneAxes(chart, bounds);
     }
 
-    /// <summary>p(x) = exp(log p(x)) on a resolution² grid over <paramref name="bounds"/>.</summary>
+    /// <summary>p(x) = exp(log p(x)) on a resolution² grid over <paramref name="bounds"/> (the core's
+    /// <see cref="Grid2D"/> and <see cref="GridEvaluator"/>; default CPU, float32).</summary>
     internal static ScalarGrid DensityGrid(IAnalyticDensity density, Bounds2D bounds, int resolution, FieldEvaluationOptions evaluation)
     {
-        var xs = Bounds2D.Linspace(bounds.XMin, bounds.XMax, resolution);
-        var ys = Bounds2D.Linspace(bounds.YMin, bounds.YMax, resolution);
-        var buf = new double[2 * resolution * resolution];
-        for (int j = 0; j < resolution; j++)
-            for (int i = 0; i < resolution; i++) (buf[2 * (j * resolution + i)], buf[2 * (j * resolution + i) + 1]) = (xs[i], ys[j]);
-        double[] logp;
-        using (var scope = torch.NewDisposeScope())
-        using (var noGrad = torch.no_grad())
-        {
-            var x = torch.tensor(buf, [resolution * resolution, 2], ScalarType.Float64)
-                .to(evaluation.DType ?? ScalarType.Float32, evaluation.Device ?? CPU);
-            var lp = density.LogDensity(x);
-            if (lp.numel() != resolution * resolution)
-                throw new InvalidOperationException($"LogDensity returned shape [{string.Join(", ", lp.shape)}] for input [{resolution * resolution}, 2].");
-            logp = lp.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
-        }
+        var grid = new Grid2D(bounds.XMin, bounds.XMax, bounds.YMin, bounds.YMax, resolution, resolution);
+        var p = GridEvaluator.EvaluateScalars(grid, x => density.LogDensity(x).exp(), evaluation.DType ?? ScalarType.Float32, evaluation.Device);
         var z = new double[resolution, resolution];
         for (int j = 0; j < resolution; j++)
-            for (int i = 0; i < resolution; i++) z[j, i] = Math.Exp(logp[j * resolution + i]);
-        return new ScalarGrid(xs, ys, z);
+            for (int i = 0; i < resolution; i++) z[j, i] = p[i, j];
+        return new ScalarGrid(grid.Xs, grid.Ys, z);
     }
 
     private static void StyleContour(Trace2D contour, SampleChartOptions options)

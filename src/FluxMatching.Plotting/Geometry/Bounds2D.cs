@@ -65,13 +65,4 @@ public sealed record Bounds2D
 
     /// <summary>True when (x, y) lies inside the closed rectangle.</summary>
     public bool Contains(double x, double y) => x >= XMin && x <= XMax && y >= YMin && y <= YMax;
-
-    /// <summary><paramref name="count"/> evenly spaced values from <paramref name="min"/> to <paramref name="max"/>
-    /// inclusive (numpy's <c>linspace</c>).</summary>
-    internal static double[] Linspace(double min, double max, int count)
-    {
-        var v = new double[count];
-        for (int i = 0; i < count; i++) v[i] = count == 1 ? 0.5 * (min + max) : min + (max - min) * i / (count - 1);
-        return v;
-    }
 }

@@ -1,5 +1,6 @@
 namespace FluxMatching.Plotting;
 
+using FluxMatching.Analysis;
 using FluxMatching.Fields;
 
 /// <summary>
@@ -41,30 +42,44 @@ public sealed record FieldGrid
     public double[,] V { get; }
 
     /// <summary>Evaluates <paramref name="field"/> on a <paramref name="resolution"/>² grid spanning
-    /// <paramref name="bounds"/> (edges included), in batches under no_grad.</summary>
+    /// <paramref name="bounds"/> (edges included): the core's <see cref="Grid2D"/> and <see cref="FieldEvaluator"/>,
+    /// in batches under no_grad on the field's device.</summary>
     /// <param name="field">A field with Dimension = 2.</param>
     /// <param name="bounds">Region to sample.</param>
-    /// <param name="resolution">Points per axis, 2 … 2048 (the reference notebook uses 20 for arrows, 80 for curl).</param>
+    /// <param name="resolution">Points per axis, 3 … 2048 (the reference notebook uses 20 for arrows, 80 for curl).</param>
     /// <param name="evaluation">Device, dtype and σ for the evaluation (default: follow the field).</param>
     public static FieldGrid Evaluate(IVectorField field, Bounds2D bounds, int resolution, FieldEvaluationOptions? evaluation = null)
     {
         ArgumentNullException.ThrowIfNull(bounds);
-        if (resolution is < 2 or > 2048)
-            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "resolution must be in 2 … 2048.");
+        if (resolution is < 3 or > 2048)
+            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "resolution must be in 3 … 2048.");
         var evaluator = new FieldEvaluator(field, evaluation);
-        var xs = Bounds2D.Linspace(bounds.XMin, bounds.XMax, resolution);
-        var ys = Bounds2D.Linspace(bounds.YMin, bounds.YMax, resolution);
-        int n = resolution * resolution;
-        var px = new double[n];
-        var py = new double[n];
-        for (int j = 0; j < resolution; j++)
-            for (int i = 0; i < resolution; i++) (px[j * resolution + i], py[j * resolution + i]) = (xs[i], ys[j]);
-        var (fu, fv) = evaluator.Evaluate(px, py);
-        var u = new double[resolution, resolution];
-        var v = new double[resolution, resolution];
-        for (int j = 0; j < resolution; j++)
-            for (int i = 0; i < resolution; i++) (u[j, i], v[j, i]) = (fu[j * resolution + i], fv[j * resolution + i]);
-        return new FieldGrid(xs, ys, u, v);
+        var grid = new Grid2D(bounds.XMin, bounds.XMax, bounds.YMin, bounds.YMax, resolution, resolution);
+        return FromGrid(grid, evaluator.Evaluate(grid));
+    }
+
+    /// <summary>A field sampled on a core <see cref="Grid2D"/> (values [Nx, Ny, 2] in <c>ij</c> order, as
+    /// <see cref="GridEvaluator"/>, <see cref="FieldEvaluator"/> and <see cref="HelmholtzHodge"/> return them), as a
+    /// plot grid (row = y index), keeping every <paramref name="stride"/>-th node along each axis.</summary>
+    /// <param name="grid">The node grid.</param>
+    /// <param name="values">Field values [Nx, Ny, 2].</param>
+    /// <param name="stride">Keep nodes 0, stride, 2·stride, … (≥ 1; e.g. 4 for arrows on a fine analysis grid).</param>
+    public static FieldGrid FromGrid(Grid2D grid, double[,,] values, int stride = 1)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.GetLength(0) != grid.Nx || values.GetLength(1) != grid.Ny || values.GetLength(2) != 2)
+            throw new ArgumentException($"values must have shape [Nx, Ny, 2] = [{grid.Nx}, {grid.Ny}, 2]; got [{values.GetLength(0)}, {values.GetLength(1)}, {values.GetLength(2)}].", nameof(values));
+        if (stride < 1)
+            throw new ArgumentOutOfRangeException(nameof(stride), stride, "stride must be ≥ 1.");
+        var xi = Enumerable.Range(0, (grid.Nx + stride - 1) / stride).Select(k => k * stride).ToArray();
+        var yj = Enumerable.Range(0, (grid.Ny + stride - 1) / stride).Select(k => k * stride).ToArray();
+        var (gx, gy) = (grid.Xs, grid.Ys);
+        var u = new double[yj.Length, xi.Length];
+        var v = new double[yj.Length, xi.Length];
+        for (int j = 0; j < yj.Length; j++)
+            for (int i = 0; i < xi.Length; i++) (u[j, i], v[j, i]) = (values[xi[i], yj[j], 0], values[xi[i], yj[j], 1]);
+        return new FieldGrid(xi.Select(i => gx[i]).ToArray(), yj.Select(j => gy[j]).ToArray(), u, v);
     }
 
     /// <summary>|f| at every grid point, [Ny, Nx].</summary>

@@ -1,6 +1,7 @@
 namespace FluxMatching.Plotting;
 
 using System.Globalization;
+using FluxMatching.Analysis;
 using Plotly.NET;
 
 /// <summary>

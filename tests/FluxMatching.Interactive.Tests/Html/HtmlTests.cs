@@ -31,13 +31,10 @@ public sealed class HtmlTests
     }
 
     [Fact]
-    public void Durations_and_numbers_read_well()
+    public void The_extension_has_no_html_text_helper_of_its_own()
     {
-        Assert.Equal("12.3 s", HtmlText.Duration(TimeSpan.FromSeconds(12.34)));
-        Assert.Equal("4 min 05 s", HtmlText.Duration(TimeSpan.FromSeconds(245)));
-        Assert.Equal("1 h 02 min", HtmlText.Duration(TimeSpan.FromMinutes(62)));
-        Assert.Equal("–", HtmlText.Number(double.NaN));
-        Assert.Equal("1,234", HtmlText.Count(1234));
-        Assert.Equal("&lt;b&gt;", HtmlText.Encode("<b>"));
+        // One HtmlText for reports and notebooks: FluxMatching.Plotting's.
+        Assert.DoesNotContain(typeof(KernelExtension).Assembly.GetTypes(), t => t.Name == "HtmlText");
+        Assert.Equal("FluxMatching.Plotting", typeof(FluxMatching.Plotting.HtmlText).Assembly.GetName().Name);
     }
 }

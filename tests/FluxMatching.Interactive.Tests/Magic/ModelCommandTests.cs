@@ -2,6 +2,7 @@ namespace FluxMatching.Interactive.Tests.Magic;
 
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
+using TorchSharp;
 
 public sealed class ModelCommandTests : IAsyncLifetime
 {
@@ -83,6 +84,30 @@ public sealed class ModelCommandTests : IAsyncLifetime
         var message = await _nb.FailAsync($"#!flux load m2 \"{path}\"");
         Assert.Contains("could not be read as FluxMatching weights", message);
         Assert.Contains(path, message);
+    }
+
+    [Fact]
+    public async Task Load_puts_the_parameters_on_the_requested_device_and_refuses_a_missing_one_in_one_line()
+    {
+        var path = Path.Combine(_dir, "d.pt");
+        await _nb.OkAsync($"#!flux save m \"{path}\"");
+        await _nb.OkAsync($"#!flux load oncpu \"{path}\" --device cpu");
+        var loaded = _nb.Model("oncpu");
+        Assert.Equal(DeviceType.CPU, loaded.Device.type);
+        Assert.All(loaded.parameters(), p => Assert.Equal(DeviceType.CPU, p.device_type));
+        Assert.Contains("--device 'gpu' is not a device name. Allowed: cpu, cuda, cuda:N",
+            await _nb.FailAsync($"#!flux load x \"{path}\" --device gpu"));
+        if (!TorchSharp.torch.cuda.is_available())
+        {
+            var message = await _nb.FailAsync($"#!flux load x \"{path}\" --device cuda");
+            Assert.StartsWith("#!flux load: --device 'cuda' is not available", message);
+            Assert.DoesNotContain('\n', message.Trim());
+        }
+        else
+        {
+            await _nb.OkAsync($"#!flux load ongpu \"{path}\" --device cuda");
+            Assert.Equal(DeviceType.CUDA, _nb.Model("ongpu").Device.type);
+        }
     }
 
     [Theory]

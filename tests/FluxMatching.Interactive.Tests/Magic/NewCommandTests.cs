@@ -55,10 +55,11 @@ public sealed class NewCommandTests : IAsyncLifetime
     [InlineData("#!flux new m --annealed --sigma2 0.1", "use either --sigma2 X (fixed σ) or --annealed")]
     [InlineData("#!flux new m --sigma-min 0.1", "--sigma-min and --sigma-max need --annealed")]
     [InlineData("#!flux new m --annealed --sigma-min 1 --sigma-max 0.5", "--sigma-max (0.5) must be greater than --sigma-min (1)")]
-    [InlineData("#!flux new m --device tpu", "'tpu' is not a valid --device. Allowed: cpu, cuda")]
+    [InlineData("#!flux new m --device tpu", "--device 'tpu' is not a device name. Allowed: cpu, cuda, cuda:N")]
+    [InlineData("#!flux new m --field unet", "'unet' is not a valid --field. Allowed: mlp, transformer")]
     [InlineData("#!flux new m --hidden", "option --hidden needs a value (N)")]
     [InlineData("#!flux new m --hidden 8 --hidden 9", "option --hidden is given twice")]
-    [InlineData("#!flux new m --widht 8", "unknown option '--widht'. Allowed: --data, --hidden")]
+    [InlineData("#!flux new m --widht 8", "unknown option '--widht'. Allowed: --data, --field, --hidden")]
     [InlineData("#!flux new m extra", "unexpected word 'extra'")]
     [InlineData("#!flux new", "NAME is missing")]
     [InlineData("#!flux new 1m", "'1m' is not a valid model name")]
@@ -93,6 +94,28 @@ public sealed class NewCommandTests : IAsyncLifetime
     public async Task Cuda_device_is_refused_where_there_is_no_gpu()
     {
         if (TorchSharp.torch.cuda.is_available()) return;   // the refusal applies only without a GPU
-        Assert.Contains("--device cuda is not available here", await _nb.FailAsync("#!flux new g --device cuda"));
+        var message = await _nb.FailAsync("#!flux new g --device cuda");
+        Assert.StartsWith("#!flux new: --device 'cuda' is not available: libtorch sees no CUDA device in this process. Allowed here: cpu.", message);
+        Assert.Contains("TorchSharp-cuda", message);   // which package brings a GPU
+    }
+
+    [Fact]
+    public async Task The_field_option_takes_the_mlp_and_states_what_it_allows()
+    {
+        await _nb.OkAsync("#!flux new f --field mlp --hidden 8 --device cpu");
+        Assert.Equal(8, _nb.Model("f").Config.Hidden);
+        Assert.Contains("--field", FluxMatching.Interactive.Magic.FluxCommandSet.Get("new").Usage);
+    }
+
+    [Fact]
+    public async Task Help_shows_the_defaults_the_command_line_uses_too()
+    {
+        var help = FluxMatching.Interactive.Magic.FluxCommandSet.Help();
+        Assert.Contains($"width of each hidden layer (default {FluxMatching.Models.FluxDefaults.Model.Hidden})", string.Join("\n",
+            FluxMatching.Interactive.Magic.FluxCommandSet.Get("new").Options.Select(o => o.Description)));
+        Assert.Contains("[--device cpu|cuda]", help);
+        await _nb.OkAsync("#!flux new d");
+        var model = _nb.Model("d");
+        Assert.Equal(FluxMatching.Models.FluxDefaults.Model, model.Config);
     }
 }

@@ -92,4 +92,49 @@ public class FieldGridTests
         var e = Assert.Throws<ArgumentException>(() => new FieldGrid([0, 1, 2], [0, 1], new double[3, 2], new double[2, 3]));
         Assert.Equal("u", e.ParamName);
     }
+
+    [Fact]
+    public void From_grid_puts_the_ij_nodes_of_an_analysis_grid_into_rows_of_y_and_keeps_every_stride_th_node()
+    {
+        var grid = new Grid2D(-1, 1, 10, 14, 5, 5);
+        var values = new FieldEvaluator(LinearField.Identity).Evaluate(grid);   // f(x, y) = (x, y), [Nx, Ny, 2]
+        var full = FieldGrid.FromGrid(grid, values);
+        Assert.Equal(grid.Xs, full.Xs);
+        Assert.Equal(grid.Ys, full.Ys);
+        for (int j = 0; j < 5; j++)
+            for (int i = 0; i < 5; i++) (full.U[j, i], full.V[j, i]).Should(grid.Xs[i], grid.Ys[j]);
+        var thin = FieldGrid.FromGrid(grid, values, stride: 2);
+        Assert.Equal([-1, 0, 1], thin.Xs);
+        Assert.Equal([10, 12, 14], thin.Ys);
+        (thin.U[2, 1], thin.V[2, 1]).Should(0, 14);
+        Assert.Equal("values", Assert.Throws<ArgumentException>(() => FieldGrid.FromGrid(grid, new double[5, 4, 2])).ParamName);
+        Assert.Equal("stride", Assert.Throws<ArgumentOutOfRangeException>(() => FieldGrid.FromGrid(grid, values, 0)).ParamName);
+    }
+
+    [Fact]
+    public void Evaluate_samples_the_same_nodes_as_the_analysis_grid_and_its_evaluator()
+    {
+        // One grid and one evaluator: the plot grid is the transpose of GridEvaluator's [Nx, Ny, 2] on the same box.
+        var field = new RingField(0.7);
+        var plot = FieldGrid.Evaluate(field, new Bounds2D(-3, 3, -2, 2), 9);
+        var analysis = GridEvaluator.EvaluateVectors(new Grid2D(-3, 3, -2, 2, 9, 9), field);
+        for (int j = 0; j < 9; j++)
+            for (int i = 0; i < 9; i++) (plot.U[j, i], plot.V[j, i]).Should(analysis[i, j, 0], analysis[i, j, 1]);
+    }
+
+    [Fact]
+    public void A_resolution_below_the_grids_three_nodes_is_rejected_with_the_allowed_range()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => FieldGrid.Evaluate(LinearField.Identity, Box, 2));
+        Assert.Contains("3 … 2048", e.Message);
+    }
+}
+
+internal static class PairAssert
+{
+    public static void Should(this (double U, double V) actual, double u, double v)
+    {
+        Assert.Equal(u, actual.U, 5);
+        Assert.Equal(v, actual.V, 5);
+    }
 }

@@ -1,0 +1,42 @@
+namespace FluxMatching.Cli.Tests.Commands;
+
+using System.Text.Json.Nodes;
+using FluxMatching.Models;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("flux-cli-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("--field", "unet", "flux: --field must be one of mlp, transformer, not 'unet'.")]
+    [InlineData("--loss", "l2", "flux: --loss must be one of flux, dsm, not 'l2'.")]
+    [InlineData("--samples", "1", "flux: --samples must be ≥ 2.")]
+    public void A_bad_value_is_one_line_naming_the_option_the_value_and_what_is_allowed(string option, string value, string expected)
+    {
+        var line = CliRun.Of("train", option, value, "--steps", "1", "--out", _dir, "--quiet").OneLineError();
+        Assert.Equal(expected, line);
+    }
+
+    [Fact]
+    public void The_run_is_measured_by_the_shared_routine_against_the_data_it_writes()
+    {
+        var run = CliRun.Of("train", "--data", "moons", "--field", "mlp", "--hidden", "8", "--steps", "2", "--batch", "16",
+            "--samples", "40", "--no-baseline", "--quiet", "--device", "cpu", "--out", _dir, "--name", "r");
+        Assert.True(run.ExitCode == 0, run.Error + run.Out);
+        var folder = Path.Combine(_dir, "r");
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")))!;
+
+        // The oracle: the core's SampleEvaluation of the saved model with the run's seed and sample count.
+        using var model = FluxModel.Load(Path.Combine(folder, "flux.pt"));
+        using var evaluation = SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = 40, Seed = 0 });
+        Assert.Equal(evaluation.Metrics!.Mmd2, (double)metrics["models"]!["flux"]!["mmd2"]!);
+        Assert.Equal(evaluation.Metrics.SlicedW2, (double)metrics["models"]!["flux"]!["sliced_w2"]!);
+        Assert.Equal(CliRun.Rows(evaluation.Data), CliRun.ReadCsv(Path.Combine(folder, "data.csv")));
+        Assert.Equal(CliRun.Rows(evaluation.Samples), CliRun.ReadCsv(Path.Combine(folder, "samples-flux.csv")));
+        var floor = SampleEvaluation.NoiseFloor(model.Data, 40, 0);
+        Assert.Equal(floor.Mmd2, (double)metrics["noise_floor"]!["mmd2"]!);
+        Assert.Contains("device=cpu", run.Out);
+    }
+}
