@@ -39,6 +39,19 @@ public sealed class UserData : IDataSource
         Options = options;
     }
 
+    /// <summary>Rebuilds a prepared data set from its parts (a saved model's data: <see cref="UserDataFiles"/>).</summary>
+    /// <param name="train">The training points (data units).</param>
+    /// <param name="heldOut">The held-out points, or null.</param>
+    /// <param name="standardize">Fit and apply the standardization to <paramref name="train"/>.</param>
+    public UserData(PointCloud train, PointCloud? heldOut, bool standardize)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        Train = train;
+        HeldOut = heldOut;
+        if (standardize) Standardization = Standardization.Fit(train.Points);
+        Options = new UserDataOptions { Standardize = standardize };
+    }
+
     /// <inheritdoc />
     public string Name => Train.Name;
 

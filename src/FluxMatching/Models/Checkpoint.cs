@@ -37,6 +37,7 @@ public static class Checkpoint
                 model.ParameterCount, model.LossHistory.ToArray(), DateTimeOffset.UtcNow);
             WriteAtomically(full, tmp => model.save(tmp));
             WriteAtomically(full + ".json", tmp => File.WriteAllText(tmp, JsonSerializer.Serialize(sidecar, Json)));
+            FluxMatching.Data.UserDataFiles.Save(model.Data, full);   // a user's finite data set travels with the model
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
@@ -63,7 +64,7 @@ public static class Checkpoint
         FluxModel model;
         try
         {
-            model = new FluxModel(info.Config, 0, CPU);
+            model = new FluxModel(info.Config, FluxMatching.Data.UserDataFiles.Load(path, info.Config.Data), 0, CPU);
         }
         catch (ArgumentException e)
         {
