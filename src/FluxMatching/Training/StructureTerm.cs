@@ -1,6 +1,7 @@
 namespace FluxMatching.Training;
 
 using FluxMatching.Fields;
+using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
