@@ -39,7 +39,8 @@ internal static class FluxCommandSet
         [
             new("--data", $"data: a built-in set (default {FluxDefaults.Model.Data}), a C# variable (Tensor [N, *S], float[,], double[,], IDataSource) or a .csv/.npy file",
                 Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Completions: ToyDatasets.Names),
-            new("--field", "the learned vector field (default mlp)", Placeholder: string.Join("|", ModelChoices.Fields), Choices: ModelChoices.Fields),
+            new("--field", "the learned vector field: a built-in one (default mlp) or a C# variable holding a TorchSharp Module<Tensor, Tensor> [B, *S] → [B, *S] (σ-conditioned Module<Tensor, Tensor, Tensor> with --annealed)",
+                Placeholder: string.Join("|", ModelChoices.Fields) + "|VARIABLE", Completions: ModelChoices.Fields),
             new("--hidden", $"width of each hidden layer (default {FluxDefaults.Model.Hidden})"),
             new("--depth", $"number of hidden layers (default {FluxDefaults.Model.Depth})"),
             new("--sigma2", $"noise variance σ² of fixed-σ training (default {Number(FluxDefaults.Model.Sigma2)})", Placeholder: "X"),
@@ -58,6 +59,8 @@ internal static class FluxCommandSet
             new("--batch", $"batch size B, also the KDE reference set (default {FluxDefaults.Training.Batch})"),
             new("--lr", $"Adam learning rate (default {Number(FluxDefaults.Training.LearningRate)})", Placeholder: "X"),
             Seed($"the training draws (default {FluxDefaults.Training.Seed})"),
+            new("--structure", "a structure term added to the loss: a C# variable holding Func<IVectorField, Tensor, Tensor> (field, batch → 0-d tensor)", Placeholder: "G"),
+            new("--weight", "weight λ of the structure term (default 1)", Placeholder: "X"),
         ]),
         new("sample", "Draws samples and shows them against the data, with sample-quality metrics.", [Name()],
         [
@@ -84,6 +87,7 @@ internal static class FluxCommandSet
         new("load", "Loads a checkpoint into a model called NAME (and the C# variable NAME).", [Name(), new("PATH", "checkpoint file")],
         [
             Device("the loaded parameters"),
+            new("--field", "the C# variable holding your module, for a model trained with --field VARIABLE", Placeholder: "VARIABLE"),
         ]),
         new("plotly", "Writes plotly.js into this cell's output (charts need it once per page; done automatically).", [], []),
     ];

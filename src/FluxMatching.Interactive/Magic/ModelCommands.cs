@@ -38,12 +38,17 @@ internal static class ModelCommands
             SigmaMax = args.Double("--sigma-max", defaults.SigmaMax, v => v > 0, "a number > 0"),
             Loss = args.Value("--loss") is { } loss ? ModelChoices.ParseLoss(loss) : defaults.Loss,
         };
-        config = ModelChoices.WithField(config, args.Value("--field"));
+        config = FieldArgument.Apply(config, args, ModelRegistry.FindCSharpKernel(session.Root), userData);
         if (config.SigmaMax <= config.SigmaMin)
             throw new FluxUsageException($"{args.Prefix}: --sigma-max ({config.SigmaMax}) must be greater than --sigma-min ({config.SigmaMin}).");
         long seed = args.Long("--seed", 0);
         var device = ResolveDevice(args);
         var model = new FluxModel(config, userData, seed, device);
+        if (model.Field is FluxMatching.Fields.ModuleField module)
+        {
+            using var probe = model.Data.Sample(2, null, model.Device);
+            module.Check(probe);   // a shape mismatch is one line now, not in the middle of training
+        }
         await session.Models.SetAsync(name, model);
         context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
     }
@@ -85,6 +90,7 @@ internal static class ModelCommands
         var path = FullPath(args.Positional("PATH")!, args.Prefix);
         var device = ResolveDevice(args);
         if (!File.Exists(path)) throw new FluxUsageException($"{args.Prefix}: there is no file '{path}'.");
+        FieldArgument.RegisterForLoad(args, ModelRegistry.FindCSharpKernel(session.Root), path);
         var model = FluxModel.Load(path, device);
         await session.Models.SetAsync(name, model);
         context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);

@@ -13,8 +13,9 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class ModuleField : TrainableField
 {
-    private readonly nn.Module<Tensor, Tensor>? _plain;
-    private readonly nn.Module<Tensor, Tensor, Tensor>? _conditioned;
+    // The module is registered once, as "module"; these references sit in a plain holder so that TorchSharp's
+    // reflection-based component registration does not register it a second time under a field's name.
+    private readonly Calls _calls = new();
     private readonly long[] _shape;
     private bool _checked;
 
@@ -26,14 +27,14 @@ public sealed class ModuleField : TrainableField
     public ModuleField(nn.Module<Tensor, Tensor> module, long[] sampleShape, string label = "module", string name = "field")
         : this((nn.Module)module, sampleShape, label, name)
     {
-        _plain = module;
+        _calls.Plain = module;
     }
 
     /// <summary>Wraps a σ-conditioned module f(x, σ), ([B, *S], [B]) → [B, *S].</summary>
     public ModuleField(nn.Module<Tensor, Tensor, Tensor> module, long[] sampleShape, string label = "module", string name = "field")
         : this((nn.Module)module, sampleShape, label, name)
     {
-        _conditioned = module;
+        _calls.Conditioned = module;
     }
 
     private ModuleField(nn.Module module, long[] sampleShape, string label, string name) : base(name)
@@ -47,12 +48,12 @@ public sealed class ModuleField : TrainableField
         _shape = sampleShape.ToArray();
         Dimension = (int)d;
         Label = label;
-        Module = module;
+        _calls.Module = module;
         register_module("module", module);
     }
 
     /// <summary>The wrapped module.</summary>
-    public nn.Module Module { get; }
+    public nn.Module Module => _calls.Module!;
 
     /// <summary>How messages name the module.</summary>
     public string Label { get; }
@@ -64,7 +65,7 @@ public sealed class ModuleField : TrainableField
     public override int Dimension { get; }
 
     /// <inheritdoc />
-    public override bool IsNoiseConditioned => _conditioned is not null;
+    public override bool IsNoiseConditioned => _calls.Conditioned is not null;
 
     /// <inheritdoc />
     public override Tensor Evaluate(Tensor x, Tensor? sigma = null)
@@ -77,15 +78,15 @@ public sealed class ModuleField : TrainableField
         Tensor output;
         try
         {
-            if (_conditioned is not null)
+            if (_calls.Conditioned is { } conditioned)
             {
                 if (sigma is null) throw new ArgumentException($"field '{Label}' is σ-conditioned; σ is missing.", nameof(sigma));
                 using var s = sigma.to(x.dtype, x.device).reshape(-1).expand(b);
-                output = _conditioned.call(input, s);
+                output = conditioned.call(input, s);
             }
             else
             {
-                output = _plain!.call(input);
+                output = _calls.Plain!.call(input);
             }
         }
         catch (Exception e) when (!_checked && e is not OutOfMemoryException and not ArgumentException)
@@ -163,23 +164,31 @@ public sealed class ModuleField : TrainableField
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
+    /// <summary>The module's references, out of reach of reflection-based registration.</summary>
+    private sealed class Calls
+    {
+        public nn.Module? Module;
+        public nn.Module<Tensor, Tensor>? Plain;
+        public nn.Module<Tensor, Tensor, Tensor>? Conditioned;
+        public ModuleField? Owner;
+    }
+
     private sealed class Average : TrainableField
     {
-        private readonly ModuleField _owner;
-        private readonly TorchSharp.Modules.Parameter[] _values;
+        private readonly Calls _state = new();
+        private readonly int _count;
 
         public Average(ModuleField owner, string name) : base(name)
         {
-            _owner = owner;
+            _state.Owner = owner;
             var source = owner.Module.parameters().ToArray();
-            _values = new TorchSharp.Modules.Parameter[source.Length];
+            _count = source.Length;
             using (torch.no_grad())
                 for (int i = 0; i < source.Length; i++)
-                {
-                    _values[i] = new TorchSharp.Modules.Parameter(source[i].detach().clone(), requires_grad: false);
-                    register_parameter($"p{i}", _values[i]);
-                }
+                    register_parameter($"p{i}", new TorchSharp.Modules.Parameter(source[i].detach().clone().DetachFromDisposeScope(), requires_grad: false));
         }
+
+        private ModuleField _owner => _state.Owner!;
 
         public override int Dimension => _owner.Dimension;
 
@@ -187,6 +196,8 @@ public sealed class ModuleField : TrainableField
 
         public override Tensor Evaluate(Tensor x, Tensor? sigma = null)
         {
+            var _values = parameters().ToArray();
+            if (_values.Length != _count) throw new InvalidOperationException($"the averaged copy of field '{_owner.Label}' lost its parameters.");
             var live = _owner.Module.parameters().ToArray();
             var saved = new Tensor[live.Length];
             using var noGrad = torch.no_grad();
