@@ -1,12 +1,11 @@
 namespace FluxMatching.Data;
 
-using FluxMatching.Fields;
 using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
 /// A data source for a Gaussian mixture with isotropic or diagonal components, with its density and score in
-/// closed form (delegated to <see cref="GaussianMixtureScoreField"/>). Sampling draws all n component indices first
+/// closed form (<see cref="GaussianMixtureDensity"/>). Sampling draws all n component indices first
 /// (<c>multinomial(w, n, replacement: true)</c>), then all n×D standard normals, x = μ_k + s_k ⊙ z.
 /// </summary>
 public class GaussianMixtureDataset : IDataSource, IAnalyticDensity, IDisposable
@@ -15,7 +14,7 @@ public class GaussianMixtureDataset : IDataSource, IAnalyticDensity, IDisposable
     private readonly double[,] stds;
     private readonly double[] weights;
     private static readonly Scalar One = 1.0.ToScalar();
-    private readonly GaussianMixtureScoreField density;
+    private readonly GaussianMixtureDensity density;
 
     /// <summary>Creates the mixture source.</summary>
     /// <param name="name">Short name (non-empty).</param>
@@ -29,7 +28,7 @@ public class GaussianMixtureDataset : IDataSource, IAnalyticDensity, IDisposable
             throw new ArgumentException("The data source name must be non-empty.", nameof(name));
         }
 
-        density = new GaussianMixtureScoreField(means, stds, weights); // validates shapes and values
+        density = new GaussianMixtureDensity(means, stds, weights); // validates shapes and values
         Name = name;
         this.means = (double[,])means.Clone();
         this.stds = (double[,])stds.Clone();
@@ -46,8 +45,9 @@ public class GaussianMixtureDataset : IDataSource, IAnalyticDensity, IDisposable
     /// <summary>Number of mixture components K.</summary>
     public int ComponentCount => density.ComponentCount;
 
-    /// <summary>The exact score field of this mixture (shared, not noise-conditioned).</summary>
-    public GaussianMixtureScoreField ScoreField => density;
+    /// <summary>The mixture's density and score in closed form (shared; its vector field is
+    /// <c>new GaussianMixtureScoreField(Density)</c>).</summary>
+    public GaussianMixtureDensity Density => density;
 
     /// <summary>Component means [K, D] (a copy).</summary>
     public double[,] Means => (double[,])means.Clone();

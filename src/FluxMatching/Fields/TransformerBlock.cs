@@ -60,7 +60,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], c = x.shape[2];
-        var h = norm1.forward(x);
+        var h = LayerNorms.Apply(norm1, x);
         var packed = qkv.forward(h).reshape(b, t, 3, heads, headDim).permute(2, 0, 3, 1, 4); // [3, B, heads, T, d]
         var q = packed[0];
         var k = packed[1];
@@ -73,7 +73,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
 
         var attention = logits.softmax(-1).matmul(v).transpose(1, 2).reshape(b, t, c);
         var y = x.add(@out.forward(attention));
-        var m = mlp_out.forward(nn.functional.gelu(mlp_in.forward(norm2.forward(y))));
+        var m = mlp_out.forward(nn.functional.gelu(mlp_in.forward(LayerNorms.Apply(norm2, y))));
         return y.add(m).MoveToOuterDisposeScope();
     }
 }

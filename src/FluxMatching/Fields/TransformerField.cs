@@ -132,7 +132,7 @@ public sealed class TransformerField : TrainableField
             h = block.forward(h, m);
         }
 
-        return out_proj.forward(out_norm.forward(h)).reshape(x.shape).MoveToOuterDisposeScope();
+        return out_proj.forward(LayerNorms.Apply(out_norm, h)).reshape(x.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the position table and mask.</summary>

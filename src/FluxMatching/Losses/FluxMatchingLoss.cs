@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 /// work runs in fused kernels that never build the B×B matrices (<see cref="BatchKde"/>). At t = 0 exactly (probability ~2⁻²⁴ in float32) the reference divides by
 /// a zero one-jump variance and returns NaN; this port uses the limit W = I there.</para>
 /// </summary>
-public sealed class FluxMatchingLoss
+public sealed partial class FluxMatchingLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="options">Options (null: the reference defaults, <see cref="FluxLossOptions.Default"/>).</param>
@@ -225,40 +225,6 @@ public sealed class FluxMatchingLoss
         return result;
     }
 
-    /// <summary>Validates a data batch: [B, *S] with B ≥ 2, float32/float64, all finite.</summary>
-    /// <param name="x">The batch.</param>
-    /// <param name="paramName">The caller's parameter name.</param>
-    internal static void ValidateBatch(Tensor x, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(x, paramName);
-        if (x.dim() < 2 || x.shape[0] < 2)
-        {
-            throw new ArgumentException(
-                $"{paramName} must have shape [B, *S] with B >= 2 (the batch KDE needs at least two points) and at " +
-                $"least one data axis, got [{string.Join(", ", x.shape)}].", paramName);
-        }
-
-        if (x.dtype is not (ScalarType.Float32 or ScalarType.Float64))
-        {
-            throw new ArgumentException($"{paramName} must be float32 or float64, got {x.dtype}.", paramName);
-        }
-
-        if (!x.isfinite().all().item<bool>())
-        {
-            throw new ArgumentException($"{paramName} contains NaN or infinite values; all entries must be finite.",
-                paramName);
-        }
-    }
-
-    private static void ValidateProposal(ExponentialTimeProposal proposal, double horizon)
-    {
-        if (proposal.Horizon != horizon)
-        {
-            throw new ArgumentException(
-                $"proposal.Horizon ({proposal.Horizon}) must equal the loss horizon ({horizon}).", nameof(proposal));
-        }
-    }
-
     /// <summary>f at the anchors, differentiated once: the field's first-order node
     /// (<see cref="FieldCapabilities.FirstOrderNode"/>), else null.</summary>
     private static Func<Tensor, Tensor>? AnchorField(IVectorField field, Tensor? sigma) =>
@@ -309,19 +275,5 @@ public sealed class FluxMatchingLoss
         }
 
         return sum!;
-    }
-
-    private static Tensor CheckedField(Func<Tensor, Tensor> field, Tensor flat, long[] shape)
-    {
-        var input = flat.view(shape);
-        var output = field(input);
-        if (output is null || !output.shape.SequenceEqual(shape))
-        {
-            throw new ArgumentException(
-                $"field must map a tensor of shape [{string.Join(", ", shape)}] to the same shape, got " +
-                $"[{(output is null ? "null" : string.Join(", ", output.shape))}].", nameof(field));
-        }
-
-        return output.reshape(flat.shape[0], flat.shape[1]);
     }
 }

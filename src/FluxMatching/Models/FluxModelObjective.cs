@@ -10,13 +10,16 @@ using static TorchSharp.torch;
 /// The batch objective of one training step for a model's configuration: fixed-σ Flux Matching
 /// (<see cref="FluxMatchingLoss"/>, with the optional horizon proposal), annealed Flux Matching
 /// (<see cref="AnnealedFluxLoss"/>, with the loss normalizer and the optional proposal), or DSM. Draws the batch and
-/// every random number from one generator.
+/// every random number from one generator. On a device other than the CPU the two host numbers of a step (σ of annealed
+/// training and the horizon uniform u) come from a second, CPU generator, so reading them costs no device
+/// synchronization (on the CPU both come from the one generator, in the reference order).
 /// </summary>
 internal sealed class FluxModelObjective : ITrainingObjective
 {
     private readonly FluxModel _model;
     private readonly int _batch;
     private readonly Generator _generator;
+    private readonly Generator? _host;
     private readonly ScalarType _dtype;
     private readonly SigmaSampler _sigmas;
     private readonly FluxMatchingLoss _flux = new();
@@ -27,6 +30,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
         _model = model;
         _batch = batch;
         _generator = generator;
+        _host = model.Device.type == DeviceType.CPU ? null : new Generator((ulong)generator.initial_seed() + 1, CPU);
         _dtype = dtype;
         var c = model.Config;
         _sigmas = c.Annealed ? SigmaSampler.LogUniform(c.SigmaMin, c.SigmaMax) : SigmaSampler.Fixed(Math.Sqrt(c.Sigma2));
@@ -46,8 +50,8 @@ internal sealed class FluxModelObjective : ITrainingObjective
                 return (DsmLoss.EpsilonPlain(FieldCapabilities.FirstOrder(field, null), x, c.Sigma2, generator: _generator).mean(), x);
             }
 
-            var s = _sigmas.Sample(_generator, _model.Device, _dtype);
-            double sigma = s.ToDouble();
+            var s = HostSigma();
+            double sigma = s.to(ScalarType.Float64).ToDouble();
             // σ²-weighted ε-DSM of the σ-conditioned field (λ(σ) = σ², the usual annealed weighting).
             using var weight = (sigma * sigma).ToScalar();
             return (DsmLoss.EpsilonPlain(FieldCapabilities.FirstOrder(field, s), x, sigma * sigma, generator: _generator).mean().mul(weight), x);
@@ -55,7 +59,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
 
         if (!c.Annealed)
         {
-            var r = _flux.Compute(field, x, c.Sigma2, _model.Proposal, generator: _generator);
+            var r = _flux.Compute(field, x, c.Sigma2, _model.Proposal, HostDraws(), _generator);
             var objective = r.PerSample.mean();
             if (_model.Proposal is not null)
             {
@@ -67,7 +71,19 @@ internal sealed class FluxModelObjective : ITrainingObjective
         }
 
         // mean_i(ℓ_i/exp(s(σ)) + s(σ)) plus the proposal's REINFORCE term (paper §3.1, §3.5).
-        var annealed = _annealed.Compute(field, x, _sigmas, _model.Normalizer, _model.Proposal, generator: _generator);
+        var annealed = _host is null
+            ? _annealed.Compute(field, x, _sigmas, _model.Normalizer, _model.Proposal, generator: _generator)
+            : _annealed.Compute(field, x, HostSigma(), _model.Normalizer, _model.Proposal, HostDraws(), _generator);
         return (annealed.Total.mean(), x);
     }
+
+    /// <summary>σ of the step: on the CPU from the one generator (in x's dtype); elsewhere a float64 CPU draw.</summary>
+    private Tensor HostSigma() => _host is null
+        ? _sigmas.Sample(_generator, _model.Device, _dtype)
+        : _sigmas.Sample(_host, CPU, ScalarType.Float64);
+
+    /// <summary>Off the CPU: the horizon uniform drawn on the host (null on the CPU: the loss draws it).</summary>
+    private FluxLossDraws? HostDraws() => _host is null
+        ? null
+        : new FluxLossDraws(HorizonUniform: torch.rand([], ScalarType.Float64, CPU, generator: _host));
 }

@@ -20,6 +20,7 @@ public sealed class TrainingSession : IDisposable
     private readonly ITrainingObjective _objective;
     private readonly int? _threads;
     private readonly bool _ownKernels;
+    private readonly bool _onCpu;
     private bool _gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
@@ -40,8 +41,8 @@ public sealed class TrainingSession : IDisposable
         _ema = options.EmaDecay > 0 && model.Ema is not null
             ? new Ema(model.Field, model.Ema, options.EmaDecay, options.EmaWarmup)
             : null;
-        bool cpu = model.Field.Device.type == DeviceType.CPU;
-        _threads = options.Threads ?? (cpu && model.Field.Dimension <= 16 ? 1 : null);
+        _onCpu = model.Field.Device.type == DeviceType.CPU;
+        _threads = options.Threads ?? (_onCpu && model.Field.Dimension <= 16 ? 1 : null);
         _ownKernels = FieldCapabilities.RunsOwnCpuKernels(model.Field);
     }
 
@@ -88,6 +89,7 @@ public sealed class TrainingSession : IDisposable
             LearningRate = _options.LearningRate * Math.Min(1.0, (_model.StepsTrained + 1.0) / _options.WarmupSteps);
         var (total, x) = _objective.Compute();
         if (_options.ExtraLoss is not null) total = total + _options.ExtraLoss(_model, x);
+        if (!_onCpu) return StepOffCpu(total);
         double value = total.ToDouble();
         if (!double.IsFinite(value)) return new StepOutcome(value, double.NaN, Applied: false);
         if (!_gradientsClear) ZeroGrad();
@@ -99,6 +101,33 @@ public sealed class TrainingSession : IDisposable
             ZeroGrad();
             return new StepOutcome(value, norm, Applied: false);
         }
+        return Update(value, norm);
+    }
+
+    /// <summary>A step on a device other than the CPU: backward first, then the loss and the gradient norm are read
+    /// together, the step's one host synchronization.</summary>
+    private StepOutcome StepOffCpu(Tensor total)
+    {
+        if (!_gradientsClear) ZeroGrad();
+        total.backward();
+        _gradientsClear = false;
+        var norm = _fused is not null
+            ? _fused.Gradients.to(ScalarType.Float64).norm()
+            : GradientNormTensor();
+        var both = torch.stack([total.detach().to(ScalarType.Float64).reshape(1), norm.reshape(1)]).cpu();
+        double value = both[0].ToDouble(), normValue = both[1].ToDouble();
+        if (!double.IsFinite(value) || !double.IsFinite(normValue))
+        {
+            ZeroGrad();
+            return new StepOutcome(value, double.IsFinite(value) ? normValue : double.NaN, Applied: false);
+        }
+
+        return Update(value, normValue);
+    }
+
+    /// <summary>Clips, updates and averages (the loss and norm are finite).</summary>
+    private StepOutcome Update(double value, double norm)
+    {
         double clip = _options.GradientClipNorm > 0 && norm > _options.GradientClipNorm
             ? _options.GradientClipNorm / (norm + 1e-6)
             : 1.0;
@@ -150,8 +179,16 @@ public sealed class TrainingSession : IDisposable
     {
         if (_fused is not null) return _fused.GradientNorm();
         using var scope = torch.NewDisposeScope();
-        var squares = _parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToArray();
-        return squares.Length == 0 ? 0 : Math.Sqrt(torch.stack(squares).sum().ToDouble());
+        return GradientNormTensor().ToDouble();
+    }
+
+    /// <summary>The global gradient norm as a float64 0-d tensor on the parameters' device (no host read).</summary>
+    private Tensor GradientNormTensor()
+    {
+        var squares = _parameters.Where(p => p.grad is not null).Select(p => p.grad!.to(ScalarType.Float64).square().sum()).ToArray();
+        return squares.Length == 0
+            ? torch.zeros([], ScalarType.Float64, _model.Field.Device)
+            : torch.stack(squares).sum().sqrt();
     }
 }
 

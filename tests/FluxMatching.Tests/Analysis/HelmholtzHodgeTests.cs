@@ -36,8 +36,8 @@ public class HelmholtzHodgeTests
     {
         using var scope = torch.NewDisposeScope();
         using var triangle = new TriangleMixtureDataset();
-        var coarse = SplitScorePlusRotation(Grid2D.Square(6.5, 32), triangle.ScoreField);
-        var fine = SplitScorePlusRotation(Grid2D.Square(6.5, 64), triangle.ScoreField);
+        var coarse = SplitScorePlusRotation(Grid2D.Square(6.5, 32), new GaussianMixtureScoreField(triangle.Density));
+        var fine = SplitScorePlusRotation(Grid2D.Square(6.5, 64), new GaussianMixtureScoreField(triangle.Density));
 
         Assert.True(coarse.GradientError < 0.11, $"coarse gradient error {coarse.GradientError:E3}");
         Assert.True(fine.GradientError < 0.03, $"fine gradient error {fine.GradientError:E3}");
@@ -81,7 +81,7 @@ public class HelmholtzHodgeTests
         using var scope = torch.NewDisposeScope();
         using var triangle = new TriangleMixtureDataset();
         var grid = Grid2D.Square(6.5, 48);
-        var split = SplitScorePlusRotation(grid, triangle.ScoreField).Result;
+        var split = SplitScorePlusRotation(grid, new GaussianMixtureScoreField(triangle.Density)).Result;
         double cross = 0, g2 = 0, v2 = 0;
         foreach (var (i, j) in Nodes(grid))
         {
@@ -95,7 +95,7 @@ public class HelmholtzHodgeTests
 
         Assert.True(Math.Abs(cross) / Math.Sqrt(g2 * v2) < 0.015, $"cosine ⟨∇φ, v⟩ = {cross / Math.Sqrt(g2 * v2):E3}");
 
-        var scoreOnly = HelmholtzHodge.Decompose(grid, split.Density, ScoreGrid(grid, triangle.ScoreField));
+        var scoreOnly = HelmholtzHodge.Decompose(grid, split.Density, ScoreGrid(grid, new GaussianMixtureScoreField(triangle.Density)));
         double rem = 0, tot = 0;
         foreach (var (i, j) in Nodes(grid))
         {
