@@ -2,6 +2,7 @@ namespace FluxMatching.Interactive.Magic;
 
 using System.Globalization;
 using FluxMatching.Data;
+using FluxMatching.Fields;
 using FluxMatching.Models;
 using FluxMatching.Plotting;
 using TorchSharp;

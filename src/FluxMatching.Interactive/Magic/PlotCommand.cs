@@ -2,6 +2,7 @@ namespace FluxMatching.Interactive.Magic;
 
 using FluxMatching.Analysis;
 using FluxMatching.Data;
+using FluxMatching.Fields;
 using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Models;

@@ -1,6 +1,6 @@
-namespace FluxMatching.Data;
+namespace FluxMatching.Fields;
 
-using FluxMatching.Fields;
+using FluxMatching.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
