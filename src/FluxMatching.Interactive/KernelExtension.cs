@@ -26,8 +26,8 @@ public static class KernelExtension
     public static void Load(Kernel kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        FSharpCoreResolver.Install();          // P3: before any Plotly-typed method is compiled
-        NativeBackend.Guard();                 // P1 + P4: before anything loads libtorch
+        FSharpCoreResolver.Install();          // before any Plotly-typed method is compiled
+        NativeBackend.Guard();                 // before anything loads libtorch
         Register(kernel);
     }
 

@@ -3,7 +3,9 @@ namespace FluxMatching.Cli.Commands;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxMatching.Metrics;
+using FluxMatching.Models;
 using FluxMatching.Plotting;
+using FluxMatching.Runtime;
 using static TorchSharp.torch;
 
 /// <summary>Writes metrics.json and report.html of a run.</summary>
@@ -36,6 +38,8 @@ internal static class RunFiles
             ["lr"] = s.LearningRate,
             ["sigma2"] = s.Model.Sigma2,
             ["annealed"] = s.Model.Annealed,
+            ["field"] = s.Model.Field,
+            ["device"] = DeviceParser.Name(s.Device),
             ["seed"] = s.Seed,
             ["threads"] = get_num_threads(),
             ["metric_notes"] = "mmd2: multi-scale RBF MMD² against fresh data; energy_distance and sliced_w2 likewise. noise_floor: the same metrics between two independent fresh data sets of the same size.",
@@ -66,7 +70,7 @@ internal static class RunFiles
         var c = s.Model;
         var notes = $"Data: {c.Data}; {s.Steps} steps of Adam (lr {s.LearningRate}), batch {s.Batch}, " +
                     (c.Annealed ? $"annealed σ ∈ [{c.SigmaMin}, {c.SigmaMax}]" : $"σ² = {c.Sigma2}") +
-                    $", MLP {c.Depth}×{c.Hidden} (SiLU), seed {s.Seed}. Metrics against {data.shape[0]} fresh data points; " +
+                    $", field {ModelChoices.DescribeField(c, (int)data.shape[1])}, seed {s.Seed}. Metrics against {data.shape[0]} fresh data points; " +
                     $"noise floor (fresh data against fresh data): MMD² {floor.Mmd2:G3}, energy distance {floor.EnergyDistance:G3}. " +
                     "Fields and samples use the EMA weights.";
         FluxReport.Save(new ReportInput { Title = $"Flux Matching on {c.Data}", Models = models, DataSamples = ToArray(data), Notes = notes }, path);

@@ -13,7 +13,7 @@ internal static class TrainCommand
         var model = FluxDefaults.Model;
         var training = FluxDefaults.Training;
         var data = new Option<string>("--data") { Description = $"Built-in data set: {string.Join(", ", ToyDatasets.Names)}.", DefaultValueFactory = _ => model.Data };
-        var field = new Option<string>("--field") { Description = $"The learned vector field: {string.Join(", ", ModelChoices.Fields)}.", DefaultValueFactory = _ => ModelChoices.Fields[0] };
+        var field = new Option<string>("--field") { Description = $"The learned vector field: {string.Join(", ", ModelChoices.Fields)}.", DefaultValueFactory = _ => model.Field };
         var steps = new Option<int>("--steps") { Description = "Training steps per model.", DefaultValueFactory = _ => training.Steps };
         var loss = new Option<string>("--loss") { Description = $"Objective of the main model: {string.Join(" or ", ModelChoices.Losses)}.", DefaultValueFactory = _ => ModelChoices.Name(model.Loss) };
         var sigma2 = new Option<double>("--sigma2") { Description = "Noise variance σ² (fixed-σ training).", DefaultValueFactory = _ => model.Sigma2 };

@@ -3,6 +3,7 @@ namespace FluxMatching.Interactive.Formatters;
 using FluxMatching.Interactive.Html;
 using FluxMatching.Models;
 using FluxMatching.Plotting;
+using FluxMatching.Runtime;
 
 /// <summary>HTML for a <see cref="FluxModel"/>: configuration, parameter count, device and training state.</summary>
 internal static class ModelHtml
@@ -23,11 +24,13 @@ internal static class ModelHtml
         var rows = new List<(string, string)>
         {
             ("data", HtmlText.Encode(model.Data is FluxMatching.Data.UserData user ? $"{user.Name} (D = {d}): {user.Describe()}" : $"{model.Data.Name} (D = {d})")),
-            ("field", HtmlText.Encode($"MLP {d}{(c.Annealed ? " + σ" : "")} → {c.Hidden} × {c.Depth} → {d}")),
+            ("field", HtmlText.Encode(model.Field is FluxMatching.Fields.ModuleField module
+                ? $"your module '{module.Label}' ({module.Module.GetType().Name.Split('`')[0]}), [B, {string.Join(", ", module.SampleShape)}]{(module.IsNoiseConditioned ? " + σ [B]" : "")} → [B, {string.Join(", ", module.SampleShape)}]"
+                : ModelChoices.DescribeField(c, d))),
             ("noise", HtmlText.Encode(noise)),
-            ("loss", HtmlText.Encode(c.Loss.ToString().ToLowerInvariant() + (c.TimeProposal ? " (learned time proposal)" : ""))),
+            ("loss", HtmlText.Encode(ModelChoices.Name(c.Loss) + (c.TimeProposal ? " (learned time proposal)" : ""))),
             ("parameters", HtmlText.Count(model.ParameterCount)),
-            ("device", HtmlText.Encode(model.Device.ToString())),
+            ("device", HtmlText.Encode(DeviceParser.Name(model.Device))),
             ("steps trained", HtmlText.Count(model.StepsTrained)),
         };
         var losses = model.LossHistory.ToArray();

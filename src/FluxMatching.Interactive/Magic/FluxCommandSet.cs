@@ -28,7 +28,7 @@ internal static class FluxCommandSet
 
     private static OptionSpec Device(string what) =>
         new("--device", $"device of {what}: {string.Join(", ", DeviceParser.Forms)} (default {FluxDefaults.Device})",
-            Placeholder: "cpu|cuda", Completions: DeviceParser.Forms.Take(2).ToList());
+            Placeholder: "cpu|cuda", Completions: () => [.. DeviceParser.Forms.Take(2)]);   // no libtorch call while completing
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -38,9 +38,9 @@ internal static class FluxCommandSet
         new("new", "Creates a model (an MLP field unless --field says otherwise) on a built-in data set or your own data.", [Name()],
         [
             new("--data", $"data: a built-in set (default {FluxDefaults.Model.Data}), a C# variable (Tensor [N, *S], float[,], double[,], IDataSource) or a .csv/.npy file",
-                Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Completions: ToyDatasets.Names),
-            new("--field", "the learned vector field: a built-in one (default mlp) or a C# variable holding a TorchSharp Module<Tensor, Tensor> [B, *S] → [B, *S] (σ-conditioned Module<Tensor, Tensor, Tensor> with --annealed)",
-                Placeholder: string.Join("|", ModelChoices.Fields) + "|VARIABLE", Completions: ModelChoices.Fields),
+                Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Completions: () => ToyDatasets.Names),
+            new("--field", $"the learned vector field: {string.Join(", ", ModelChoices.Fields)}, a registered one (default {FluxDefaults.Model.Field}) or a C# variable holding a TorchSharp Module<Tensor, Tensor> [B, *S] → [B, *S] (σ-conditioned Module<Tensor, Tensor, Tensor> with --annealed)",
+                Placeholder: "mlp|transformer|…|VARIABLE", Completions: () => ModelChoices.Fields),
             new("--hidden", $"width of each hidden layer (default {FluxDefaults.Model.Hidden})"),
             new("--depth", $"number of hidden layers (default {FluxDefaults.Model.Depth})"),
             new("--sigma2", $"noise variance σ² of fixed-σ training (default {Number(FluxDefaults.Model.Sigma2)})", Placeholder: "X"),

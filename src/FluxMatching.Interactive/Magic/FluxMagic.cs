@@ -44,7 +44,7 @@ internal sealed class FluxMagic
             foreach (var option in spec.Options)
             {
                 var parameter = new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.Kind == OptionKind.Flag };
-                if (option.Suggestions is { } choices) parameter.AddCompletions(() => choices);
+                if (option.Suggestions is not null) parameter.AddCompletions(() => option.Suggestions ?? []);
                 sub.Parameters.Add(parameter);
             }
             directive.Subcommands.Add(sub);

@@ -141,6 +141,7 @@ internal static class ModelCommands
     }
 
     private static string Describe(FluxModel? model) =>
-        model is null ? "" : HtmlText.Encode($"{model.Data.Name}, {model.Config.Loss.ToString().ToLowerInvariant()}, " +
+        model is null ? "" : HtmlText.Encode($"{model.Data.Name}, {ModelChoices.Name(model.Config.Loss)}, " +
+                                             $"{(model.Config.Field == FluxDefaults.Model.Field ? "" : model.Config.Field + " ")}" +
                                              $"{model.Config.Hidden}×{model.Config.Depth}, {model.StepsTrained} steps");
 }

@@ -16,12 +16,13 @@ internal enum OptionKind
 /// <param name="Kind">Value or flag.</param>
 /// <param name="Placeholder">How usage shows the value ("N", "X", "ring|moons").</param>
 /// <param name="Choices">The allowed values when the value is one of a fixed set (validated while parsing).</param>
-/// <param name="Completions">Values notebook completion offers when they are not a fixed set (null: the choices).</param>
+/// <param name="Completions">Values notebook completion offers when they are not a fixed set, read at each completion
+/// (null: the choices).</param>
 internal sealed record OptionSpec(string Name, string Description, OptionKind Kind = OptionKind.Value,
-    string Placeholder = "N", IReadOnlyList<string>? Choices = null, IReadOnlyList<string>? Completions = null)
+    string Placeholder = "N", IReadOnlyList<string>? Choices = null, Func<IReadOnlyList<string>>? Completions = null)
 {
-    /// <summary>What notebook completion offers for the value.</summary>
-    public IReadOnlyList<string>? Suggestions => Completions ?? Choices;
+    /// <summary>What notebook completion offers for the value (null: nothing).</summary>
+    public IReadOnlyList<string>? Suggestions => Completions?.Invoke() ?? Choices;
 
     /// <summary>"[--steps N]" or "[--annealed]".</summary>
     public string Usage => Kind == OptionKind.Flag ? $"[{Name}]" : $"[{Name} {Placeholder}]";

@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 
 /// <summary>
-/// Lets Plotly.NET (built against FSharp.Core 10.1) run in kernels that ship FSharp.Core 10.0 (toolchain P3): a
+/// Lets Plotly.NET (built against FSharp.Core 10.1) run in kernels that ship FSharp.Core 10.0: a
 /// request for any FSharp.Core version that the default context cannot satisfy is answered with the FSharp.Core the
 /// process already has (or can load by simple name). Must be installed before any method that mentions a Plotly.NET
 /// type is JIT-compiled.

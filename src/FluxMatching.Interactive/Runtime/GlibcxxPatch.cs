@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 using System.Text;
 
 /// <summary>
-/// Makes TorchSharp's native shim load where the system libstdc++ predates GCC 13 (Debian 12; toolchain P1).
+/// Makes TorchSharp's native shim load where the system libstdc++ predates GCC 13 (Debian 12).
 /// libLibTorchSharp.so (TorchSharp 0.107.0) requires GLIBCXX_3.4.32 for one marker symbol that nothing relocates
 /// against; this marks the GLIBCXX_3.4.31–3.4.33 entries of its ELF version-requirement section (.gnu.version_r)
 /// weak (VER_FLG_WEAK), so the loader accepts an older libstdc++. The C# port of tools/weaken-glibcxx.py:

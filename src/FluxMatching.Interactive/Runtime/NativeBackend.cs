@@ -7,9 +7,9 @@ using TorchSharp;
 /// <summary>
 /// Guards TorchSharp's native load inside a notebook kernel, where TorchSharp.dll lives in the NuGet package folder:
 /// <list type="bullet">
-/// <item>P1: marks libLibTorchSharp.so's GLIBCXX_3.4.32 requirement weak (package copy and TorchSharp's consolidated
+/// <item>Marks libLibTorchSharp.so's GLIBCXX_3.4.32 requirement weak (package copy and TorchSharp's consolidated
 /// copy) when the system libstdc++ predates GCC 13 — idempotent.</item>
-/// <item>P4: preloads libtorch_cpu.so and libtorch.so from the libtorch-cpu-linux-x64 package, so that a system libtorch
+/// <item>Preloads libtorch_cpu.so and libtorch.so from the libtorch-cpu-linux-x64 package, so that a system libtorch
 /// (Debian's python3-torch) cannot shadow them.</item>
 /// </list>
 /// Nothing here touches a TorchSharp type's static state; <see cref="Probe"/> does, after the guard.

@@ -8,8 +8,9 @@ using Plotly.NET.LayoutObjects;
 /// Builds Plotly.NET charts from plotly.js attributes directly: traces are <see cref="Trace2D"/> dynamic objects whose
 /// properties are set by their plotly.js names (nested objects as anonymous types), which reaches every attribute
 /// (zmid, colorbar, hovertemplate …) that the C# wrapper does not expose. Every chart made here is fresh, so the
-/// in-place layout edits below never touch a chart the caller holds (toolchain P12). Charts carry no Plotly.NET default
-/// template: serialising that template costs 0.5–1 s per chart (measured), so the few styles used are set explicitly.
+/// in-place layout edits below never touch a chart the caller holds (Plotly.NET's with* functions mutate shared
+/// objects). Charts carry no Plotly.NET default template: serialising that template costs 0.5–1 s per chart
+/// (measured), so the few styles used are set explicitly.
 /// </summary>
 internal static class PlotlyBuilder
 {
@@ -140,7 +141,7 @@ internal static class PlotlyBuilder
 
     /// <summary>A copy of a chart whose traces, layout and axes are new objects (top-level properties copied), so that
     /// edits made by <see cref="Panels"/> or Plotly.NET's Grid (which re-anchors traces in place) never reach the
-    /// original chart (toolchain P12). Nested values are shared; edits here replace them instead of mutating them.</summary>
+    /// original chart. Nested values are shared; edits here replace them instead of mutating them.</summary>
     public static GenericChart Clone(GenericChart chart)
     {
         var traces = GenericChart.getTraces(chart).Select(t =>

@@ -16,7 +16,7 @@ using Plotly.NET;
 /// however many charts it holds (use <see cref="HtmlPage"/> to mix charts and text).</item>
 /// </list>
 /// The chart JSON comes from <c>GenericChart.toJson</c>; no Plotly.NET HTML is patched, and no display options are set
-/// on the caller's chart (toolchain P12: Plotly.NET's with* functions mutate shared objects).
+/// on the caller's chart (Plotly.NET's with* functions mutate shared objects).
 /// </summary>
 public static class HtmlExport
 {

@@ -26,7 +26,8 @@ public static class GridEvaluator
         return result;
     }
 
-    /// <summary>Evaluates an <see cref="IVectorField"/> of dimension 2 on the grid; returns [Nx, Ny, 2].</summary>
+    /// <summary>Evaluates an <see cref="IVectorField"/> of dimension 2 on the grid; returns [Nx, Ny, 2]
+    /// (<see cref="FieldEvaluator"/>: batched, without gradient tracking).</summary>
     /// <param name="grid">The node grid.</param>
     /// <param name="field">The field, evaluated without gradient tracking.</param>
     /// <param name="sigma">σ for a noise-conditioned field (required then), else ignored.</param>
@@ -35,20 +36,9 @@ public static class GridEvaluator
     public static double[,,] EvaluateVectors(Grid2D grid, IVectorField field, double? sigma = null,
         ScalarType? dtype = null, Device? device = null)
     {
-        ArgumentNullException.ThrowIfNull(field);
-        if (field.Dimension != 2)
-        {
-            throw new ArgumentException($"field has dimension {field.Dimension}; a 2-D grid needs dimension 2.", nameof(field));
-        }
-
-        if (field.IsNoiseConditioned && sigma is null)
-        {
-            throw new ArgumentNullException(nameof(sigma), "The field is noise-conditioned: give σ.");
-        }
-
-        var type = dtype ?? field.DType;
-        var where = device ?? field.Device;
-        return EvaluateVectors(grid, x => field.Evaluate(x, sigma is double s ? tensor(s, type, where) : null), type, where);
+        ArgumentNullException.ThrowIfNull(grid);
+        var options = new FieldEvaluationOptions { Sigma = sigma, DType = dtype, Device = device };
+        return new FieldEvaluator(field, options).Evaluate(grid);
     }
 
     /// <summary>Evaluates a scalar function g: [N, 2] → [N] on the grid; returns [Nx, Ny].</summary>

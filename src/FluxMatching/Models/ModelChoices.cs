@@ -1,5 +1,7 @@
 namespace FluxMatching.Models;
 
+using FluxMatching.Fields;
+
 /// <summary>
 /// The words the <c>flux</c> command and the <c>#!flux</c> notebook magic use for losses, samplers and fields, and
 /// their parsing: one list and one message per choice, shared by both surfaces.
@@ -12,8 +14,9 @@ public static class ModelChoices
     /// <summary>Values of <c>--sampler</c>: "langevin" and "reverse-sde".</summary>
     public static IReadOnlyList<string> Samplers { get; } = ["langevin", "reverse-sde"];
 
-    /// <summary>Values of <c>--field</c>: the vector fields a model can hold ("mlp" is the default).</summary>
-    public static IReadOnlyList<string> Fields { get; } = ["mlp", "transformer"];
+    /// <summary>Values of <c>--field</c>: the fields <see cref="FieldRegistry"/> builds ("mlp", the default, "transformer",
+    /// and any registered since), read anew at every call.</summary>
+    public static IReadOnlyList<string> Fields => FieldRegistry.Names;
 
     /// <summary>Parses a loss name.</summary>
     /// <param name="text">"flux" or "dsm".</param>
@@ -39,11 +42,11 @@ public static class ModelChoices
     /// <summary>Checks a field name against <see cref="Fields"/>.</summary>
     /// <param name="text">A field name, e.g. "mlp" or "transformer".</param>
     /// <param name="option">How the value is called in messages.</param>
-    /// <returns>The name, as <see cref="FluxModelConfig"/> stores it.</returns>
+    /// <returns>The name, as <see cref="FluxModelConfig.Field"/> stores it.</returns>
     /// <exception cref="ArgumentException">One line naming the option, the value and the allowed names.</exception>
     public static string ParseField(string? text, string option = "--field") => Check(text, Fields, option);
 
-    /// <summary>The configuration with the field named by <c>--field</c>.</summary>
+    /// <summary>The configuration with the field named by <c>--field</c> (<see cref="FluxModelConfig.Field"/>).</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="field">A name from <see cref="Fields"/>; null: the configuration's own field.</param>
     /// <param name="option">How the value is called in messages.</param>
@@ -51,12 +54,24 @@ public static class ModelChoices
     public static FluxModelConfig WithField(FluxModelConfig config, string? field, string option = "--field")
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (field is null) return config;
-        var name = ParseField(field, option);
-        // FluxModelConfig gains its Field choice on the core's side; until then only the MLP field is built.
-        return name == "mlp"
-            ? config
-            : throw new ArgumentException($"{option} '{name}' is not built by this version of the model yet; allowed now: mlp.");
+        return field is null ? config : config with { Field = ParseField(field, option) };
+    }
+
+    /// <summary>The field of a configuration in words, for model cards and reports: "MLP 2 + σ → 128 × 2 → 2",
+    /// "transformer, 2 tokens × 64, 2 blocks, 4 heads", or "unet, 128 × 2" for a registered field.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="dimension">Data dimension D.</param>
+    public static string DescribeField(FluxModelConfig config, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var sigma = config.Annealed ? " + σ" : "";
+        return config.Field.ToLowerInvariant() switch
+        {
+            "mlp" => $"MLP {dimension}{sigma} → {config.Hidden} × {config.Depth} → {dimension}",
+            "transformer" => $"transformer{sigma}, {(config.SequenceLength == 0 ? dimension : config.SequenceLength)} tokens × {config.Hidden}, " +
+                             $"{config.Depth} blocks, {config.Heads} heads",
+            var other => $"{other}{sigma}, {config.Hidden} × {config.Depth}",
+        };
     }
 
     /// <summary>The word for a loss: "flux" or "dsm".</summary>
@@ -69,7 +84,11 @@ public static class ModelChoices
 
     private static string Check(string? text, IReadOnlyList<string> allowed, string option)
     {
-        if (text is not null && allowed.Contains(text)) return text;
+        if (text is not null && allowed.Contains(text))
+        {
+            return text;
+        }
+
         throw new ArgumentException($"{option} must be one of {string.Join(", ", allowed)}, not '{text}'.");
     }
 }

@@ -62,7 +62,11 @@ public sealed record SampleEvaluation(Tensor Samples, Tensor Data, SamplerKind S
     public static MetricReport NoiseFloor(IDataSource data, int n, long samplingSeed = 0, SampleEvaluationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (n < 2) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 2.");
+        if (n < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 2.");
+        }
+
         options ??= new SampleEvaluationOptions();
         using var scope = NewDisposeScope();
         long seed = options.DataSeedFor(samplingSeed);

@@ -37,7 +37,11 @@ public static class DeviceParser
     public static Device Parse(string? text, string option = "--device")
     {
         var name = (text ?? "").Trim().ToLowerInvariant();
-        if (name.Length == 0 || name == "cpu") return CPU;
+        if (name.Length == 0 || name == "cpu")
+        {
+            return CPU;
+        }
+
         int? index = name switch
         {
             "cuda" => null,

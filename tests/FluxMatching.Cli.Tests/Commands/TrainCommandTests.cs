@@ -39,4 +39,16 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(floor.Mmd2, (double)metrics["noise_floor"]!["mmd2"]!);
         Assert.Contains("device=cpu", run.Out);
     }
+
+    [Fact]
+    public void The_field_option_trains_and_saves_a_transformer()
+    {
+        var run = CliRun.Of("train", "--field", "transformer", "--hidden", "8", "--steps", "2", "--batch", "16",
+            "--samples", "20", "--no-baseline", "--quiet", "--out", _dir, "--name", "t");
+        Assert.True(run.ExitCode == 0, run.Error + run.Out);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "t", "metrics.json")))!;
+        Assert.Equal("transformer", (string?)metrics["field"]);
+        using var model = FluxModel.Load(Path.Combine(_dir, "t", "flux.pt"));
+        Assert.IsType<FluxMatching.Fields.TransformerField>(model.Field);
+    }
 }

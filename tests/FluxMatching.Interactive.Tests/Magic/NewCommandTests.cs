@@ -56,7 +56,7 @@ public sealed class NewCommandTests : IAsyncLifetime
     [InlineData("#!flux new m --sigma-min 0.1", "--sigma-min and --sigma-max need --annealed")]
     [InlineData("#!flux new m --annealed --sigma-min 1 --sigma-max 0.5", "--sigma-max (0.5) must be greater than --sigma-min (1)")]
     [InlineData("#!flux new m --device tpu", "--device 'tpu' is not a device name. Allowed: cpu, cuda, cuda:N")]
-    [InlineData("#!flux new m --field unet", "'unet' is not a valid --field. Allowed: mlp, transformer")]
+    [InlineData("#!flux new m --field unet", "#!flux new: --field must be one of mlp, transformer, not 'unet'.")]
     [InlineData("#!flux new m --hidden", "option --hidden needs a value (N)")]
     [InlineData("#!flux new m --hidden 8 --hidden 9", "option --hidden is given twice")]
     [InlineData("#!flux new m --widht 8", "unknown option '--widht'. Allowed: --data, --field, --hidden")]
@@ -100,10 +100,16 @@ public sealed class NewCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_field_option_takes_the_mlp_and_states_what_it_allows()
+    public async Task The_field_option_picks_the_models_field()
     {
         await _nb.OkAsync("#!flux new f --field mlp --hidden 8 --device cpu");
-        Assert.Equal(8, _nb.Model("f").Config.Hidden);
+        Assert.IsType<FluxMatching.Fields.MlpField>(_nb.Model("f").Field);
+        var card = NotebookKernel.Html(await _nb.OkAsync("#!flux new t --field transformer --hidden 8"));
+        Assert.Equal("transformer", _nb.Model("t").Config.Field);
+        Assert.IsType<FluxMatching.Fields.TransformerField>(_nb.Model("t").Field);
+        Assert.Contains("transformer, 2 tokens × 8, 2 blocks, 4 heads", card);
+        await _nb.OkAsync("#!flux train t --steps 2 --batch 8");
+        Assert.Equal(2, _nb.Model("t").StepsTrained);
         Assert.Contains("--field", FluxMatching.Interactive.Magic.FluxCommandSet.Get("new").Usage);
     }
 

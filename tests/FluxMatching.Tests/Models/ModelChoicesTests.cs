@@ -33,13 +33,22 @@ public class ModelChoicesTests
     }
 
     [Fact]
-    public void The_mlp_field_is_the_default_and_the_field_option_keeps_the_rest_of_the_configuration()
+    public void The_field_option_sets_the_configurations_field_and_keeps_the_rest()
     {
-        Assert.Equal("mlp", ModelChoices.Fields[0]);
+        Assert.Equal("mlp", FluxDefaults.Model.Field);
+        Assert.Equal(FluxMatching.Fields.FieldRegistry.Names, ModelChoices.Fields);
         var config = new FluxModelConfig { Data = "moons", Hidden = 16 };
         Assert.Same(config, ModelChoices.WithField(config, null));
-        var mlp = ModelChoices.WithField(config, "mlp");
-        Assert.Equal(config, mlp);
+        var transformer = ModelChoices.WithField(config, "transformer");
+        Assert.Equal(config with { Field = "transformer" }, transformer);
         Assert.Throws<ArgumentException>(() => ModelChoices.WithField(config, "resnet"));
+    }
+
+    [Fact]
+    public void Fields_are_described_by_their_sizes()
+    {
+        Assert.Equal("MLP 2 + σ → 64 × 3 → 2", ModelChoices.DescribeField(new FluxModelConfig { Hidden = 64, Depth = 3, Annealed = true }, 2));
+        Assert.Equal("transformer, 2 tokens × 8, 2 blocks, 4 heads",
+            ModelChoices.DescribeField(new FluxModelConfig { Field = "transformer", Hidden = 8 }, 2));
     }
 }
