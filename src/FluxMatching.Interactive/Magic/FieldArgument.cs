@@ -51,7 +51,7 @@ internal static class FieldArgument
     {
         if (!SyntaxFacts.IsValidIdentifier(value) || csharp is null || !csharp.TryGetValue<object>(value, out var live) || live is null)
             throw new FluxUsageException(
-                $"{prefix}: --field '{value}' is neither a built-in field ({string.Join(", ", ModelChoices.Fields)}) nor a C# variable holding a TorchSharp module.");
+                $"{prefix}: --field '{value}' is neither a built-in field ({string.Join(", ", ModelChoices.Fields.Where(n => !n.StartsWith("module:", StringComparison.Ordinal)))}) nor a C# variable holding a TorchSharp module.");
         return live switch
         {
             nn.Module<Tensor, Tensor> or nn.Module<Tensor, Tensor, Tensor> => (nn.Module)live,
