@@ -14,7 +14,7 @@ using TorchSharp;
 /// coordinates or the k leading principal components of the data (<c>--project coords|pca</c>, <c>--dims k</c>);
 /// everything in data units.
 /// </summary>
-internal static class PairsPlot
+internal sealed class PairsPlot : IDisposable
 {
     /// <summary>Samples drawn for the pairs grid, the marginals and the metrics.</summary>
     public const int SampleCount = 1000;
@@ -33,13 +33,41 @@ internal static class PairsPlot
         return (kind, k);
     }
 
-    /// <summary>Builds one chart (a GenericChart, or an AnimatedChart for trajectories).</summary>
-    public static object Chart(FluxModel model, string name, string kind, ProjectionKind projectionKind, int axes)
+    private readonly FluxModel _model;
+    private readonly ProjectionKind _kind;
+    private readonly int _axes;
+    private SampleEvaluation? _evaluation;
+    private Projection? _projection;
+    private torch.Tensor? _data;
+
+    /// <summary>Charts of <paramref name="model"/> on k = <paramref name="axes"/> axes; the model is sampled once, on
+    /// the first chart that needs samples.</summary>
+    public PairsPlot(FluxModel model, ProjectionKind kind, int axes) => (_model, _kind, _axes) = (model, kind, axes);
+
+    /// <summary>Frees the samples.</summary>
+    public void Dispose()
     {
-        using var scope = torch.NewDisposeScope();
-        var evaluation = SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = SampleCount });
-        var data = evaluation.Data;
-        var projection = Projection.Create(projectionKind, data, axes);
+        _evaluation?.Dispose();
+        _data?.Dispose();
+    }
+
+    /// <summary>The training data in data units, CPU float32: all points of a finite data set, else draws.</summary>
+    private static torch.Tensor TrainingPoints(FluxModel model)
+    {
+        if (model.Data is UserData { Train: PointCloud cloud }) return cloud.Points.to(torch.ScalarType.Float32, torch.CPU).clone();
+        using var z = model.Data.Sample(SampleCount, new torch.Generator(12345), torch.CPU);
+        return DataUnits.ToData(model.Data, z).to(torch.ScalarType.Float32);
+    }
+
+    /// <summary>Builds one chart (a GenericChart, or an AnimatedChart for trajectories).</summary>
+    public object Chart(string name, string kind)
+    {
+        var model = _model;
+        int axes = _axes;
+        var projectionKind = _kind;
+        var evaluation = _evaluation ??= SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = SampleCount });
+        var data = _data ??= TrainingPoints(model);   // the metrics use the held-out points; the charts show the training data
+        var projection = _projection ??= Projection.Create(projectionKind, data, axes);
         var how = projectionKind == ProjectionKind.Pca ? $"first {axes} principal components of the data" : $"first {axes} of {model.Data.Dimension} coordinates";
         var units = model.Data is UserData { Standardization: not null } ? ", data units" : "";
         switch (kind)

@@ -38,9 +38,10 @@ internal static class PlotCommand
         ModelCommands.Require(args.Prefix);
         using (await session.UseAsync(model))
         {
+            using var shared = pairs ? new PairsPlot(model, projection, axes) : null;   // one sampling for every chart
             foreach (var kind in kinds)
             {
-                var chart = await Task.Run(() => pairs ? PairsPlot.Chart(model, name, kind, projection, axes) : Chart(model, name, kind), CancellationToken.None);
+                var chart = await Task.Run(() => shared is not null ? shared.Chart(name, kind) : Chart(model, name, kind), CancellationToken.None);
                 var html = chart is AnimatedChart animated ? session.Plotly.ToHtml(animated) : session.Plotly.ToHtml((GenericChart)chart);
                 KernelInvocationContextExtensions.Display(context, new RawHtml(html), HtmlFormatter.MimeType);
             }
