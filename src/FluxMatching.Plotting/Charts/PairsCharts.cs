@@ -89,7 +89,7 @@ public static class PairsCharts
     }
 
     /// <summary>Histograms of each coordinate of data and samples (the first <paramref name="maxCoordinates"/>),
-    /// four per row.</summary>
+    /// four per row, with the two means marked on the axis.</summary>
     /// <param name="data">Data [N, D].</param>
     /// <param name="samples">Samples [M, D].</param>
     /// <param name="maxCoordinates">Most coordinates shown. Default 16.</param>
@@ -110,6 +110,10 @@ public static class PairsCharts
             if (j >= shown) yield break;
             yield return Histogram(a[j], "data", PlotlyBuilder.DataColor, j == 0);
             yield return Histogram(b[j], "samples", PlotlyBuilder.Palette[0], j == 0);
+            // The two means as markers on the axis.
+            yield return PlotlyBuilder.Scatter("markers", [Mean(a[j]), Mean(b[j])], [0.0, 0.0], "means",
+                marker: new { color = new[] { "rgb(90, 90, 90)", PlotlyBuilder.Palette[0] }, size = 9, symbol = "triangle-up" },
+                showLegend: j == 0, hoverTemplate: "mean %{x:.3g}<extra></extra>");
         }
         var title = shown < d ? $"marginals of the first {shown} of {d} coordinates" : "marginals of every coordinate";
         return AxisGrid.Build(rows, cols, Cell, (r, c) => r * cols + c < shown ? coords.Names[r * cols + c] : null, (_, _) => null,
@@ -132,6 +136,12 @@ public static class PairsCharts
 
     private static FigureOptions Square(int k) =>
         new() { Width = Math.Min(4000, 210 * k + 110), Height = Math.Min(4000, 210 * k + 140) };
+
+    private static double Mean(double[] v)
+    {
+        var finite = v.Where(double.IsFinite).ToArray();
+        return finite.Length == 0 ? double.NaN : finite.Average();
+    }
 
     private static double Range(double[] v)
     {

@@ -82,12 +82,13 @@ public class PairsChartsTests
     }
 
     [Fact]
-    public void Marginals_show_each_coordinate_four_per_row()
+    public void Marginals_show_each_coordinate_four_per_row_with_the_means_marked()
     {
         using var data = torch.randn(100, 6);
         var chart = PairsCharts.Marginals(data, data);
         var traces = ChartJson.Traces(chart);
-        Assert.Equal(12, traces.Length);
+        Assert.Equal(18, traces.Length);
+        Assert.Equal(12, traces.Count(t => ChartJson.Str(t, "type") == "histogram"));
         Assert.Equal("x₆", ChartJson.Layout(chart).GetProperty("xaxis6").GetProperty("title").GetProperty("text").GetString());
     }
 }
