@@ -49,6 +49,24 @@ internal sealed class FluxDrawSource
         return SingleValue(u);
     }
 
+    /// <summary>DRAW 2 without a proposal, left on x's device: u [] in x's dtype (no host read).</summary>
+    public Tensor HorizonUniformTensor()
+    {
+        if (draws?.HorizonUniform is { } u)
+        {
+            if (u.numel() != 1)
+            {
+                throw new ArgumentException(
+                    $"draws.HorizonUniform must hold exactly one element, got shape [{string.Join(", ", u.shape)}].",
+                    "draws");
+            }
+
+            return u.to(dtype, device).reshape(Array.Empty<long>());
+        }
+
+        return RandomDraws.Rand([], dtype, device, generator);
+    }
+
     /// <summary>The injected proposal uniform, or null (the proposal then draws rand(1) itself).</summary>
     public Tensor? ProposalUniform()
     {

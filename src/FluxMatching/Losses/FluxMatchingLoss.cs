@@ -31,6 +31,10 @@ public sealed partial class FluxMatchingLoss
     /// <summary>The options in use.</summary>
     public FluxLossOptions Options { get; }
 
+    /// <summary>Take the path of the other devices (t kept as a tensor) also on the CPU, to test it against the CPU
+    /// path.</summary>
+    internal bool ResidentOnCpu { get; init; }
+
     /// <summary>Computes the per-sample loss of a field that is not noise-conditioned (see the callable overload).
     /// </summary>
     /// <param name="field">The field; receives tensors shaped like x.</param>
@@ -131,6 +135,11 @@ public sealed partial class FluxMatchingLoss
         using (no_grad())
         {
             x0 = reference.add(source.AnchorNoise(), sc[Math.Sqrt(sigma2)]);
+        }
+
+        if (x.device_type != DeviceType.CPU || ResidentOnCpu)
+        {
+            return ComputeResident(field, x, sigma2, proposal, kde, source, x0, terms, anchorField);
         }
 
         // DRAW 2: the horizon t and its proposal density q(t).

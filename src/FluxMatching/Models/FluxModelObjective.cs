@@ -10,9 +10,9 @@ using static TorchSharp.torch;
 /// The batch objective of one training step for a model's configuration: fixed-σ Flux Matching
 /// (<see cref="FluxMatchingLoss"/>, with the optional horizon proposal), annealed Flux Matching
 /// (<see cref="AnnealedFluxLoss"/>, with the loss normalizer and the optional proposal), or DSM. Draws the batch and
-/// every random number from one generator. On a device other than the CPU the two host numbers of a step (σ of annealed
-/// training and the horizon uniform u) come from a second, CPU generator, so reading them costs no device
-/// synchronization (on the CPU both come from the one generator, in the reference order).
+/// every random number from one generator. On a device other than the CPU the host number of a step, σ of annealed
+/// training (the KDE bandwidth), comes from a second, CPU generator, so reading it costs no device synchronization (on
+/// the CPU it comes from the one generator, in the reference order).
 /// </summary>
 internal sealed class FluxModelObjective : ITrainingObjective
 {
@@ -59,7 +59,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
 
         if (!c.Annealed)
         {
-            var r = _flux.Compute(field, x, c.Sigma2, _model.Proposal, HostDraws(), _generator);
+            var r = _flux.Compute(field, x, c.Sigma2, _model.Proposal, generator: _generator);
             var objective = r.PerSample.mean();
             if (_model.Proposal is not null)
             {
@@ -73,7 +73,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
         // mean_i(ℓ_i/exp(s(σ)) + s(σ)) plus the proposal's REINFORCE term (paper §3.1, §3.5).
         var annealed = _host is null
             ? _annealed.Compute(field, x, _sigmas, _model.Normalizer, _model.Proposal, generator: _generator)
-            : _annealed.Compute(field, x, HostSigma(), _model.Normalizer, _model.Proposal, HostDraws(), _generator);
+            : _annealed.Compute(field, x, HostSigma(), _model.Normalizer, _model.Proposal, generator: _generator);
         return (annealed.Total.mean(), x);
     }
 
@@ -82,8 +82,4 @@ internal sealed class FluxModelObjective : ITrainingObjective
         ? _sigmas.Sample(_generator, _model.Device, _dtype)
         : _sigmas.Sample(_host, CPU, ScalarType.Float64);
 
-    /// <summary>Off the CPU: the horizon uniform drawn on the host (null on the CPU: the loss draws it).</summary>
-    private FluxLossDraws? HostDraws() => _host is null
-        ? null
-        : new FluxLossDraws(HorizonUniform: torch.rand([], ScalarType.Float64, CPU, generator: _host));
 }

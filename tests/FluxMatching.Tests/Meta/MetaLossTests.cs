@@ -5,9 +5,9 @@ using FluxMatching.Losses;
 using static FluxMatching.Tests.Meta.MetaDevice;
 
 /// <summary>
-/// The losses with every tensor on the meta device. Two numbers are host values by design (they set the kernel
-/// bandwidth and the integrator's steps, so the loss reads them): σ of the annealed loss and the horizon uniform u,
-/// given here as CPU scalars, as the training objective draws them off the CPU.
+/// The losses with every tensor on the meta device. Off the CPU the horizon t stays a tensor (drawn on the device, or
+/// by the learned proposal); σ of the annealed loss is a host number by design (the kernel bandwidth), given as a CPU
+/// scalar as the training objective draws it off the CPU. Some tests also give the horizon uniform as a host number.
 /// </summary>
 public class MetaLossTests
 {
@@ -52,6 +52,37 @@ public class MetaLossTests
         OnMeta(r.NormalizerOutput!, 1);
         r.Total.mean().backward();
         Assert.All(normalizer.parameters(), p => OnMeta(p.grad!, p.shape));
+    }
+
+    [Fact]
+    public void The_flux_loss_with_a_learned_horizon_proposal_draws_and_keeps_t_on_meta()
+    {
+        using var scope = NewDisposeScope();
+        var field = Moved(new MlpField(2, 16, 2));
+        var proposal = new ExponentialTimeProposal(8);
+        proposal.to(Meta);
+        var r = new FluxMatchingLoss().Compute(field, Batch(16), 0.05, proposal);
+        OnMeta(r.PerSample, 16);
+        OnMeta(r.T);
+        OnMeta(r.ProposalDensity);
+        r.PerSample.mean().backward();
+        Assert.All(field.parameters(), p => OnMeta(p.grad!, p.shape));
+    }
+
+    [Fact]
+    public void The_annealed_flux_loss_with_normalizer_and_proposal_draws_everything_on_meta_but_sigma()
+    {
+        using var scope = NewDisposeScope();
+        var field = Moved(new MlpField(2, 16, 2, noiseConditioned: true));
+        var normalizer = new LossNormalizer(8);
+        normalizer.to(Meta);
+        var proposal = new ExponentialTimeProposal(8);
+        proposal.to(Meta);
+        var r = new AnnealedFluxLoss().Compute(field, Batch(16), tensor(0.4), normalizer, proposal);
+        OnMeta(r.Total, 16);
+        OnMeta(r.Reinforce!, 16);
+        r.Total.mean().backward();
+        Assert.All(proposal.parameters(), p => OnMeta(p.grad!, p.shape));
     }
 
     [Fact]

@@ -18,6 +18,17 @@ public class MetaSamplerTests
     }
 
     [Fact]
+    public void A_float64_field_is_sampled_in_float64_by_default()
+    {
+        using var scope = NewDisposeScope();
+        var field = Moved(new MlpField(2, 16, 2));
+        field.to(ScalarType.Float64);
+        var r = new LangevinSampler(new LangevinOptions { Steps = 2 }).Sample(field, 64);
+        OnMeta(r.Samples, 64, 2);
+        Assert.Equal(ScalarType.Float64, r.Samples.dtype);
+    }
+
+    [Fact]
     public void The_reverse_sde_runs_on_the_fields_device_by_default()
     {
         using var scope = NewDisposeScope();
