@@ -143,5 +143,6 @@ internal static class ModelCommands
     private static string Describe(FluxModel? model) =>
         model is null ? "" : HtmlText.Encode($"{model.Data.Name}, {ModelChoices.Name(model.Config.Loss)}, " +
                                              $"{(model.Config.Field == FluxDefaults.Model.Field ? "" : model.Config.Field + " ")}" +
-                                             $"{model.Config.Hidden}×{model.Config.Depth}, {model.StepsTrained} steps");
+                                             $"{model.Config.Hidden}×{model.Config.Depth}, {model.StepsTrained} steps" +
+                                             (model.Data is FluxMatching.Data.UserData { Standardization: not null } ? ", standardized data (samples in data units)" : ""));
 }

@@ -57,6 +57,17 @@ public sealed class ModuleFieldCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_module_sees_samples_in_their_own_shape()
+    {
+        await _nb.OkAsync("var grids = randn(64, 2, 3); var shaped = nn.Sequential(nn.Flatten(), nn.Linear(6, 6), nn.Unflatten(1, new long[] { 2, 3 }));");
+        await _nb.OkAsync("#!flux new sh --data grids --field shaped");
+        Assert.Equal(new long[] { 2, 3 }, Assert.IsType<ModuleField>(_nb.Model("sh").Field).SampleShape);
+        await _nb.OkAsync("#!flux train sh --steps 1 --batch 8");
+        await _nb.OkAsync("var flat = nn.Sequential(nn.Flatten(), nn.Linear(6, 6));");
+        Assert.Contains("field 'flat' maps [2, 2, 3] to [2, 6]", await _nb.FailAsync("#!flux new sh2 --data grids --field flat"));
+    }
+
+    [Fact]
     public async Task A_sigma_conditioned_module_trains_annealed()
     {
         await _nb.OkAsync("var s = new SigmaNet();");

@@ -38,6 +38,7 @@ public sealed class UserDataCommandTests : IAsyncLifetime
         Assert.Equal(5, data.Dimension);
         Assert.Equal(180, ((PointCloud)data.Train).Count);
         Assert.Contains("standardized", NotebookKernel.Html(await _nb.OkAsync("#!flux info u")));
+        Assert.Contains("standardized data (samples in data units)", NotebookKernel.Html(await _nb.OkAsync("#!flux info")));
         await _nb.OkAsync("#!flux train u --steps 2 --batch 16");
         // Samples come back in data units (mean near 1000), compared with the 20 held-out points.
         var mean = await _nb.ValueAsync<float>("FluxMatching.Interactive.Notebook.Sample(u, new FluxMatching.Models.SamplingRequest { N = 40, Steps = 5 }).Samples.mean().item<float>()");
