@@ -23,8 +23,10 @@ internal static class ModelHtml
             : $"fixed σ² = {HtmlText.Number(c.Sigma2)}";
         var rows = new List<(string, string)>
         {
-            ("data", HtmlText.Encode($"{model.Data.Name} (D = {d})")),
-            ("field", HtmlText.Encode(ModelChoices.DescribeField(c, d))),
+            ("data", HtmlText.Encode(model.Data is FluxMatching.Data.UserData user ? $"{user.Name} (D = {d}): {user.Describe()}" : $"{model.Data.Name} (D = {d})")),
+            ("field", HtmlText.Encode(model.Field is FluxMatching.Fields.ModuleField module
+                ? $"your module '{module.Label}' ({module.Module.GetType().Name.Split('`')[0]}), [B, {string.Join(", ", module.SampleShape)}]{(module.IsNoiseConditioned ? " + σ [B]" : "")} → [B, {string.Join(", ", module.SampleShape)}]"
+                : ModelChoices.DescribeField(c, d))),
             ("noise", HtmlText.Encode(noise)),
             ("loss", HtmlText.Encode(ModelChoices.Name(c.Loss) + (c.TimeProposal ? " (learned time proposal)" : ""))),
             ("parameters", HtmlText.Count(model.ParameterCount)),

@@ -18,7 +18,10 @@ internal static class SampleHtml
         var chart = d == 2
             ? (plotly ?? new OfflinePlotly()).ToHtml(SampleCharts.AgainstTarget(PointSet.FromTensor(set.Samples), PointSet.FromTensor(set.Data),
                 new SampleChartOptions { SampleName = set.ModelName ?? "samples", TargetName = "data density" }, new FigureOptions { Title = who }))
-            : $"<div>No chart: the samples have dimension {d} (charts show 2-D data).</div>";
+            : d > 2 && set.Data.dim() == 2 && set.Data.shape[1] == d
+                ? (plotly ?? new OfflinePlotly()).ToHtml(PairsCharts.DataVsSamples(set.Data, set.Samples, Projection.Coordinates((int)d, (int)Math.Min(d, 4)),
+                    new FigureOptions { Title = $"{who}: first {Math.Min(d, 4)} of {d} coordinates, data (grey) and samples", Width = 950, Height = 980 }))
+                : $"<div>No chart: the samples have dimension {d}.</div>";
         var metrics = set.Metrics is null ? "" : MetricHtml.Render(new MetricTable(("vs data", set.Metrics)));
         return "<div class=\"flux-samples\">" + summary + chart + metrics + "</div>";
     }

@@ -16,7 +16,10 @@ internal static class FluxCommandSet
     public const string DirectiveName = "#!flux";
 
     /// <summary>The plot kinds of <c>#!flux plot</c> (flags).</summary>
-    public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories"];
+    public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories", "--pairs", "--marginals"];
+
+    /// <summary>Allowed values of <c>--project</c>.</summary>
+    public static readonly IReadOnlyList<string> Projections = ["coords", "pca"];
 
     private static PositionalSpec Name(bool required = true) =>
         new("NAME", "model name (also the C# variable)", required);
@@ -32,11 +35,12 @@ internal static class FluxCommandSet
     /// <summary>All subcommands, in help order.</summary>
     public static IReadOnlyList<SubcommandSpec> All { get; } =
     [
-        new("new", "Creates a model (an MLP field unless --field names another) on a built-in 2-D data set.", [Name()],
+        new("new", "Creates a model (an MLP field unless --field says otherwise) on a built-in data set or your own data.", [Name()],
         [
-            new("--data", $"data set (default {FluxDefaults.Model.Data})", Placeholder: string.Join("|", ToyDatasets.Names), Choices: ToyDatasets.Names),
-            new("--field", $"the learned vector field: {string.Join(", ", ModelChoices.Fields)} or a registered one (default {FluxDefaults.Model.Field})",
-                Placeholder: "mlp|transformer|…", Completions: () => ModelChoices.Fields),
+            new("--data", $"data: a built-in set (default {FluxDefaults.Model.Data}), a C# variable (Tensor [N, *S], float[,], double[,], IDataSource) or a .csv/.npy file",
+                Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Completions: () => ToyDatasets.Names),
+            new("--field", $"the learned vector field: {string.Join(", ", ModelChoices.Fields)}, a registered one (default {FluxDefaults.Model.Field}) or a C# variable holding a TorchSharp Module<Tensor, Tensor> [B, *S] → [B, *S] (σ-conditioned Module<Tensor, Tensor, Tensor> with --annealed)",
+                Placeholder: "mlp|transformer|…|VARIABLE", Completions: () => ModelChoices.Fields),
             new("--hidden", $"width of each hidden layer (default {FluxDefaults.Model.Hidden})"),
             new("--depth", $"number of hidden layers (default {FluxDefaults.Model.Depth})"),
             new("--sigma2", $"noise variance σ² of fixed-σ training (default {Number(FluxDefaults.Model.Sigma2)})", Placeholder: "X"),
@@ -46,6 +50,8 @@ internal static class FluxCommandSet
             new("--loss", $"objective (default {ModelChoices.Name(FluxDefaults.Model.Loss)})", Placeholder: string.Join("|", ModelChoices.Losses), Choices: ModelChoices.Losses),
             Seed("parameter initialisation (default 0)"),
             Device("the parameters"),
+            new("--holdout", "fraction of your data held out for metrics (default 0)", Placeholder: "X"),
+            new("--no-standardize", "train your data in its own units (default: standardized per coordinate)", OptionKind.Flag),
         ]),
         new("train", "Trains a model with Adam, with a live display; interrupting the kernel stops after the current step.", [Name()],
         [
@@ -53,6 +59,8 @@ internal static class FluxCommandSet
             new("--batch", $"batch size B, also the KDE reference set (default {FluxDefaults.Training.Batch})"),
             new("--lr", $"Adam learning rate (default {Number(FluxDefaults.Training.LearningRate)})", Placeholder: "X"),
             Seed($"the training draws (default {FluxDefaults.Training.Seed})"),
+            new("--structure", "a structure term added to the loss: a C# variable holding Func<IVectorField, Tensor, Tensor> (field, batch → 0-d tensor)", Placeholder: "G"),
+            new("--weight", "weight λ of the structure term (default 1)", Placeholder: "X"),
         ]),
         new("sample", "Draws samples and shows them against the data, with sample-quality metrics.", [Name()],
         [
@@ -62,19 +70,24 @@ internal static class FluxCommandSet
             new("--step-size", $"Langevin step size ε (default {Number(FluxDefaults.LangevinStepSize)})", Placeholder: "X"),
             Seed($"the sampler (default {FluxDefaults.Sampling.Seed})"),
         ]),
-        new("plot", "Plots the learned field: arrows, streamlines, curl, divergence, sampler trajectories (default --field).", [Name()],
+        new("plot", "Plots the learned field: arrows, streamlines, curl, divergence, sampler trajectories (default --field); for D ≠ 2 a pairs grid, the projected field and marginals.", [Name()],
         [
             new("--field", "arrows of the field over the data", OptionKind.Flag),
             new("--streamlines", "streamlines of the field", OptionKind.Flag),
             new("--curl", "curl map ∂f_y/∂x − ∂f_x/∂y", OptionKind.Flag),
             new("--divergence", "divergence map ∇·f", OptionKind.Flag),
             new("--trajectories", "sampler trajectories", OptionKind.Flag),
+            new("--pairs", "pairs grid of data against samples, with sample metrics (default for D ≠ 2)", OptionKind.Flag),
+            new("--marginals", "histograms of each coordinate, data against samples", OptionKind.Flag),
+            new("--project", "axes of D-dimensional charts: the first coordinates or principal components (default coords)", Placeholder: "coords|pca", Choices: Projections),
+            new("--dims", "number of axes k of D-dimensional charts (default min(D, 4), at most 8)"),
         ]),
         new("info", "Describes one model, or lists all models.", [Name(required: false)], []),
         new("save", "Saves a model to a checkpoint file (and its .json sidecar).", [Name(), new("PATH", "checkpoint file")], []),
         new("load", "Loads a checkpoint into a model called NAME (and the C# variable NAME).", [Name(), new("PATH", "checkpoint file")],
         [
             Device("the loaded parameters"),
+            new("--field", "the C# variable holding your module, for a model trained with --field VARIABLE", Placeholder: "VARIABLE"),
         ]),
         new("drop", "Forgets a model (and its C# variable) and frees its memory.", [Name()], []),
         new("plotly", "Writes plotly.js into this cell's output (charts need it once per page; done automatically).", [], []),

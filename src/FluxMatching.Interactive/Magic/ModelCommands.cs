@@ -26,9 +26,10 @@ internal static class ModelCommands
         if (!annealed && (args.Has("--sigma-min") || args.Has("--sigma-max")))
             throw new FluxUsageException($"{args.Prefix}: --sigma-min and --sigma-max need --annealed (fixed-σ models take --sigma2 X).");
         var defaults = FluxDefaults.Model;
+        var userData = UserDataArguments.Build(args, ModelRegistry.FindCSharpKernel(session.Root));
         var config = defaults with
         {
-            Data = args.Value("--data") ?? defaults.Data,
+            Data = userData?.Name ?? args.Value("--data") ?? defaults.Data,
             Hidden = args.Int("--hidden", defaults.Hidden, 1, 65536),
             Depth = args.Int("--depth", defaults.Depth, 1, 64),
             Sigma2 = args.Double("--sigma2", defaults.Sigma2, v => v > 0, "a number > 0"),
@@ -37,12 +38,17 @@ internal static class ModelCommands
             SigmaMax = args.Double("--sigma-max", defaults.SigmaMax, v => v > 0, "a number > 0"),
             Loss = args.Value("--loss") is { } loss ? ModelChoices.ParseLoss(loss) : defaults.Loss,
         };
-        config = ModelChoices.WithField(config, args.Value("--field"));
+        config = FieldArgument.Apply(config, args, ModelRegistry.FindCSharpKernel(session.Root), userData);
         if (config.SigmaMax <= config.SigmaMin)
             throw new FluxUsageException($"{args.Prefix}: --sigma-max ({config.SigmaMax}) must be greater than --sigma-min ({config.SigmaMin}).");
         long seed = args.Long("--seed", 0);
         var device = ResolveDevice(args);
-        var model = new FluxModel(config, seed, device);
+        var model = new FluxModel(config, userData, seed, device);
+        if (model.Field is FluxMatching.Fields.ModuleField module)
+        {
+            using var probe = model.Data.Sample(2, null, model.Device);
+            module.Check(probe);   // a shape mismatch is one line now, not in the middle of training
+        }
         await session.Models.SetAsync(name, model);
         context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
     }
@@ -85,6 +91,7 @@ internal static class ModelCommands
         var device = ResolveDevice(args);
         if (Directory.Exists(path)) throw new FluxUsageException($"{args.Prefix}: '{path}' is a folder; allowed: a checkpoint file.");
         if (!File.Exists(path)) throw new FluxUsageException($"{args.Prefix}: there is no file '{path}'.");
+        FieldArgument.RegisterForLoad(args, ModelRegistry.FindCSharpKernel(session.Root), path);
         var model = FluxModel.Load(path, device);
         await session.Models.SetAsync(name, model);
         context.DisplayAs(ModelHtml.Render(model, name), HtmlFormatter.MimeType);
@@ -148,5 +155,6 @@ internal static class ModelCommands
     private static string Describe(FluxModel? model) =>
         model is null ? "" : HtmlText.Encode($"{model.Data.Name}, {ModelChoices.Name(model.Config.Loss)}, " +
                                              $"{(model.Config.Field == FluxDefaults.Model.Field ? "" : model.Config.Field + " ")}" +
-                                             $"{model.Config.Hidden}×{model.Config.Depth}, {model.StepsTrained} steps");
+                                             $"{model.Config.Hidden}×{model.Config.Depth}, {model.StepsTrained} steps" +
+                                             (model.Data is FluxMatching.Data.UserData { Standardization: not null } ? ", standardized data (samples in data units)" : ""));
 }

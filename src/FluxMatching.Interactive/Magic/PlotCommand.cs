@@ -1,6 +1,8 @@
 namespace FluxMatching.Interactive.Magic;
 
 using FluxMatching.Analysis;
+using FluxMatching.Data;
+using FluxMatching.Fields;
 using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Models;
@@ -27,16 +29,19 @@ internal static class PlotCommand
     {
         var name = args.Positional("NAME")!;
         var model = session.Models.Get(name, args.Prefix);
-        if (model.Data.Dimension != 2)
-            throw new FluxUsageException($"{args.Prefix}: {name} models {model.Data.Dimension}-D data; field plots need 2-D data.");
         var kinds = FluxCommandSet.PlotKinds.Where(args.Has).ToList();
-        if (kinds.Count == 0) kinds.Add("--field");
+        bool pairs = model.Data.Dimension != 2 || kinds.Contains("--pairs") || kinds.Contains("--marginals");
+        if (kinds.Count == 0) kinds.AddRange(model.Data.Dimension != 2 ? PairsPlot.Defaults : ["--field"]);
+        if (pairs && kinds.FirstOrDefault(k => !PairsPlot.Kinds.Contains(k)) is { } flat)
+            throw new FluxUsageException($"{args.Prefix}: {flat} needs a 2-D model without --pairs/--marginals; {name} models {model.Data.Dimension}-D data. Use {string.Join(", ", PairsPlot.Kinds)}.");
+        var (projection, axes) = PairsPlot.Axes(args, model.Data.Dimension);
         ModelCommands.Require(args.Prefix);
         using (await session.UseAsync(model))
         {
+            using var shared = pairs ? new PairsPlot(model, projection, axes) : null;   // one sampling for every chart
             foreach (var kind in kinds)
             {
-                var chart = await Task.Run(() => Chart(model, name, kind), CancellationToken.None);
+                var chart = await Task.Run(() => shared is not null ? shared.Chart(name, kind) : Chart(model, name, kind), CancellationToken.None);
                 var html = chart is AnimatedChart animated ? session.Plotly.ToHtml(animated) : session.Plotly.ToHtml((GenericChart)chart);
                 KernelInvocationContextExtensions.Display(context, new RawHtml(html), HtmlFormatter.MimeType);
             }
@@ -51,13 +56,14 @@ internal static class PlotCommand
         var evaluation = new FieldEvaluationOptions { Sigma = model.Config.Annealed ? model.Config.SigmaMin : null };
         var sigma = model.Config.Annealed ? $" at σ = {model.Config.SigmaMin}" : "";
         FigureOptions Figure(string what) => new() { Title = $"{name}: {what}{sigma}" };
+        var field = DataUnitsField.For(model.Field, model.Data);   // a standardized model's drift in data units
         using var noGrad = kind is "--field" or "--streamlines" ? torch.no_grad() : null;
         return kind switch
         {
-            "--field" => FieldCharts.Quiver(model.Field, bounds, 20, null, data, evaluation, Figure("field f (arrows normalised, colour = |f|)")),
-            "--streamlines" => FieldCharts.Streamlines(model.Field, bounds, null, data, evaluation, Figure("streamlines of f")),
+            "--field" => FieldCharts.Quiver(field, bounds, 20, null, data, evaluation, Figure("field f (arrows normalised, colour = |f|)")),
+            "--streamlines" => FieldCharts.Streamlines(field, bounds, null, data, evaluation, Figure("streamlines of f")),
             "--curl" => Curl(model, bounds, evaluation, Figure),
-            "--divergence" => FieldCharts.Divergence(model.Field, bounds, 80, evaluation, Figure("divergence of f")),
+            "--divergence" => FieldCharts.Divergence(field, bounds, 80, evaluation, Figure("divergence of f")),
             "--trajectories" => Trajectories(model, name, data),
             _ => throw new FluxUsageException($"Unknown plot kind {kind}."),
         };
@@ -65,7 +71,7 @@ internal static class PlotCommand
 
     private static Plotly.NET.GenericChart Curl(FluxModel model, Bounds2D bounds, FieldEvaluationOptions evaluation, Func<string, FigureOptions> figure)
     {
-        var grid = FieldGrid.Evaluate(model.Field, bounds, 80, evaluation);
+        var grid = FieldGrid.Evaluate(DataUnitsField.For(model.Field, model.Data), bounds, 80, evaluation);
         return FieldCharts.Curl(grid, figure($"curl of f, mean |curl| = {grid.Curl().MeanAbs().ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}"));
     }
 
@@ -74,7 +80,8 @@ internal static class PlotCommand
         var result = model.Sample(new SamplingRequest { N = TrajectoryChains, RecordTrajectory = true, Frames = 50 });
         try
         {
-            return TrajectoryCharts.Animation(result.Trajectory!, null, data, new FigureOptions { Title = $"{name}: sampler trajectories" });
+            using var path = DataUnits.ToData(model.Data, result.Trajectory!);
+            return TrajectoryCharts.Animation(path, null, data, new FigureOptions { Title = $"{name}: sampler trajectories" });
         }
         finally
         {
@@ -86,6 +93,6 @@ internal static class PlotCommand
     private static PointSet DataPoints(FluxModel model)
     {
         using var scope = torch.NewDisposeScope();
-        return PointSet.FromTensor(model.Data.Sample(BackgroundPoints, new torch.Generator(12345)));
+        return PointSet.FromTensor(DataUnits.ToData(model.Data, model.Data.Sample(BackgroundPoints, new torch.Generator(12345))));
     }
 }

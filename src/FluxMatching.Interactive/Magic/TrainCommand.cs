@@ -23,6 +23,7 @@ internal static class TrainCommand
             LearningRate = args.Double("--lr", defaults.LearningRate, v => v > 0 && v <= 10, "a number in (0, 10]"),
             Seed = args.Long("--seed", defaults.Seed),
         };
+        options = StructureArgument.Apply(options, args, ModelRegistry.FindCSharpKernel(session.Root));
         options.Validate();
         ModelCommands.Require(args.Prefix);
         // Held until the last step is done, also when the cell is interrupted (the kernel then stops waiting for

@@ -56,6 +56,7 @@ public static class Checkpoint
             File.Move(weightsTmp, full, overwrite: true);      // from here until the next line the old sidecar names
             File.Move(sidecarTmp, full + ".json", overwrite: true);   // the previous weights, kept in path + ".prev"
             File.Delete(previous);
+            FluxMatching.Data.UserDataFiles.Save(model.Data, full);   // a user's finite data set travels with the model
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
@@ -97,7 +98,7 @@ public static class Checkpoint
         FluxModel model;
         try
         {
-            model = new FluxModel(info.Config, 0, CPU);
+            model = new FluxModel(info.Config, FluxMatching.Data.UserDataFiles.Load(path, info.Config.Data), 0, CPU);
         }
         catch (ArgumentException e)
         {

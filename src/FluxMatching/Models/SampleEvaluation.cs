@@ -13,7 +13,8 @@ using static TorchSharp.torch;
 /// its own device; the results are copied to the CPU in float32 for charts, CSV files and the metrics.
 /// </summary>
 /// <param name="Samples">Model samples [N, D], CPU, float32.</param>
-/// <param name="Data">Fresh data samples [N, D], CPU, float32, drawn with the data seed.</param>
+/// <param name="Data">Fresh data samples [N, D], CPU, float32, drawn with the data seed (a user's data set with a
+/// held-out part: all held-out points, [M, D]). Samples and data are in data units (see <see cref="DataUnits"/>).</param>
 /// <param name="Sampler">The sampler that ran.</param>
 /// <param name="SamplerDescription">The sampler in words, e.g. "Langevin, 2000 steps, ε = 0.01".</param>
 /// <param name="Steps">Sampler steps taken.</param>
@@ -40,10 +41,11 @@ public sealed record SampleEvaluation(Tensor Samples, Tensor Data, SamplerKind S
         var sampler = request.Sampler ?? FluxDefaults.SamplerFor(model.Config);
         var result = model.Sample(request);
         using var scope = NewDisposeScope();
-        var samples = result.Samples.detach().cpu().to(ScalarType.Float32).clone();
+        // In data units: a user's data set trained standardized maps its samples back (DataUnits).
+        var samples = DataUnits.ToData(model.Data, result.Samples.detach()).cpu().to(ScalarType.Float32).clone();
         result.Samples.Dispose();
         result.Trajectory?.Dispose();
-        var data = FreshData(model.Data, request.N, options.DataSeedFor(request.Seed));
+        var data = DataUnits.Reference(model.Data, request.N, new Generator((ulong)options.DataSeedFor(request.Seed)));
         MetricReport? metrics = options.Measure && request.N >= 2
             ? MetricReport.Compute(samples, data, options.Metrics, new Generator((ulong)options.MetricSeedFor(request.Seed)))
             : null;
@@ -80,9 +82,13 @@ public sealed record SampleEvaluation(Tensor Samples, Tensor Data, SamplerKind S
         Data.Dispose();
     }
 
-    /// <summary>[n, D] data points on the CPU in float32, drawn with a CPU generator seeded with <paramref name="seed"/>.</summary>
-    private static Tensor FreshData(IDataSource data, int n, long seed) =>
-        data.Sample(n, new Generator((ulong)seed), CPU, ScalarType.Float32);
+    /// <summary>[n, D] data points in data units on the CPU in float32, drawn with a CPU generator seeded with
+    /// <paramref name="seed"/>.</summary>
+    private static Tensor FreshData(IDataSource data, int n, long seed)
+    {
+        using var z = data.Sample(n, new Generator((ulong)seed), CPU, ScalarType.Float32);
+        return DataUnits.ToData(data, z);
+    }
 
     private static string Describe(FluxModelConfig config, SamplingRequest request, SamplerKind sampler, int steps) =>
         sampler == SamplerKind.ReverseSde

@@ -40,7 +40,7 @@ public sealed class FluxArgumentsTests
     [Fact]
     public void Usage_lines_come_from_the_command_table()
     {
-        Assert.Equal("#!flux train NAME [--steps N] [--batch N] [--lr X] [--seed N]", FluxCommandSet.Get("train").Usage);
+        Assert.Equal("#!flux train NAME [--steps N] [--batch N] [--lr X] [--seed N] [--structure G] [--weight X]", FluxCommandSet.Get("train").Usage);
         Assert.Equal("#!flux info [NAME]", FluxCommandSet.Get("info").Usage);
         Assert.Contains("#!flux plot NAME [--field] [--streamlines] [--curl] [--divergence] [--trajectories]", FluxCommandSet.Help());
     }
