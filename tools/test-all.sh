@@ -41,8 +41,9 @@ for proj in tests/*/*.csproj; do
 done
 
 step "flux verify-reference (authors' fixtures)"
-fixtures=(tests/FluxMatching.Tests/Fixtures/reference-loss/*.json)
+fixtures=(tests/FluxMatching.Tests/Fixtures/reference-loss/*.json tests/FluxMatching.Experiments.Tests/Fixtures/rna-velocity/*.json)
 [ -d ../shared/fixtures/reference-loss ] && fixtures+=(../shared/fixtures/reference-loss/*.json)
+[ -d ../shared/fixtures/rna-velocity ] && fixtures+=(../shared/fixtures/rna-velocity/*.json)
 if dotnet src/FluxMatching.Cli/bin/Release/net10.0/flux.dll verify-reference "${fixtures[@]}" > artifacts/verify-reference.log 2>&1; then
   count ok "verify-reference (${#fixtures[@]} files, all ≤ 1e-9)"
 else

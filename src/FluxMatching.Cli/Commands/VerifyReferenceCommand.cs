@@ -10,7 +10,7 @@ internal static class VerifyReferenceCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Fixture JSON files (the format of the authors' reference-loss fixtures).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Fixture JSON files (the authors' reference-loss fixtures, or gene-local RNA-velocity fixtures of kind gene_local_flux_matching_loss).", Arity = ArgumentArity.OneOrMore };
         var tolerance = new Option<double>("--tolerance") { Description = "Relative tolerance.", DefaultValueFactory = _ => ReferenceVerifier.Tolerance };
         var cmd = new Command("verify-reference", "Replay reference-loss fixtures in float64 and compare losses and gradients.") { files, tolerance };
         cmd.SetAction(r => CliOptions.Guard(() =>
