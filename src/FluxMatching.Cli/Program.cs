@@ -7,5 +7,6 @@ var root = new RootCommand("flux: train, sample, verify and benchmark Flux Match
     SampleCommand.Create(),
     VerifyReferenceCommand.Create(),
     BenchCommand.Create(),
+    VelocityCommand.Create(),
 };
 return root.Parse(args).Invoke();
