@@ -67,7 +67,7 @@ public static class H5adWriter
         {
             ["categories"] = Strings(categories),
             ["codes"] = new H5Dataset(codes) { Attributes = Encoding("array", "0.2.0") },
-            Attributes = new() { ["encoding-type"] = "categorical", ["encoding-version"] = "0.2.0", ["ordered"] = false },
+            Attributes = new() { ["encoding-type"] = "categorical", ["encoding-version"] = "0.2.0", ["ordered"] = H5Bool.FALSE },
         };
         obs.Attributes["column-order"] = new[] { key };
         var obsm = Dict();
@@ -151,3 +151,16 @@ public static class H5adWriter
         };
     }
 }
+
+/// <summary>h5py's boolean: an 8-bit HDF5 enumeration with the members FALSE and TRUE (what AnnData reads as bool).
+/// </summary>
+#pragma warning disable CA1707, SA1300 // h5py requires exactly these member names.
+internal enum H5Bool : byte
+{
+    /// <summary>false.</summary>
+    FALSE = 0,
+
+    /// <summary>true.</summary>
+    TRUE = 1,
+}
+#pragma warning restore CA1707, SA1300

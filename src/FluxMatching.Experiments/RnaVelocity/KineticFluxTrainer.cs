@@ -2,6 +2,7 @@ namespace FluxMatching.RnaVelocity;
 
 using FluxMatching.Fields;
 using FluxMatching.Losses;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,6 +38,7 @@ public static class KineticFluxTrainer
         }
 
         device ??= CPU;
+        TorchRuntime.Configure();   // the per-gene KDE softmax underflows into float32 denormals
         var field = new KineticField(g);
         field.to(device);
         field.to(o.Dtype);
