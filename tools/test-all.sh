@@ -28,6 +28,13 @@ if ! dotnet build FluxNotebooks.sln -c Release > artifacts/build.log 2>&1; then
 fi
 grep -E 'Warn|Time Elapsed' artifacts/build.log | tail -n 2
 
+# The .h5ad tests (FluxMatching.Experiments.Tests, RnaVelocity/) write and read files with the real AnnData library.
+if ! /usr/bin/python3 -c "import anndata" > /dev/null 2>&1; then
+  step "install python3-anndata (the .h5ad tests)"
+  { apt-get install -y python3-anndata || { apt-get update && apt-get install -y python3-anndata; }; } > artifacts/apt-anndata.log 2>&1 \
+    || echo "could not install python3-anndata (see artifacts/apt-anndata.log); the .h5ad tests will fail"
+fi
+
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   step "test $name"

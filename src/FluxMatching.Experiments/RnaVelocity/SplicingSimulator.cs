@@ -91,7 +91,7 @@ public static class SplicingSimulator
         _ => path == 1 && t >= switchAt ? alpha : 0,
     };
 
-    private static (double U, double S) State(int j, double t, int path, double alpha, double beta, double gamma,
+    internal static (double U, double S) State(int j, double t, int path, double alpha, double beta, double gamma,
         double switchAt)
     {
         double u = 0, s = 0, from = 0;
