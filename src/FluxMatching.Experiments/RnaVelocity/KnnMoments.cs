@@ -3,14 +3,6 @@ namespace FluxMatching.RnaVelocity;
 using TorchSharp;
 using static TorchSharp.torch;
 
-/// <summary>The kNN graph, moments and a 2-D embedding of a count matrix (<see cref="KnnMoments.Build"/>).</summary>
-/// <param name="Neighbors">The k − 1 nearest other cells of each cell in PCA space (scanpy's n_neighbors counts the
-/// cell itself).</param>
-/// <param name="Mu">Unspliced moments [N, G].</param>
-/// <param name="Ms">Spliced moments [N, G].</param>
-/// <param name="Embedding">The first two principal-component scores [N, 2].</param>
-public sealed record CellGraph(int[][] Neighbors, double[,] Mu, double[,] Ms, double[,] Embedding);
-
 /// <summary>
 /// First-order moments as scVelo computes them (<c>scv.pp.moments</c> after <c>sc.pp.pca</c> and
 /// <c>sc.pp.neighbors(n_pcs=30, n_neighbors=30)</c>): PCA of log1p(spliced), Euclidean kNN in the leading components,
