@@ -19,17 +19,18 @@ internal static class VelocityCommand
         var cells = new Option<int>("--cells") { Description = "Simulated cells.", DefaultValueFactory = _ => 1200 };
         var seed = new Option<int>("--seed") { Description = "Seed of the simulation and the training.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs (the authors: 100).", DefaultValueFactory = _ => 100 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (the authors: 1e-3).", DefaultValueFactory = _ => 1e-3 };
         var output = new Option<string>("--out") { Description = "Output folder (velocity.h5ad, metrics.json, report.html).", DefaultValueFactory = _ => "velocity-out" };
         var device = CliOptions.Device();
         var threads = CliOptions.Threads();
         var cmd = new Command("velocity", "Fit RNA velocity with a kinetic field by Flux Matching and compare it with the steady-state model.")
         {
-            file, simulate, clusters, edges, basis, genes, cells, seed, epochs, output, device, threads,
+            file, simulate, clusters, edges, basis, genes, cells, seed, epochs, lr, output, device, threads,
         };
         cmd.SetAction(r => CliOptions.Guard(() =>
         {
             var dev = CliOptions.ResolveDevice(r.GetValue(device)!, r.GetValue(threads));
-            var training = new KineticTrainingOptions { Epochs = r.GetValue(epochs), Seed = r.GetValue(seed) };
+            var training = new KineticTrainingOptions { Epochs = r.GetValue(epochs), LearningRate = r.GetValue(lr), Seed = r.GetValue(seed) };
             string outDir = r.GetValue(output)!;
             var progress = new Progress<(int Epoch, double Loss)>(p =>
             {

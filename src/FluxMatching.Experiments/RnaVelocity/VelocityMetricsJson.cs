@@ -13,7 +13,7 @@ public static class VelocityMetricsJson
     {
         ArgumentNullException.ThrowIfNull(comparison);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             foreach (var (key, value) in context ?? new Dictionary<string, object>())
@@ -47,7 +47,7 @@ public static class VelocityMetricsJson
             }
 
             w.WriteEndObject();
-            w.WriteStartArray("flux_loss_per_epoch_last");
+            w.WriteStartArray("flux_loss_last_steps");
             foreach (var v in comparison.Fit.Losses.TakeLast(10)) Number(w, null, v);
             w.WriteEndArray();
             w.WriteEndObject();
