@@ -126,11 +126,13 @@ public sealed class GeneLocalFluxLoss
         var gradResidual = autograd.grad([residual.sum()], [endGrad])[0].detach();            // [B, G, 2]
 
         Tensor carried;
+        Tensor scoreAnchor;   // ŝ(x0): no parameters, so one evaluation serves the means and the loss branch
         using (no_grad())
         {
             double rho = Math.Exp(-tau);
             double variance = Math.Max(sigma2 * (1.0 - rho * rho), Eps);
-            var means = anchor.add(Score(anchor), sc[(1.0 - rho) * sigma2]).permute(1, 0, 2);   // [G, B, 2]
+            scoreAnchor = Score(anchor);
+            var means = anchor.add(scoreAnchor, sc[(1.0 - rho) * sigma2]).permute(1, 0, 2);   // [G, B, 2]
             var ends = end.permute(1, 0, 2);                                                     // [G, B, 2]
             var m2 = means.square().sum(-1, keepdim: true);
             var e2 = ends.square().sum(-1).unsqueeze(1);
@@ -139,7 +141,7 @@ public sealed class GeneLocalFluxLoss
             carried = bmm(resp, gradResidual.permute(1, 0, 2)).mul(sc[rho * horizon]).permute(1, 0, 2);
         }
 
-        var mismatch0 = Field(anchor, detached: false).sub(Score(anchor));
+        var mismatch0 = Field(anchor, detached: false).sub(scoreAnchor);
         var perCell = mismatch0.mul(carried).sum([1, 2]).mul(sc[-2.0 * sigma2 * sigma2]);     // [B]
         var loss = perCell.mean();
         return new GeneLocalFluxLossResult(loss.MoveToOuterDisposeScope(), perCell.MoveToOuterDisposeScope(), tau,
