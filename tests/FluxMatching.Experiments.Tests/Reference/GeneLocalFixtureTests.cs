@@ -24,6 +24,28 @@ public class GeneLocalFixtureTests(ITestOutputHelper output)
         Assert.Equal(2, Directory.GetFiles(FixtureDirectory, "*.json").Length);
     }
 
+    [Fact]
+    public void The_shipped_fixtures_are_identical_to_the_shared_originals_when_those_are_present()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var shared = Path.Combine(dir.FullName, "shared", "fixtures", "rna-velocity");
+            if (Directory.Exists(shared))
+            {
+                foreach (var original in Directory.GetFiles(shared, "*.json"))
+                {
+                    var copy = Path.Combine(FixtureDirectory, Path.GetFileName(original));
+                    Assert.True(File.Exists(copy), $"missing copy of {Path.GetFileName(original)}");
+                    Assert.Equal(File.ReadAllBytes(original), File.ReadAllBytes(copy));
+                }
+
+                return;
+            }
+        }
+
+        output.WriteLine("shared/fixtures/rna-velocity not found; nothing to compare.");
+    }
+
     [Theory]
     [MemberData(nameof(FixtureNames))]
     public void The_loss_and_all_five_parameter_gradients_are_reproduced_to_1e_9(string file)
