@@ -46,6 +46,13 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
 fi
 bash datasets/fetch-mnist.sh >> artifacts/datasets.log 2>&1 || echo "could not fetch the MNIST digits (see artifacts/datasets.log)"
 
+# The .h5ad tests (FluxMatching.Experiments.Tests, RnaVelocity/) write and read files with the real AnnData library.
+if ! /usr/bin/python3 -c "import anndata" > /dev/null 2>&1; then
+  step "install python3-anndata (the .h5ad tests)"
+  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y python3-anndata || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y python3-anndata; }; } > artifacts/apt-anndata.log 2>&1 \
+    || echo "could not install python3-anndata (see artifacts/apt-anndata.log); the .h5ad tests will fail"
+fi
+
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   step "test $name"
@@ -59,11 +66,12 @@ for proj in tests/*/*.csproj; do
 done
 
 step "flux verify-reference (authors' fixtures)"
-fixtures=(tests/FluxMatching.Tests/Fixtures/reference-loss/*.json)
+fixtures=(tests/FluxMatching.Tests/Fixtures/reference-loss/*.json tests/FluxMatching.Experiments.Tests/Fixtures/rna-velocity/*.json)
 [ -d ../shared/fixtures/reference-loss ] && fixtures+=(../shared/fixtures/reference-loss/*.json)
 # The authors' U-Net fixtures (NAME.json beside NAME.weights.pt and NAME.expected.pt; each file's own tolerance:
 # 1e-9 in float64, 1e-4 in float32).
 [ -d ../shared/fixtures/unet ] && fixtures+=(../shared/fixtures/unet/*.json)
+[ -d ../shared/fixtures/rna-velocity ] && fixtures+=(../shared/fixtures/rna-velocity/*.json)
 if dotnet src/FluxMatching.Cli/bin/Release/net10.0/flux.dll verify-reference "${fixtures[@]}" > artifacts/verify-reference.log 2>&1; then
   count ok "verify-reference (${#fixtures[@]} files, each within its tolerance)"
 else

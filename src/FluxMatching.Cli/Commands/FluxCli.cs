@@ -14,6 +14,7 @@ internal static partial class FluxCli
         SampleCommand.Create(),
         VerifyReferenceCommand.Create(),
         BenchCommand.Create(),
+        VelocityCommand.Create(),
     };
 
     /// <summary>Parses and runs a command line; returns the exit code (0 success, 2 a usage error printed as one line).</summary>

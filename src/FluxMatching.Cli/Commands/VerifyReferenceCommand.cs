@@ -11,9 +11,9 @@ internal static class VerifyReferenceCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Fixture JSON files: the authors' reference-loss fixtures, or U-Net fixtures (NAME.json beside NAME.weights.pt and NAME.expected.pt).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Fixture JSON files: the authors' reference-loss fixtures, gene-local RNA-velocity fixtures (kind gene_local_flux_matching_loss), or U-Net fixtures (NAME.json beside NAME.weights.pt and NAME.expected.pt).", Arity = ArgumentArity.OneOrMore };
         var tolerance = new Option<double?>("--tolerance") { Description = "Relative tolerance for every file (default: 1e-9, or a U-Net fixture's own)." };
-        var cmd = new Command("verify-reference", "Replay the authors' fixtures (losses, U-Net outputs) and compare values and gradients.") { files, tolerance };
+        var cmd = new Command("verify-reference", "Replay the authors' fixtures (losses, gene-local RNA-velocity losses, U-Net outputs) and compare values and gradients.") { files, tolerance };
         cmd.SetAction(r => CliOptions.Guard(() =>
         {
             double? given = r.GetValue(tolerance);

@@ -31,7 +31,14 @@ public static class ReferenceVerifier
             ReferenceFixture fixture;
             try
             {
-                fixture = ReferenceFixture.Load(path);
+                string json = File.ReadAllText(path);
+                if (GeneLocalFixture.IsGeneLocal(json))
+                {
+                    reports.Add(Verify(GeneLocalFixture.Parse(json, path)));
+                    continue;
+                }
+
+                fixture = ReferenceFixture.Parse(json, path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException
                                           or System.Text.Json.JsonException or InvalidOperationException
@@ -66,6 +73,25 @@ public static class ReferenceVerifier
         }
     }
 
+    /// <summary>Replays one gene-local (exp2 RNA-velocity) fixture: the loss and the five parameter gradients.</summary>
+    /// <param name="fixture">The fixture.</param>
+    public static FixtureReport Verify(GeneLocalFixture fixture)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        Dictionary<string, double[]> got;
+        try
+        {
+            got = GeneLocalReplay.Run(fixture);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException
+                                      or System.Runtime.InteropServices.ExternalException)
+        {
+            return new FixtureReport(fixture.Path, fixture.Name, GeneLocalFixture.KindName, [], [], e.Message);
+        }
+
+        return Compare(fixture.Path, fixture.Name, GeneLocalFixture.KindName, fixture.Expected, got);
+    }
+
     /// <summary>Replays one parsed fixture.</summary>
     /// <param name="fixture">The fixture.</param>
     public static FixtureReport Verify(ReferenceFixture fixture)
@@ -82,21 +108,27 @@ public static class ReferenceVerifier
             return new FixtureReport(fixture.Path, fixture.Name, fixture.Kind, [], [], e.Message);
         }
 
+        return Compare(fixture.Path, fixture.Name, fixture.Kind, fixture.Expected, got);
+    }
+
+    private static FixtureReport Compare(string path, string name, string kind,
+        IReadOnlyDictionary<string, double[]> expected, Dictionary<string, double[]> got)
+    {
         var quantities = new List<FixtureQuantity>();
         var skipped = new List<string>();
-        foreach (var (name, want) in fixture.Expected)
+        foreach (var (quantity, want) in expected)
         {
-            if (got.TryGetValue(name, out var value))
+            if (got.TryGetValue(quantity, out var value))
             {
-                quantities.Add(new FixtureQuantity(name, RelativeError(want, value), want.Length));
+                quantities.Add(new FixtureQuantity(quantity, RelativeError(want, value), want.Length));
             }
             else
             {
-                skipped.Add(name);
+                skipped.Add(quantity);
             }
         }
 
-        return new FixtureReport(fixture.Path, fixture.Name, fixture.Kind, quantities, skipped, null);
+        return new FixtureReport(path, name, kind, quantities, skipped, null);
     }
 
     /// <summary>‖got − want‖₂ / ‖want‖₂; ‖got − want‖₂ when want is all zeros; +∞ on a length mismatch or NaN.</summary>
