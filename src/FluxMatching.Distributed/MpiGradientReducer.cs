@@ -19,12 +19,12 @@ public sealed class MpiGradientReducer : IGradientReducer, IDisposable
     public const int DefaultChecksumEvery = 100;
 
     private static readonly IntPtr InPlace = new(-1);   // MPI_IN_PLACE in MPICH's and MS-MPI's mpi.h
-    private readonly MPI.Environment _environment;
-    private bool _disposed;
+    private readonly MPI.Environment environment;
+    private bool disposed;
 
     private MpiGradientReducer(MPI.Environment environment, int checksumEvery)
     {
-        _environment = environment;
+        this.environment = environment;
         ChecksumEvery = checksumEvery;
         Rank = MPI.Communicator.world.Rank;
         Size = MPI.Communicator.world.Size;
@@ -35,7 +35,11 @@ public sealed class MpiGradientReducer : IGradientReducer, IDisposable
     /// <exception cref="DllNotFoundException">MPICH is not installed; the message says how to install it.</exception>
     public static MpiGradientReducer Start(int checksumEvery = DefaultChecksumEvery)
     {
-        if (checksumEvery < 0) throw new ArgumentOutOfRangeException(nameof(checksumEvery), checksumEvery, "checksum interval must be ≥ 0 (0 = never).");
+        if (checksumEvery < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(checksumEvery), checksumEvery, "checksum interval must be ≥ 0 (0 = never).");
+        }
+
         MpiLibrary.Map();
         var args = Array.Empty<string>();
         return new MpiGradientReducer(new MPI.Environment(ref args), checksumEvery);
@@ -93,7 +97,11 @@ public sealed class MpiGradientReducer : IGradientReducer, IDisposable
         }
 
         var differing = Enumerable.Range(0, Size).Where(r => all[r] != all[0]).ToArray();
-        if (differing.Length == 0) return;
+        if (differing.Length == 0)
+        {
+            return;
+        }
+
         throw new InvalidOperationException(
             $"Data-parallel replicas diverged at step {step}: the parameter checksum of rank(s) {string.Join(", ", differing)} " +
             $"({string.Join(", ", differing.Select(r => all[r].ToString("x16")))}) differs from rank 0's ({all[0]:x16}). " +
@@ -110,13 +118,20 @@ public sealed class MpiGradientReducer : IGradientReducer, IDisposable
     /// <summary>Finalizes MPI (every rank must reach this point).</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        _environment.Dispose();
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        this.environment.Dispose();
     }
 
     private static void Check(int code, string call)
     {
-        if (code != 0) throw new InvalidOperationException($"{call} failed with MPI error code {code}.");
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"{call} failed with MPI error code {code}.");
+        }
     }
 }

@@ -12,23 +12,31 @@ internal static class MpiLibrary
     public const string Name = "libmpich.so.12";
 
     private static readonly object Gate = new();
-    private static bool _mapped;
+    private static bool mapped;
 
     /// <summary>Installs the name mapping once per process (before the first MPI call).</summary>
     public static void Map()
     {
         lock (Gate)
         {
-            if (_mapped) return;
+            if (mapped)
+            {
+                return;
+            }
+
             NativeLibrary.SetDllImportResolver(typeof(MPI.Environment).Assembly, (name, assembly, path) =>
                 name.Contains("msmpi", StringComparison.OrdinalIgnoreCase) ? Load() : IntPtr.Zero);
-            _mapped = true;
+            mapped = true;
         }
     }
 
     private static IntPtr Load()
     {
-        if (NativeLibrary.TryLoad(Name, out var handle)) return handle;
+        if (NativeLibrary.TryLoad(Name, out var handle))
+        {
+            return handle;
+        }
+
         throw new DllNotFoundException(
             $"MPI is not available: {Name} (MPICH) was not found. Install MPICH (Debian/Ubuntu: apt-get install mpich libmpich-dev) and start with mpiexec.mpich.");
     }

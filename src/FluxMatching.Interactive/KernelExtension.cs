@@ -42,7 +42,11 @@ public static class KernelExtension
             new FluxMagic(session).Register(kernel);
             kernel.AddMiddleware(async (command, context, next) =>
             {
-                if (command is SubmitCode) NativeBackend.Guard();   // a backend referenced in a later cell
+                if (command is SubmitCode)
+                {
+                    NativeBackend.Guard();   // a backend referenced in a later cell
+                }
+
                 NotebookFormatters.EnsureChartFormatter();
                 await next(command, context);
                 // Plotly.NET.Interactive registers its CDN chart formatter when a #r loads it, possibly after us.
@@ -50,7 +54,9 @@ public static class KernelExtension
             });
         }
         if (KernelInvocationContext.Current is { } context)
+        {
             context.DisplayAs(Greeting(NativeBackend.Probe()), HtmlFormatter.MimeType);
+        }
     }
 
     /// <summary>The load message: what was added, and the backend found or the <c>#r</c> line to add.</summary>

@@ -44,7 +44,11 @@ public static class Notebook
     internal static TrainingResult TrainHere(FluxModel model, TrainerOptions options, IProgress<TrainingProgress> progress,
         CancellationToken cancellationToken)
     {
-        if (options.FastRuntime) TorchRuntime.SetFlushDenormal(true);
+        if (options.FastRuntime)
+        {
+            TorchRuntime.SetFlushDenormal(true);
+        }
+
         return Trainer.Train(model, options, progress, cancellationToken);
     }
 

@@ -43,7 +43,11 @@ public class DataParallelStepTests
                 offset += p.numel();
             }
         }
-        using (var adam = optim.Adam(reference.TrainableParameters(), Scenarios.StepOptions(null).LearningRate)) adam.step();
+        using (var adam = optim.Adam(reference.TrainableParameters(), Scenarios.StepOptions(null).LearningRate))
+        {
+            adam.step();
+        }
+
         var expected = Scenarios.Flatten(reference);
 
         int n = mean.Length;

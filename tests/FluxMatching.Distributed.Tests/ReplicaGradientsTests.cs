@@ -55,8 +55,14 @@ public class ReplicaGradientsTests
         public void AllReduceSum(Tensor buffer)
         {
             Sums++;
-            if (PoisonOther) buffer.add_(double.NaN);
-            else buffer.mul_(2);
+            if (PoisonOther)
+            {
+                buffer.add_(double.NaN);
+            }
+            else
+            {
+                buffer.mul_(2);
+            }
         }
 
         public void VerifyIdentical(long checksum, long step) => CheckedSteps.Add(step);

@@ -37,9 +37,15 @@ internal sealed class NotebookKernel : IDisposable
     public async Task<IReadOnlyList<KernelEvent>> LoadExtensionAsync()
     {
         var events = new List<KernelEvent>();
-        using (Kernel.KernelEvents.Subscribe(e => { lock (events) events.Add(e); }))
+        using (Kernel.KernelEvents.Subscribe(e => { lock (events) { events.Add(e); } }))
+        {
             await Kernel.LoadAndRunInteractiveDocument(new FileInfo(Path.Combine(AppContext.BaseDirectory, "extension.dib")));
-        lock (events) return events.ToList();
+        }
+
+        lock (events)
+        {
+            return events.ToList();
+        }
     }
 
     public Task<KernelCommandResult> RunAsync(string code) => Kernel.SubmitCodeAsync(code);

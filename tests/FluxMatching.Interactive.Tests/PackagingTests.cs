@@ -32,14 +32,20 @@ public sealed class PackagingTests
         Assert.Contains(items, e => e.Name.LocalName == "None" && (string?)e.Attribute("Include") == "extension.dib"
                                     && (string?)e.Attribute("PackagePath") == "interactive-extensions/dotnet");
         foreach (var id in new[] { "Microsoft.DotNet.Interactive", "Microsoft.DotNet.Interactive.CSharp" })
+        {
             Assert.Contains(items, e => e.Name.LocalName == "PackageReference" && (string?)e.Attribute("Include") == id
                                         && (string?)e.Attribute("PrivateAssets") == "all");
+        }
     }
 
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxNotebooks.sln"))) dir = dir.Parent;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxNotebooks.sln")))
+        {
+            dir = dir.Parent;
+        }
+
         return dir?.FullName ?? throw new InvalidOperationException("FluxNotebooks.sln not found above the test output.");
     }
 }

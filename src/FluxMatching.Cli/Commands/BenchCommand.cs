@@ -48,7 +48,11 @@ internal static class BenchCommand
         {
             var name = r.GetValue(sample) ? "langevin" : r.GetValue(config)!;
             int t = r.GetValue(threads);
-            if (t < 1) throw new ArgumentOutOfRangeException(nameof(threads), t, "--threads must be ≥ 1.");
+            if (t < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(threads), t, "--threads must be ≥ 1.");
+            }
+
             torch.set_num_threads(t);
             var target = DeviceParser.Parse(r.GetValue(device));
             var type = r.GetValue(dtype) switch
@@ -58,10 +62,22 @@ internal static class BenchCommand
                 var other => throw new ArgumentException($"--dtype must be float32 or float64, not '{other}'."),
             };
             bool fast = !r.GetValue(plain);
-            if (fast) TorchRuntime.Configure();
+            if (fast)
+            {
+                TorchRuntime.Configure();
+            }
+
             TorchRuntime.PackedMatMul = !r.GetValue(noGemm);
-            if (r.GetValue(steps) < 1) throw new ArgumentOutOfRangeException(nameof(steps), r.GetValue(steps), "--steps must be ≥ 1.");
-            if (r.GetValue(warmup) < 0) throw new ArgumentOutOfRangeException(nameof(warmup), r.GetValue(warmup), "--warmup must be ≥ 0.");
+            if (r.GetValue(steps) < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(steps), r.GetValue(steps), "--steps must be ≥ 1.");
+            }
+
+            if (r.GetValue(warmup) < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(warmup), r.GetValue(warmup), "--warmup must be ≥ 0.");
+            }
+
             JsonObject line = name switch
             {
                 "langevin" => BenchSampling(t, target),
@@ -79,7 +95,10 @@ internal static class BenchCommand
     private static FluxModel BuildModel(string name, ScalarType dtype, out TrainerOptions options, bool fast, Device device)
     {
         if (!Configs.TryGetValue(name, out var c))
+        {
             throw new ArgumentException($"--config must be one of {string.Join(", ", Configs.Keys)}, unet-fmnist, unet-fmnist-dsm, langevin, matmul; not '{name}'.");
+        }
+
         var config = new FluxModelConfig { Data = "ring", Hidden = c.Hidden, Depth = 2, Annealed = c.Annealed, Loss = c.Loss, Sigma2 = c.Annealed ? 0.05 : c.Sigma2, SigmaMin = 0.02, SigmaMax = 2.0 };
         IDataSource? data = c.Dim == 2 ? null : new UniformCube(c.Dim);
         options = new TrainerOptions { Threads = torch.get_num_threads(), Batch = c.Batch, LearningRate = 1e-3, EmaDecay = 0, Dtype = dtype, FastRuntime = fast, FusedAdam = fast, Seed = 0 };
@@ -90,7 +109,11 @@ internal static class BenchCommand
     {
         using var model = BuildModel(name, dtype, out var options, fast, device);
         using var session = new TrainingSession(model, options);
-        for (int i = 0; i < warmup; i++) session.Step();
+        for (int i = 0; i < warmup; i++)
+        {
+            session.Step();
+        }
+
         var times = new double[steps];
         var cpu = new double[steps];
         for (int i = 0; i < steps; i++)
@@ -115,7 +138,11 @@ internal static class BenchCommand
     private static JsonObject BenchUNet(string name, int threads, int steps, int warmup, ScalarType dtype, Device device)
     {
         using var step = new UNetBenchStep(dsm: name.EndsWith("-dsm", StringComparison.Ordinal), dtype, device);
-        for (int i = 0; i < warmup; i++) step.Step();
+        for (int i = 0; i < warmup; i++)
+        {
+            step.Step();
+        }
+
         var times = new double[steps];
         var cpu = new double[steps];
         for (int i = 0; i < steps; i++)
@@ -188,7 +215,10 @@ internal static class BenchCommand
             var a = torch.randn(m, k, device: device);
             var b = torch.randn(k, n, device: device);
             rates[label] = Rate(() => a.mm(b), m, k, n, device);
-            if (TorchRuntime.PackedMatMul && device.type == DeviceType.CPU) packed[label] = Rate(() => TorchRuntime.MatMul(a, b), m, k, n, device);
+            if (TorchRuntime.PackedMatMul && device.type == DeviceType.CPU)
+            {
+                packed[label] = Rate(() => TorchRuntime.MatMul(a, b), m, k, n, device);
+            }
         }
         return Line("matmul-gflops", threads, ScalarType.Float32, new JsonObject { ["gflop_per_s"] = rates, ["packed_gflop_per_s"] = packed });
     }
@@ -203,7 +233,10 @@ internal static class BenchCommand
             using var c = product();
             Synchronize(device);
             double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            if (i >= 5) best = Math.Min(best, ms);
+            if (i >= 5)
+            {
+                best = Math.Min(best, ms);
+            }
         }
         return Math.Round(2.0 * m * k * n / (best * 1e6), 1);
     }
@@ -244,9 +277,17 @@ internal static class BenchCommand
             ["isa"] = Isa.Name(Isa.Current),
             ["torch"] = "libtorch " + torch.__version__ + " (TorchSharp)",
         };
-        foreach (var (k, v) in timing) line[k] = v?.DeepClone();
+        foreach (var (k, v) in timing)
+        {
+            line[k] = v?.DeepClone();
+        }
+
         line["denormals_flushed"] = TorchRuntime.DenormalsFlushed;
-        if (TorchRuntime.WorkersFlushDenormals is bool workers) line["workers_flush_denormals"] = workers;
+        if (TorchRuntime.WorkersFlushDenormals is bool workers)
+        {
+            line["workers_flush_denormals"] = workers;
+        }
+
         line["gc_gen0_collections"] = GC.CollectionCount(0);
         line["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb(), 1);
         return line;
@@ -255,18 +296,28 @@ internal static class BenchCommand
     /// <summary>Waits for the GPU's queued work, so wall time covers it (a no-op on the CPU).</summary>
     private static void Synchronize(Device device)
     {
-        if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
+        if (device.type == DeviceType.CUDA)
+        {
+            torch.cuda.synchronize(device);
+        }
     }
 
     /// <summary>CPU time of the whole process (all threads), in milliseconds: robust to other load on the machine,
     /// unlike wall time.</summary>
     private static double CpuMilliseconds()
     {
-        if (!OperatingSystem.IsLinux()) return Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+        if (!OperatingSystem.IsLinux())
+        {
+            return Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+        }
+
         Span<long> ts = stackalloc long[2];
         unsafe
         {
-            fixed (long* p = ts) clock_gettime(2 /* CLOCK_PROCESS_CPUTIME_ID */, p);
+            fixed (long* p = ts)
+            {
+                clock_gettime(2 /* CLOCK_PROCESS_CPUTIME_ID */, p);
+            }
         }
         return ts[0] * 1e3 + ts[1] * 1e-6;
     }

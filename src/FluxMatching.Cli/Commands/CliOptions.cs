@@ -26,8 +26,16 @@ internal static class CliOptions
     /// allowed (<see cref="DeviceParser.Parse"/>).</summary>
     public static torch.Device ResolveDevice(string? device, int threads)
     {
-        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "--threads must be ≥ 0.");
-        if (threads > 0) torch.set_num_threads(threads);
+        if (threads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "--threads must be ≥ 0.");
+        }
+
+        if (threads > 0)
+        {
+            torch.set_num_threads(threads);
+        }
+
         return DeviceParser.Parse(device);
     }
 

@@ -23,7 +23,11 @@ internal static partial class FluxCli
     {
         var result = Root().Parse(args);
         bool help = args.Any(a => a is "--help" or "-h" or "-?" or "--version");
-        if (result.Errors.Count == 0 || help) return result.Invoke();
+        if (result.Errors.Count == 0 || help)
+        {
+            return result.Invoke();
+        }
+
         var line = Describe(result);
         Console.Error.WriteLine(line.StartsWith("flux", StringComparison.Ordinal) ? line : $"flux: {line}");
         return 2;
@@ -59,11 +63,21 @@ internal static partial class FluxCli
         foreach (var error in result.Errors)
         {
             var message = error.Message;
-            if (NotMatched().IsMatch(message)) continue;   // the "did you mean" lines: the unrecognized error says it
+            if (NotMatched().IsMatch(message))
+            {
+                continue;   // the "did you mean" lines: the unrecognized error says it
+            }
+
             if (message.StartsWith("Required command was not provided", StringComparison.Ordinal))
+            {
                 return $"{path}: a command is needed. Allowed: {commands} (flux --help describes them).";
+            }
+
             if (message.StartsWith("Required argument missing", StringComparison.Ordinal) && command.Arguments.FirstOrDefault() is { } argument)
+            {
                 return $"{path}: the {argument.Name} argument is missing ({argument.Description}).";
+            }
+
             var line = Runtime.UsageErrors.OneLine(message);
             return line.Contains("--", StringComparison.Ordinal) ? line : $"{path}: {line} (flux {command.Name} --help lists the options).";
         }

@@ -17,10 +17,19 @@ internal static class ProcessMemory
     private static double ReadKb(string key)
     {
         const string status = "/proc/self/status";
-        if (!File.Exists(status)) return double.NaN;
+        if (!File.Exists(status))
+        {
+            return double.NaN;
+        }
+
         foreach (var line in File.ReadLines(status))
+        {
             if (line.StartsWith(key, StringComparison.Ordinal))
+            {
                 return double.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
         return double.NaN;
     }
 }

@@ -51,7 +51,11 @@ internal static class RunFiles
 
     public static void WriteReport(string path, TrainJobSettings s, IReadOnlyList<RunModelResult> results, Tensor data, MetricReport floor)
     {
-        if (data.shape[1] != 2) return; // the report draws 2-D fields and samples
+        if (data.shape[1] != 2)
+        {
+            return; // the report draws 2-D fields and samples
+        }
+
         var models = results.Select(r => new ModelReport
         {
             Name = r.Key == "flux" ? "Flux" : "DSM",
@@ -88,9 +92,17 @@ internal static class RunFiles
 
     private static double Smoothed(double[] losses)
     {
-        if (losses.Length == 0) return double.NaN;
+        if (losses.Length == 0)
+        {
+            return double.NaN;
+        }
+
         double m = losses[0];
-        foreach (var l in losses) m = 0.98 * m + 0.02 * l;
+        foreach (var l in losses)
+        {
+            m = 0.98 * m + 0.02 * l;
+        }
+
         return m;
     }
 }

@@ -15,10 +15,16 @@ internal static class TrainJob
     public static int Run(TrainJobSettings s)
     {
         s.Model.Validate();
-        if (s.Samples < 2) throw new ArgumentOutOfRangeException(nameof(s.Samples), s.Samples, "--samples must be ≥ 2.");
+        if (s.Samples < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(s.Samples), s.Samples, "--samples must be ≥ 2.");
+        }
+
         var runName = s.Name ?? $"{s.Model.Data}-{ModelChoices.Name(s.Model.Loss)}";
         if (runName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runName is "." or "..")
+        {
             throw new ArgumentException($"--name '{runName}' is not a valid folder name.");
+        }
         // Every setting is checked before the run folder is made: a bad command leaves nothing behind.
         (FluxDefaults.Training with { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed }).Validate();
         var dimension = FluxMatching.Data.ToyDatasets.Create(s.Model.Data).Dimension;
@@ -27,9 +33,17 @@ internal static class TrainJob
             MemoryEstimate.Require(MemoryEstimate.Training(s.Model, dimension, s.Batch, ScalarType.Float32), "--batch", s.Batch, "one training step");
             MemoryEstimate.Require(MemoryEstimate.Sampling(s.Model, dimension, s.Samples, 0, ScalarType.Float32), "--samples", s.Samples, "sampling");
         }
-        if (s.Reducer is { Rank: > 0 }) return TrainReplica(s);   // data-parallel: rank 0 alone writes the run folder
+        if (s.Reducer is { Rank: > 0 })
+        {
+            return TrainReplica(s);   // data-parallel: rank 0 alone writes the run folder
+        }
+
         var dir = Path.Combine(s.OutputRoot, runName);
-        if (File.Exists(s.OutputRoot)) throw new IOException($"--out '{s.OutputRoot}' is a file; allowed: a folder (made if missing).");
+        if (File.Exists(s.OutputRoot))
+        {
+            throw new IOException($"--out '{s.OutputRoot}' is a file; allowed: a folder (made if missing).");
+        }
+
         try
         {
             Directory.CreateDirectory(dir);
@@ -48,7 +62,11 @@ internal static class TrainJob
         var results = new List<RunModelResult>();
         try
         {
-            foreach (var config in configs) results.Add(TrainOne(config, s, dir));
+            foreach (var config in configs)
+            {
+                results.Add(TrainOne(config, s, dir));
+            }
+
             var data = results[0].Evaluation.Data;   // every model is measured against the same fresh data (same seed)
             SampleCsv.Write(Path.Combine(dir, "data.csv"), data);
             var floor = SampleEvaluation.NoiseFloor(results[0].Model.Data, s.Samples, s.Seed);
@@ -60,7 +78,10 @@ internal static class TrainJob
         }
         finally
         {
-            foreach (var r in results) r.Dispose();
+            foreach (var r in results)
+            {
+                r.Dispose();
+            }
         }
         Console.WriteLine($"wrote {dir}/ (metrics.json, report.html, checkpoints, samples)");
         return 0;

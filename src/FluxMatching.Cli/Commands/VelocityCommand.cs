@@ -34,11 +34,18 @@ internal static class VelocityCommand
             string outDir = r.GetValue(output)!;
             var progress = new Progress<(int Epoch, double Loss)>(p =>
             {
-                if (p.Epoch % 10 == 0) Console.WriteLine($"epoch {p.Epoch}: loss {p.Loss:E3}");
+                if (p.Epoch % 10 == 0)
+                {
+                    Console.WriteLine($"epoch {p.Epoch}: loss {p.Loss:E3}");
+                }
             });
             if (r.GetValue(simulate))
             {
-                if (r.GetValue(file) is not null) throw new ArgumentException("Give either a .h5ad file or --simulate, not both.");
+                if (r.GetValue(file) is not null)
+                {
+                    throw new ArgumentException("Give either a .h5ad file or --simulate, not both.");
+                }
+
                 var lineage = SplicingSimulator.Simulate(new SplicingSimulatorOptions
                 {
                     Genes = r.GetValue(genes), Cells = r.GetValue(cells), Seed = r.GetValue(seed),

@@ -23,12 +23,26 @@ internal static class VerifyReferenceCommand
             {
                 double tol = given ?? report.Tolerance ?? ReferenceVerifier.Tolerance;
                 bool ok = report.Passes(tol);
-                if (!ok) failures++;
+                if (!ok)
+                {
+                    failures++;
+                }
+
                 Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {report.Path} [{report.Kind}] max relative error {Fmt(report.MaxRelativeError)}");
-                if (report.Error is not null) Console.WriteLine($"    error: {report.Error}");
+                if (report.Error is not null)
+                {
+                    Console.WriteLine($"    error: {report.Error}");
+                }
+
                 foreach (var q in report.Quantities)
+                {
                     Console.WriteLine($"    {q.Name,-48} {Fmt(q.RelativeError)}  ({q.Count} values){(q.RelativeError <= tol ? "" : "  > tolerance")}");
-                foreach (var s in report.Skipped) Console.WriteLine($"    not compared: {s}");
+                }
+
+                foreach (var s in report.Skipped)
+                {
+                    Console.WriteLine($"    not compared: {s}");
+                }
             }
             Console.WriteLine($"{reports.Count - failures} of {reports.Count} fixture files within tolerance");
             return failures == 0 ? 0 : 1;

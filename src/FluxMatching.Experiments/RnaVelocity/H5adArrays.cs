@@ -39,8 +39,14 @@ internal static class H5adArrays
         {
             for (int k = indptr[r]; k < indptr[r + 1]; k++)
             {
-                if (csc) result[indices[k], r] = values[k];
-                else result[r, indices[k]] = values[k];
+                if (csc)
+                {
+                    result[indices[k], r] = values[k];
+                }
+                else
+                {
+                    result[r, indices[k]] = values[k];
+                }
             }
         }
 

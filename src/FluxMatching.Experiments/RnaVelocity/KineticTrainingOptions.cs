@@ -27,10 +27,29 @@ public sealed record KineticTrainingOptions
     /// <summary>Throws naming the first invalid option.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs must be ≥ 1.");
-        if (Batch < 2) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "batch must be ≥ 2.");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "lr must be finite and > 0.");
-        if (!(Sigma2 > 0) || !double.IsFinite(Sigma2)) throw new ArgumentOutOfRangeException(nameof(Sigma2), Sigma2, "sigma2 must be finite and > 0.");
-        if (Dtype is not (ScalarType.Float32 or ScalarType.Float64)) throw new ArgumentOutOfRangeException(nameof(Dtype), Dtype, "dtype must be float32 or float64.");
+        if (Epochs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs must be ≥ 1.");
+        }
+
+        if (Batch < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "batch must be ≥ 2.");
+        }
+
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "lr must be finite and > 0.");
+        }
+
+        if (!(Sigma2 > 0) || !double.IsFinite(Sigma2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Sigma2), Sigma2, "sigma2 must be finite and > 0.");
+        }
+
+        if (Dtype is not (ScalarType.Float32 or ScalarType.Float64))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dtype), Dtype, "dtype must be float32 or float64.");
+        }
     }
 }

@@ -42,14 +42,44 @@ public sealed record SplicingSimulatorOptions
     /// <summary>Throws naming the first invalid option.</summary>
     public void Validate()
     {
-        if (Genes < 4) throw new ArgumentOutOfRangeException(nameof(Genes), Genes, "genes must be ≥ 4.");
-        if (Cells < 60) throw new ArgumentOutOfRangeException(nameof(Cells), Cells, "cells must be ≥ 60.");
+        if (Genes < 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Genes), Genes, "genes must be ≥ 4.");
+        }
+
+        if (Cells < 60)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Cells), Cells, "cells must be ≥ 60.");
+        }
+
         if (!(TrunkDuration > 0) || !(BranchDuration > 0))
+        {
             throw new ArgumentOutOfRangeException(nameof(TrunkDuration), "durations must be > 0.");
-        if (TrunkFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(TrunkFraction), TrunkFraction, "trunk fraction must be in (0, 1).");
-        if (!(CountDepth > 0)) throw new ArgumentOutOfRangeException(nameof(CountDepth), CountDepth, "count depth must be > 0.");
-        if (!(SizeFactorSpread >= 0)) throw new ArgumentOutOfRangeException(nameof(SizeFactorSpread), SizeFactorSpread, "size-factor spread must be ≥ 0.");
-        if (Neighbors < 2 || Neighbors >= Cells) throw new ArgumentOutOfRangeException(nameof(Neighbors), Neighbors, "neighbours must be in [2, cells).");
-        if (PrincipalComponents < 2) throw new ArgumentOutOfRangeException(nameof(PrincipalComponents), PrincipalComponents, "principal components must be ≥ 2.");
+        }
+
+        if (TrunkFraction is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrunkFraction), TrunkFraction, "trunk fraction must be in (0, 1).");
+        }
+
+        if (!(CountDepth > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CountDepth), CountDepth, "count depth must be > 0.");
+        }
+
+        if (!(SizeFactorSpread >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SizeFactorSpread), SizeFactorSpread, "size-factor spread must be ≥ 0.");
+        }
+
+        if (Neighbors < 2 || Neighbors >= Cells)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Neighbors), Neighbors, "neighbours must be in [2, cells).");
+        }
+
+        if (PrincipalComponents < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PrincipalComponents), PrincipalComponents, "principal components must be ≥ 2.");
+        }
     }
 }

@@ -31,7 +31,10 @@ public static class VelocityEmbedding
             foreach (int j in data.Neighbors[i])
             {
                 set.Add(j);
-                foreach (int k in data.Neighbors[j]) set.Add(k);
+                foreach (int k in data.Neighbors[j])
+                {
+                    set.Add(k);
+                }
             }
 
             set.Remove(i);

@@ -18,8 +18,14 @@ public static class VelocityMetricsJson
             w.WriteStartObject();
             foreach (var (key, value) in context ?? new Dictionary<string, object>())
             {
-                if (value is string s) w.WriteString(key, s);
-                else w.WriteNumber(key, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+                if (value is string s)
+                {
+                    w.WriteString(key, s);
+                }
+                else
+                {
+                    w.WriteNumber(key, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+                }
             }
 
             w.WriteNumber("cells", comparison.Data.Cells);
@@ -31,7 +37,11 @@ public static class VelocityMetricsJson
                 Number(w, "cbdir", m.CrossBoundaryCorrectness);
                 Number(w, "coherence", m.Coherence);
                 w.WriteStartObject("cbdir_per_edge");
-                foreach (var (edge, value) in m.PerEdge) Number(w, edge, value);
+                foreach (var (edge, value) in m.PerEdge)
+                {
+                    Number(w, edge, value);
+                }
+
                 w.WriteEndObject();
                 if (m.Truth is { } t)
                 {
@@ -48,7 +58,11 @@ public static class VelocityMetricsJson
 
             w.WriteEndObject();
             w.WriteStartArray("flux_loss_last_steps");
-            foreach (var v in comparison.Fit.Losses.TakeLast(10)) Number(w, null, v);
+            foreach (var v in comparison.Fit.Losses.TakeLast(10))
+            {
+                Number(w, null, v);
+            }
+
             w.WriteEndArray();
             w.WriteEndObject();
         }
@@ -58,8 +72,18 @@ public static class VelocityMetricsJson
 
     private static void Number(Utf8JsonWriter w, string? name, double value)
     {
-        if (name is not null) w.WritePropertyName(name);
-        if (double.IsFinite(value)) w.WriteNumberValue(value);
-        else w.WriteNullValue();
+        if (name is not null)
+        {
+            w.WritePropertyName(name);
+        }
+
+        if (double.IsFinite(value))
+        {
+            w.WriteNumberValue(value);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
     }
 }

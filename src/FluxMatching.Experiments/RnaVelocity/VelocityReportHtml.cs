@@ -29,7 +29,11 @@ public static class VelocityReportHtml
         sb.Append(CultureInfo.InvariantCulture, $"<p>{data.Cells} cells, {data.Genes} genes. Kinetic field trained by the gene-local flux loss ({comparison.Fit.Losses.Count} steps) against scVelo's steady-state model.</p>");
         sb.Append("<h2>Metrics</h2><pre>").Append(Enc(VelocityOutputs.Table(comparison))).Append("</pre>");
         sb.Append("<p>Clusters: ");
-        foreach (var n in names) sb.Append($"<span style=\"color:{colour[n]}\">■</span> ").Append(Enc(n)).Append(' ');
+        foreach (var n in names)
+        {
+            sb.Append($"<span style=\"color:{colour[n]}\">■</span> ").Append(Enc(n)).Append(' ');
+        }
+
         sb.Append("</p><h2>Velocity on the embedding</h2>");
         foreach (var m in comparison.Methods)
         {
@@ -46,7 +50,11 @@ public static class VelocityReportHtml
         }
 
         sb.Append("<p>Lines: ");
-        for (int i = 0; i < ratios.Length; i++) sb.Append($"<span style=\"color:{Palette[(i + 3) % Palette.Length]}\">—</span> ").Append(Enc(ratios[i].Method)).Append(" u = (γ/β)·s ");
+        for (int i = 0; i < ratios.Length; i++)
+        {
+            sb.Append($"<span style=\"color:{Palette[(i + 3) % Palette.Length]}\">—</span> ").Append(Enc(ratios[i].Method)).Append(" u = (γ/β)·s ");
+        }
+
         sb.Append("</p></body></html>");
         return sb.ToString();
     }
@@ -70,12 +78,15 @@ public static class VelocityReportHtml
         double Y(double y) => size - pad - (y - minY) * s;
         var sb = new StringBuilder($"<svg width=\"{size}\" height=\"{size}\" xmlns=\"http://www.w3.org/2000/svg\">");
         for (int c = 0; c < data.Cells; c++)
+        {
             sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(data.Embedding[c, 0]):F1}\" cy=\"{Y(data.Embedding[c, 1]):F1}\" r=\"2\" fill=\"{colour[data.Clusters[c]]}\" fill-opacity=\"0.5\"/>");
+        }
         // Grid-averaged arrows (Gaussian weights of width one grid cell), as scVelo's velocity_embedding_grid.
         double cellW = (maxX - minX) / grid, cellH = (maxY - minY) / grid, h = Math.Max(cellW, cellH);
         var arrows = new List<(double X, double Y, double U, double V)>();
         for (int i = 0; i <= grid; i++)
-        for (int j = 0; j <= grid; j++)
+        {
+            for (int j = 0; j <= grid; j++)
         {
             double gx = minX + i * cellW, gy = minY + j * cellH, w = 0, u = 0, vv = 0;
             for (int c = 0; c < data.Cells; c++)
@@ -84,12 +95,21 @@ public static class VelocityReportHtml
                 double k = Math.Exp(-(dx * dx + dy * dy) / (2 * h * h));
                 w += k; u += k * v[c, 0]; vv += k * v[c, 1];
             }
-            if (w > 1.0) arrows.Add((gx, gy, u / w, vv / w));
+            if (w > 1.0)
+                {
+                    arrows.Add((gx, gy, u / w, vv / w));
+                }
+            }
         }
+
         double longest = arrows.Count > 0 ? arrows.Max(a => Math.Sqrt(a.U * a.U + a.V * a.V)) : 0;
         foreach (var a in arrows)
         {
-            if (longest <= 0) break;
+            if (longest <= 0)
+            {
+                break;
+            }
+
             double f = 0.9 * h * s / longest;
             double x1 = X(a.X), y1 = Y(a.Y), x2 = x1 + a.U * f, y2 = y1 - a.V * f;
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1:F1}\" y1=\"{y1:F1}\" x2=\"{x2:F1}\" y2=\"{y2:F1}\" stroke=\"black\" stroke-width=\"1.2\"/>");
@@ -107,7 +127,10 @@ public static class VelocityReportHtml
         double Y(double y) => size - pad - y / maxU * (size - 2 * pad);
         var sb = new StringBuilder($"<svg width=\"{size}\" height=\"{size}\" xmlns=\"http://www.w3.org/2000/svg\">");
         for (int c = 0; c < data.Cells; c++)
+        {
             sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(data.Ms[c, g]):F1}\" cy=\"{Y(data.Mu[c, g]):F1}\" r=\"1.6\" fill=\"{colour[data.Clusters[c]]}\" fill-opacity=\"0.5\"/>");
+        }
+
         for (int i = 0; i < ratios.Length; i++)
         {
             double r = ratios[i].GammaOverBeta![g];

@@ -17,14 +17,21 @@ internal static class MetricHtml
     public static string Render(MetricTable table)
     {
         var sb = new StringBuilder("<table class=\"flux-metrics\" style=\"border-collapse:collapse\"><tr><th></th>");
-        foreach (var h in Headers) sb.Append("<th style=\"padding:1px 8px\">").Append(HtmlText.Encode(h)).Append("</th>");
+        foreach (var h in Headers)
+        {
+            sb.Append("<th style=\"padding:1px 8px\">").Append(HtmlText.Encode(h)).Append("</th>");
+        }
+
         sb.Append("</tr>");
         foreach (var (label, r) in table.Rows)
         {
             sb.Append("<tr><th style=\"text-align:left;padding:1px 8px 1px 0\">").Append(HtmlText.Encode(label)).Append("</th>");
             foreach (var cell in new[] { HtmlText.Number(r.Mmd2), HtmlText.Number(r.EnergyDistance), HtmlText.Number(r.SlicedW2),
                          r.ExactW2 is double w ? HtmlText.Number(w) : "–", HtmlText.Count(r.SampleCount), HtmlText.Count(r.ReferenceCount) })
+            {
                 sb.Append("<td style=\"text-align:right;padding:1px 8px\">").Append(cell).Append("</td>");
+            }
+
             sb.Append("</tr>");
         }
         return sb.Append("</table>").ToString();

@@ -34,7 +34,11 @@ internal static class ModelHtml
             ("steps trained", HtmlText.Count(model.StepsTrained)),
         };
         var losses = model.LossHistory.ToArray();
-        if (losses.Length > 0) rows.Add(($"loss (mean of last {Math.Min(RecentWindow, losses.Length)})", HtmlText.Number(RecentMean(losses))));
+        if (losses.Length > 0)
+        {
+            rows.Add(($"loss (mean of last {Math.Min(RecentWindow, losses.Length)})", HtmlText.Number(RecentMean(losses))));
+        }
+
         var title = name is null ? "FluxModel" : $"FluxModel {name}";
         return "<div class=\"flux-model\">" + HtmlText.KeyValueTable(rows, title) + LossCurveSvg.Render(losses) + "</div>";
     }

@@ -23,7 +23,10 @@ internal static class NotebookFormatters
         Formatter.Register<MetricTable>((t, w) => w.Write(MetricHtml.Render(t)), HtmlFormatter.MimeType);
         Formatter.Register<AnimatedChart>((c, w) => w.Write((NotebookSession.Current?.Plotly ?? new OfflinePlotly()).ToHtml(c)), HtmlFormatter.MimeType);
         foreach (var type in new[] { typeof(RawHtml), typeof(FluxModel), typeof(TrainingRun), typeof(TrainingResult), typeof(SampleSet), typeof(MetricReport), typeof(MetricTable), typeof(AnimatedChart) })
+        {
             Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        }
+
         RegisterChartFormatter();
     }
 
@@ -33,6 +36,9 @@ internal static class NotebookFormatters
     /// <summary>Re-registers the chart formatter when another one (Plotly.NET.Interactive's) took over.</summary>
     public static void EnsureChartFormatter()
     {
-        if (!OfflineChartFormatter.IsPreferred()) RegisterChartFormatter();
+        if (!OfflineChartFormatter.IsPreferred())
+        {
+            RegisterChartFormatter();
+        }
     }
 }

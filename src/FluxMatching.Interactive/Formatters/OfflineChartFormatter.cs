@@ -20,7 +20,11 @@ internal sealed class OfflineChartFormatter : ITypeFormatter
     /// <inheritdoc />
     public bool Format(object instance, FormatContext context)
     {
-        if (instance is not GenericChart chart) return false;
+        if (instance is not GenericChart chart)
+        {
+            return false;
+        }
+
         var plotly = NotebookSession.Current?.Plotly ?? Fallback;
         context.Writer.Write(plotly.ToHtml(chart));
         return true;

@@ -43,7 +43,10 @@ internal static class TrainingHtml
             ("steps/s", HtmlText.Number(result.StepsPerSecond)),
         };
         if (result.Losses.Count > 0)
+        {
             rows.Add(($"loss (mean of last {Math.Min(ModelHtml.RecentWindow, result.Losses.Count)})", HtmlText.Number(ModelHtml.RecentMean(result.Losses))));
+        }
+
         var title = name is null ? "Training run" : $"Training run of {name}";
         return "<div class=\"flux-training-run\">" + HtmlText.KeyValueTable(rows, title) + LossCurveSvg.Render(history ?? result.Losses) + "</div>";
     }

@@ -21,7 +21,11 @@ internal static class LossCurveSvg
     public static string Render(IReadOnlyList<double> losses, int width = 360, int height = 120)
     {
         var points = Reduce(losses);
-        if (points.Count == 0) return "";
+        if (points.Count == 0)
+        {
+            return "";
+        }
+
         double lo = points.Min(p => p.Y), hi = points.Max(p => p.Y);
         if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
         double maxX = Math.Max(1, points[^1].X);
@@ -31,7 +35,10 @@ internal static class LossCurveSvg
         var c = CultureInfo.InvariantCulture;
         var path = new StringBuilder();
         for (int i = 0; i < points.Count; i++)
+        {
             path.Append(i == 0 ? 'M' : 'L').Append(sx(points[i].X).ToString("0.#", c)).Append(',').Append(sy(points[i].Y).ToString("0.#", c));
+        }
+
         return $"<svg class=\"flux-loss\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" " +
                $"viewBox=\"0 0 {width} {height}\" style=\"font:10px sans-serif\">" +
                $"<rect x=\"{left}\" y=\"{top}\" width=\"{width - left - right}\" height=\"{height - top - bottom}\" fill=\"#f4f6fa\"/>" +
@@ -46,15 +53,25 @@ internal static class LossCurveSvg
     {
         var result = new List<(double X, double Y)>();
         int n = losses.Count;
-        if (n == 0) return result;
+        if (n == 0)
+        {
+            return result;
+        }
+
         int bucket = Math.Max(1, (int)Math.Ceiling(n / (double)MaxPoints));
         for (int start = 0; start < n; start += bucket)
         {
             double sum = 0; int count = 0;
             int end = Math.Min(n, start + bucket);
             for (int i = start; i < end; i++)
+            {
                 if (double.IsFinite(losses[i])) { sum += losses[i]; count++; }
-            if (count > 0) result.Add((end, sum / count));
+            }
+
+            if (count > 0)
+            {
+                result.Add((end, sum / count));
+            }
         }
         return result;
     }

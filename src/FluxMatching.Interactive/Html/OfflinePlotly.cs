@@ -11,17 +11,21 @@ using Plotly.NET;
 /// </summary>
 internal sealed class OfflinePlotly
 {
-    private readonly object _gate = new();
-    private bool _embedded;
+    private readonly object gate = new();
+    private bool embedded;
 
     /// <summary>True once plotly.js has been written into an output of this session.</summary>
-    public bool Embedded { get { lock (_gate) return _embedded; } }
+    public bool Embedded { get { lock (gate) { return this.embedded; } } }
 
     /// <summary>The plotly.js version written.</summary>
     public static string PlotlyJsVersion => HtmlExport.PlotlyJsVersion;
 
     /// <summary>Forgets that plotly.js was embedded: the next chart carries it again.</summary>
-    public void Reset() { lock (_gate) _embedded = false; }
+    public void Reset() { lock (gate)
+        {
+            this.embedded = false;
+        }
+    }
 
     /// <summary>HTML for a chart: plotly.js the first time, then the chart fragment. The chart is not modified.</summary>
     public string ToHtml(GenericChart chart) => WithPlotlyOnce(HtmlExport.ChartFragment(chart));
@@ -33,10 +37,14 @@ internal sealed class OfflinePlotly
     /// <param name="html">HTML that draws with <c>window.Plotly</c>.</param>
     public string WithPlotlyOnce(string html)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_embedded) return html;
-            _embedded = true;
+            if (this.embedded)
+            {
+                return html;
+            }
+
+            this.embedded = true;
         }
         return HtmlExport.PlotlyScript() + "\n" + html;
     }

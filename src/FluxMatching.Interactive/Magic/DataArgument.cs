@@ -21,9 +21,16 @@ internal static class DataArgument
     /// <exception cref="InvalidDataException">A malformed file (one line naming the file, row and column).</exception>
     public static IDataSource? Resolve(string value, CSharpKernel? csharp, string prefix)
     {
-        if (ToyDatasets.Names.Contains(value)) return null;
+        if (ToyDatasets.Names.Contains(value))
+        {
+            return null;
+        }
+
         if (SyntaxFacts.IsValidIdentifier(value) && csharp is not null && csharp.TryGetValue<object>(value, out var live) && live is not null)
+        {
             return FromObject(live, value, prefix);
+        }
+
         return FromFile(value, prefix);
     }
 
@@ -52,12 +59,19 @@ internal static class DataArgument
         }
         if (!File.Exists(full))
         {
-            if (DataFiles.IsDataFile(path)) throw new FluxUsageException($"{prefix}: there is no file '{full}'.");
+            if (DataFiles.IsDataFile(path))
+            {
+                throw new FluxUsageException($"{prefix}: there is no file '{full}'.");
+            }
+
             throw new FluxUsageException(
                 $"{prefix}: unknown --data '{path}': not a built-in data set ({string.Join(", ", ToyDatasets.Names)}), a C# variable, or a .csv/.npy file.");
         }
         if (!DataFiles.IsDataFile(full))
+        {
             throw new FluxUsageException($"{prefix}: '{path}' is not a data file this reads ({string.Join(", ", DataFiles.Extensions)}).");
+        }
+
         return DataFiles.Read(full);
     }
 

@@ -22,7 +22,10 @@ internal static class DirectiveText
         // 1. The parsed node (the kernel package is frozen at 1.0.0-beta.26120.1; the property is internal there).
         var node = NodeProperty?.GetValue(command);
         //    FullText, not Text: Text drops a trailing subcommand that has no parameters ("#!flux new" → "#!flux").
-        if (node?.GetType().GetProperty("FullText")?.GetValue(node) is string text && text.Trim().Length > 0) return text.Trim();
+        if (node?.GetType().GetProperty("FullText")?.GetValue(node) is string text && text.Trim().Length > 0)
+        {
+            return text.Trim();
+        }
 
         // 2. The n-th #!flux line of the submitted code, n counting the #!flux commands of that submission.
         if (command.Parent is SubmitCode submit)
@@ -32,7 +35,10 @@ internal static class DirectiveText
                 .ToList();
             var seen = SeenPerSubmission.GetOrCreateValue(submit);
             int index = seen.Value++;
-            if (index < lines.Count) return lines[index];
+            if (index < lines.Count)
+            {
+                return lines[index];
+            }
         }
         throw new FluxUsageException($"{FluxCommandSet.DirectiveName}: cannot read the command line; write it on a line of its own.");
     }

@@ -17,7 +17,11 @@ internal static class DirectiveTokenizer
             if (ch == '"') { inQuotes = !inQuotes; inWord = true; continue; }
             if (!inQuotes && char.IsWhiteSpace(ch))
             {
-                if (inWord) words.Add(current.ToString());
+                if (inWord)
+                {
+                    words.Add(current.ToString());
+                }
+
                 current.Clear();
                 inWord = false;
                 continue;
@@ -25,8 +29,16 @@ internal static class DirectiveTokenizer
             current.Append(ch);
             inWord = true;
         }
-        if (inQuotes) throw new FluxUsageException($"{FluxCommandSet.DirectiveName}: a double quote is not closed in: {line.Trim()}");
-        if (inWord) words.Add(current.ToString());
+        if (inQuotes)
+        {
+            throw new FluxUsageException($"{FluxCommandSet.DirectiveName}: a double quote is not closed in: {line.Trim()}");
+        }
+
+        if (inWord)
+        {
+            words.Add(current.ToString());
+        }
+
         return words;
     }
 }

@@ -24,7 +24,11 @@ internal static class FieldArgument
     public static FluxModelConfig Apply(FluxModelConfig config, FluxArguments args, CSharpKernel? csharp, UserData? data)
     {
         var value = args.Value("--field");
-        if (value is null || ModelChoices.Fields.Contains(value)) return ModelChoices.WithField(config, value);
+        if (value is null || ModelChoices.Fields.Contains(value))
+        {
+            return ModelChoices.WithField(config, value);
+        }
+
         var module = Module(value, csharp, args.Prefix);
         long[] shape = data?.SampleShape ?? [ToyDatasets.Create(config.Data).Dimension];
         return config with { Field = ModuleField.Register(value, module, shape) };
@@ -38,7 +42,11 @@ internal static class FieldArgument
     {
         var info = Checkpoint.ReadInfo(path);
         const string prefix = "module:";
-        if (!info.Config.Field.StartsWith(prefix, StringComparison.Ordinal)) return;
+        if (!info.Config.Field.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         var saved = info.Config.Field[prefix.Length..];
         var value = args.Value("--field")
             ?? throw new FluxUsageException($"{args.Prefix}: '{path}' holds the weights of your module '{saved}'; load it with --field {saved} (a C# variable holding a module of the same architecture).");
@@ -50,8 +58,11 @@ internal static class FieldArgument
     private static nn.Module Module(string value, CSharpKernel? csharp, string prefix)
     {
         if (!SyntaxFacts.IsValidIdentifier(value) || csharp is null || !csharp.TryGetValue<object>(value, out var live) || live is null)
+        {
             throw new FluxUsageException(
                 $"{prefix}: --field '{value}' is neither a built-in field ({string.Join(", ", ModelChoices.Fields.Where(n => !n.StartsWith("module:", StringComparison.Ordinal)))}) nor a C# variable holding a TorchSharp module.");
+        }
+
         return live switch
         {
             nn.Module<Tensor, Tensor> or nn.Module<Tensor, Tensor, Tensor> => (nn.Module)live,

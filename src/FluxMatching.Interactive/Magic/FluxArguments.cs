@@ -9,14 +9,14 @@ using System.Globalization;
 /// </summary>
 internal sealed class FluxArguments
 {
-    private readonly Dictionary<string, string> _positionals;
-    private readonly Dictionary<string, string?> _options;
+    private readonly Dictionary<string, string> positionals;
+    private readonly Dictionary<string, string?> options;
 
     private FluxArguments(SubcommandSpec command, Dictionary<string, string> positionals, Dictionary<string, string?> options)
     {
         Command = command;
-        _positionals = positionals;
-        _options = options;
+        this.positionals = positionals;
+        this.options = options;
     }
 
     /// <summary>The subcommand.</summary>
@@ -29,11 +29,22 @@ internal sealed class FluxArguments
     public static FluxArguments Parse(string line, IReadOnlyList<SubcommandSpec> commands, Func<string, object?>? variable = null)
     {
         var words = DirectiveTokenizer.Tokenize(line);
-        if (variable is not null) words = words.Select(w => Bind(w, variable)).ToList();
-        if (words.Count > 0 && words[0] == FluxCommandSet.DirectiveName) words.RemoveAt(0);
+        if (variable is not null)
+        {
+            words = words.Select(w => Bind(w, variable)).ToList();
+        }
+
+        if (words.Count > 0 && words[0] == FluxCommandSet.DirectiveName)
+        {
+            words.RemoveAt(0);
+        }
+
         var allowed = string.Join(", ", commands.Select(c => c.Name));
         if (words.Count == 0)
+        {
             throw new FluxUsageException($"{FluxCommandSet.DirectiveName} needs a subcommand: {allowed}. Example: #!flux new m --data ring");
+        }
+
         var command = commands.FirstOrDefault(c => c.Name == words[0])
             ?? throw new FluxUsageException($"Unknown subcommand '{words[0]}' for {FluxCommandSet.DirectiveName}. Allowed: {allowed}.");
         var prefix = $"{FluxCommandSet.DirectiveName} {command.Name}";
@@ -49,8 +60,16 @@ internal sealed class FluxArguments
             }
             if (word.StartsWith("--", StringComparison.Ordinal) && Alias(command, word) is { } positional)
             {
-                if (i + 1 >= words.Count) throw new FluxUsageException($"{prefix}: option {word} needs a value ({positional.Name}).");
-                if (positionals.ContainsKey(positional.Name)) throw new FluxUsageException($"{prefix}: {positional.Name} is given twice.");
+                if (i + 1 >= words.Count)
+                {
+                    throw new FluxUsageException($"{prefix}: option {word} needs a value ({positional.Name}).");
+                }
+
+                if (positionals.ContainsKey(positional.Name))
+                {
+                    throw new FluxUsageException($"{prefix}: {positional.Name} is given twice.");
+                }
+
                 positionals[positional.Name] = words[++i];
                 continue;
             }
@@ -58,15 +77,23 @@ internal sealed class FluxArguments
             {
                 var option = command.Option(word) ?? throw new FluxUsageException(UnknownOption(prefix, word, command));
                 if (options.ContainsKey(option.Name))
+                {
                     throw new FluxUsageException($"{prefix}: option {option.Name} is given twice.");
+                }
+
                 string? value = null;
                 if (option.Kind == OptionKind.Value)
                 {
                     if (i + 1 >= words.Count || IsOptionName(words[i + 1]))
+                    {
                         throw new FluxUsageException($"{prefix}: option {option.Name} needs a value ({option.Placeholder}).");
+                    }
+
                     value = words[++i];
                     if (option.Choices is { } choices && !choices.Contains(value))
+                    {
                         throw new FluxUsageException($"{prefix}: '{value}' is not a valid {option.Name}. Allowed: {string.Join(", ", choices)}.");
+                    }
                 }
                 options[option.Name] = value;
                 continue;
@@ -77,18 +104,21 @@ internal sealed class FluxArguments
         }
         var missing = command.Positionals.FirstOrDefault(p => p.Required && !positionals.ContainsKey(p.Name));
         if (missing is not null)
+        {
             throw new FluxUsageException($"{prefix}: {missing.Name} is missing ({missing.Description}). Usage: {command.Usage}");
+        }
+
         return new FluxArguments(command, positionals, options);
     }
 
     /// <summary>The positional value, or null when it was not given.</summary>
-    public string? Positional(string name) => _positionals.GetValueOrDefault(name);
+    public string? Positional(string name) => this.positionals.GetValueOrDefault(name);
 
     /// <summary>True when the option (flag or value) was given.</summary>
-    public bool Has(string option) => _options.ContainsKey(option);
+    public bool Has(string option) => this.options.ContainsKey(option);
 
     /// <summary>The raw value of an option, or null when it was not given.</summary>
-    public string? Value(string option) => _options.GetValueOrDefault(option);
+    public string? Value(string option) => this.options.GetValueOrDefault(option);
 
     /// <summary>An integer option in [<paramref name="min"/>, <paramref name="max"/>] (1e4 style is accepted).</summary>
     public int Int(string option, int fallback, int min, int max = int.MaxValue) =>
@@ -98,17 +128,27 @@ internal sealed class FluxArguments
     public long Long(string option, long fallback, long min = long.MinValue, long max = long.MaxValue)
     {
         var text = Value(option);
-        if (text is null) return fallback;
+        if (text is null)
+        {
+            return fallback;
+        }
+
         long value;
         if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
         {
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || d != Math.Floor(d)
                 || d < long.MinValue || d > long.MaxValue)
+            {
                 throw new FluxUsageException($"{Prefix}: {option} must be a whole number{Range(min, max)}, got '{text}'.");
+            }
+
             value = (long)d;
         }
         if (value < min || value > max)
+        {
             throw new FluxUsageException($"{Prefix}: {option} must be a whole number{Range(min, max)}, got {value}.");
+        }
+
         return value;
     }
 
@@ -120,11 +160,21 @@ internal sealed class FluxArguments
     public double Double(string option, double fallback, Func<double, bool> valid, string allowed)
     {
         var text = Value(option);
-        if (text is null) return fallback;
+        if (text is null)
+        {
+            return fallback;
+        }
+
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
             throw new FluxUsageException($"{Prefix}: {option} must be {allowed}, got '{text}'.");
+        }
+
         if (!valid(value))
+        {
             throw new FluxUsageException($"{Prefix}: {option} must be {allowed}, got {text}.");
+        }
+
         return value;
     }
 
@@ -135,7 +185,11 @@ internal sealed class FluxArguments
     private static string Bind(string word, Func<string, object?> variable)
     {
         const string prefix = "@csharp:";
-        if (!word.StartsWith(prefix, StringComparison.Ordinal)) return word;
+        if (!word.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return word;
+        }
+
         var name = word[prefix.Length..];
         var value = variable(name)
             ?? throw new FluxUsageException($"{FluxCommandSet.DirectiveName}: there is no C# variable '{name}' (from {word}).");

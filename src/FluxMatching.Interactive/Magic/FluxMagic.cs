@@ -11,10 +11,10 @@ using Microsoft.DotNet.Interactive.Directives;
 /// </summary>
 internal sealed class FluxMagic
 {
-    private readonly NotebookSession _session;
+    private readonly NotebookSession session;
 
     /// <summary>Creates the command for a session.</summary>
-    public FluxMagic(NotebookSession session) => _session = session;
+    public FluxMagic(NotebookSession session) => this.session = session;
 
     /// <summary>Adds <c>#!flux</c> to <paramref name="kernel"/>.</summary>
     public void Register(Kernel kernel) => kernel.AddDirective<FluxDirectiveCommand>(BuildDirective(), HandleAsync);
@@ -38,13 +38,20 @@ internal sealed class FluxMagic
                 var first = spec.Positionals[0];
                 var parameter = new KernelDirectiveParameter("--" + first.Name.ToLowerInvariant(), first.Description) { AllowImplicitName = true };
                 if (FluxCommandSet.CompletesModelNames(spec, first))
-                    parameter.AddCompletions(() => FluxCommandSet.Completions(spec, first, _session.Models));
+                {
+                    parameter.AddCompletions(() => FluxCommandSet.Completions(spec, first, this.session.Models));
+                }
+
                 sub.Parameters.Add(parameter);
             }
             foreach (var option in spec.Options)
             {
                 var parameter = new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.Kind == OptionKind.Flag };
-                if (option.Suggestions is not null) parameter.AddCompletions(() => option.Suggestions ?? []);
+                if (option.Suggestions is not null)
+                {
+                    parameter.AddCompletions(() => option.Suggestions ?? []);
+                }
+
                 sub.Parameters.Add(parameter);
             }
             directive.Subcommands.Add(sub);
@@ -76,19 +83,19 @@ internal sealed class FluxMagic
     }
 
     private object? CSharpVariable(string name) =>
-        ModelRegistry.FindCSharpKernel(_session.Root) is { } cs && cs.TryGetValue<object>(name, out var value) ? value : null;
+        ModelRegistry.FindCSharpKernel(this.session.Root) is { } cs && cs.TryGetValue<object>(name, out var value) ? value : null;
 
     private Task DispatchAsync(FluxArguments args, KernelInvocationContext context) => args.Command.Name switch
     {
-        "new" => ModelCommands.NewAsync(_session, args, context),
-        "info" => ModelCommands.Info(_session, args, context),
-        "save" => ModelCommands.SaveAsync(_session, args, context),
-        "load" => ModelCommands.LoadAsync(_session, args, context),
-        "drop" => ModelCommands.DropAsync(_session, args, context),
-        "train" => TrainCommand.RunAsync(_session, args, context),
-        "sample" => SampleCommand.RunAsync(_session, args, context),
-        "plot" => PlotCommand.RunAsync(_session, args, context),
-        "plotly" => ModelCommands.Plotly(_session, context),
+        "new" => ModelCommands.NewAsync(this.session, args, context),
+        "info" => ModelCommands.Info(this.session, args, context),
+        "save" => ModelCommands.SaveAsync(this.session, args, context),
+        "load" => ModelCommands.LoadAsync(this.session, args, context),
+        "drop" => ModelCommands.DropAsync(this.session, args, context),
+        "train" => TrainCommand.RunAsync(this.session, args, context),
+        "sample" => SampleCommand.RunAsync(this.session, args, context),
+        "plot" => PlotCommand.RunAsync(this.session, args, context),
+        "plotly" => ModelCommands.Plotly(this.session, context),
         _ => throw new FluxUsageException($"Unknown subcommand '{args.Command.Name}'."),
     };
 }

@@ -22,9 +22,15 @@ internal static class ModelCommands
         ModelRegistry.ValidateName(name, args.Prefix);
         bool annealed = args.Has("--annealed");
         if (annealed && args.Has("--sigma2"))
+        {
             throw new FluxUsageException($"{args.Prefix}: use either --sigma2 X (fixed σ) or --annealed [--sigma-min X] [--sigma-max X], not both.");
+        }
+
         if (!annealed && (args.Has("--sigma-min") || args.Has("--sigma-max")))
+        {
             throw new FluxUsageException($"{args.Prefix}: --sigma-min and --sigma-max need --annealed (fixed-σ models take --sigma2 X).");
+        }
+
         var defaults = FluxDefaults.Model;
         var userData = UserDataArguments.Build(args, ModelRegistry.FindCSharpKernel(session.Root));
         var config = defaults with
@@ -40,7 +46,10 @@ internal static class ModelCommands
         };
         config = FieldArgument.Apply(config, args, ModelRegistry.FindCSharpKernel(session.Root), userData);
         if (config.SigmaMax <= config.SigmaMin)
+        {
             throw new FluxUsageException($"{args.Prefix}: --sigma-max ({config.SigmaMax}) must be greater than --sigma-min ({config.SigmaMin}).");
+        }
+
         long seed = args.Long("--seed", 0);
         var device = ResolveDevice(args);
         var model = new FluxModel(config, userData, seed, device);
@@ -77,7 +86,11 @@ internal static class ModelCommands
         var name = args.Positional("NAME")!;
         var model = session.Models.Get(name, args.Prefix);
         var path = FullPath(args.Positional("PATH")!, args.Prefix);
-        using (await session.UseAsync(model)) model.Save(path);
+        using (await session.UseAsync(model))
+        {
+            model.Save(path);
+        }
+
         context.DisplayAs($"Saved {name} ({model.StepsTrained} steps trained) to {path} and {path}.json.", PlainTextFormatter.MimeType);
     }
 
@@ -89,8 +102,16 @@ internal static class ModelCommands
         ModelRegistry.ValidateName(name, args.Prefix);
         var path = FullPath(args.Positional("PATH")!, args.Prefix);
         var device = ResolveDevice(args);
-        if (Directory.Exists(path)) throw new FluxUsageException($"{args.Prefix}: '{path}' is a folder; allowed: a checkpoint file.");
-        if (!File.Exists(path)) throw new FluxUsageException($"{args.Prefix}: there is no file '{path}'.");
+        if (Directory.Exists(path))
+        {
+            throw new FluxUsageException($"{args.Prefix}: '{path}' is a folder; allowed: a checkpoint file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FluxUsageException($"{args.Prefix}: there is no file '{path}'.");
+        }
+
         FieldArgument.RegisterForLoad(args, ModelRegistry.FindCSharpKernel(session.Root), path);
         var model = FluxModel.Load(path, device);
         await session.Models.SetAsync(name, model);
@@ -104,7 +125,11 @@ internal static class ModelCommands
         var name = args.Positional("NAME")!;
         var model = session.Models.Get(name, args.Prefix);
         await session.Models.RemoveAsync(name, model);
-        using (await session.UseAsync(model)) model.Dispose();
+        using (await session.UseAsync(model))
+        {
+            model.Dispose();
+        }
+
         context.DisplayAs($"Dropped {name}.", PlainTextFormatter.MimeType);
     }
 
@@ -121,7 +146,11 @@ internal static class ModelCommands
     public static BackendInfo Require(string prefix)
     {
         var backend = NativeBackend.Probe();
-        if (!backend.Loaded) throw new FluxUsageException($"{prefix}: {backend.Message}");
+        if (!backend.Loaded)
+        {
+            throw new FluxUsageException($"{prefix}: {backend.Message}");
+        }
+
         return backend;
     }
 

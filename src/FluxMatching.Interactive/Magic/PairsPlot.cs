@@ -33,28 +33,32 @@ internal sealed class PairsPlot : IDisposable
         return (kind, k);
     }
 
-    private readonly FluxModel _model;
-    private readonly ProjectionKind _kind;
-    private readonly int _axes;
-    private SampleEvaluation? _evaluation;
-    private Projection? _projection;
-    private torch.Tensor? _data;
+    private readonly FluxModel model;
+    private readonly ProjectionKind kind;
+    private readonly int axes;
+    private SampleEvaluation? evaluation;
+    private Projection? projection;
+    private torch.Tensor? data;
 
     /// <summary>Charts of <paramref name="model"/> on k = <paramref name="axes"/> axes; the model is sampled once, on
     /// the first chart that needs samples.</summary>
-    public PairsPlot(FluxModel model, ProjectionKind kind, int axes) => (_model, _kind, _axes) = (model, kind, axes);
+    public PairsPlot(FluxModel model, ProjectionKind kind, int axes) => (this.model, this.kind, this.axes) = (model, kind, axes);
 
     /// <summary>Frees the samples.</summary>
     public void Dispose()
     {
-        _evaluation?.Dispose();
-        _data?.Dispose();
+        this.evaluation?.Dispose();
+        this.data?.Dispose();
     }
 
     /// <summary>The training data in data units, CPU float32: all points of a finite data set, else draws.</summary>
     private static torch.Tensor TrainingPoints(FluxModel model)
     {
-        if (model.Data is UserData { Train: PointCloud cloud }) return cloud.Points.to(torch.ScalarType.Float32, torch.CPU).clone();
+        if (model.Data is UserData { Train: PointCloud cloud })
+        {
+            return cloud.Points.to(torch.ScalarType.Float32, torch.CPU).clone();
+        }
+
         using var z = model.Data.Sample(SampleCount, new torch.Generator(12345), torch.CPU);
         return DataUnits.ToData(model.Data, z).to(torch.ScalarType.Float32);
     }
@@ -62,12 +66,12 @@ internal sealed class PairsPlot : IDisposable
     /// <summary>Builds one chart (a GenericChart, or an AnimatedChart for trajectories).</summary>
     public object Chart(string name, string kind)
     {
-        var model = _model;
-        int axes = _axes;
-        var projectionKind = _kind;
-        var evaluation = _evaluation ??= SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = SampleCount });
-        var data = _data ??= TrainingPoints(model);   // the metrics use the held-out points; the charts show the training data
-        var projection = _projection ??= Projection.Create(projectionKind, data, axes);
+        var model = this.model;
+        int axes = this.axes;
+        var projectionKind = this.kind;
+        var evaluation = this.evaluation ??= SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = SampleCount });
+        var data = this.data ??= TrainingPoints(model);   // the metrics use the held-out points; the charts show the training data
+        var projection = this.projection ??= Projection.Create(projectionKind, data, axes);
         var how = projectionKind == ProjectionKind.Pca ? $"first {axes} principal components of the data" : $"first {axes} of {model.Data.Dimension} coordinates";
         var units = model.Data is UserData { Standardization: not null } ? ", data units" : "";
         switch (kind)
@@ -93,7 +97,11 @@ internal sealed class PairsPlot : IDisposable
 
     private static AnimatedChart Trajectories(FluxModel model, string name, Projection projection, torch.Tensor data, string how)
     {
-        if (projection.Axes < 2) throw new FluxUsageException("#!flux plot: --trajectories needs --dims 2 or more.");
+        if (projection.Axes < 2)
+        {
+            throw new FluxUsageException("#!flux plot: --trajectories needs --dims 2 or more.");
+        }
+
         var result = model.Sample(FluxDefaults.Sampling with { N = PlotCommand.TrajectoryChains, RecordTrajectory = true, Frames = 50 });
         try
         {

@@ -31,9 +31,16 @@ internal static class PlotCommand
         var model = session.Models.Get(name, args.Prefix);
         var kinds = FluxCommandSet.PlotKinds.Where(args.Has).ToList();
         bool pairs = model.Data.Dimension != 2 || kinds.Contains("--pairs") || kinds.Contains("--marginals");
-        if (kinds.Count == 0) kinds.AddRange(model.Data.Dimension != 2 ? PairsPlot.Defaults : ["--field"]);
+        if (kinds.Count == 0)
+        {
+            kinds.AddRange(model.Data.Dimension != 2 ? PairsPlot.Defaults : ["--field"]);
+        }
+
         if (pairs && kinds.FirstOrDefault(k => !PairsPlot.Kinds.Contains(k)) is { } flat)
+        {
             throw new FluxUsageException($"{args.Prefix}: {flat} needs a 2-D model without --pairs/--marginals; {name} models {model.Data.Dimension}-D data. Use {string.Join(", ", PairsPlot.Kinds)}.");
+        }
+
         var (projection, axes) = PairsPlot.Axes(args, model.Data.Dimension);
         ModelCommands.Require(args.Prefix);
         using (await session.UseAsync(model))

@@ -18,9 +18,15 @@ internal static class SampleCommand
         var model = session.Models.Get(name, args.Prefix);
         var sampler = ModelChoices.ParseSampler(args.Value("--sampler"));
         if (sampler == SamplerKind.ReverseSde && !model.Config.Annealed)
+        {
             throw new FluxUsageException($"{args.Prefix}: --sampler reverse-sde needs an annealed model ({name} was made without --annealed). Use --sampler langevin.");
+        }
+
         if (args.Has("--step-size") && (sampler ?? FluxDefaults.SamplerFor(model.Config)) == SamplerKind.ReverseSde)
+        {
             throw new FluxUsageException($"{args.Prefix}: --step-size applies to the Langevin sampler only (the reverse SDE's steps follow the σ grid).");
+        }
+
         var request = new SamplingRequest
         {
             N = args.Int("--n", FluxDefaults.Sampling.N, 2, 1_000_000),
@@ -32,7 +38,10 @@ internal static class SampleCommand
         ModelCommands.Require(args.Prefix);
         SampleSet set;
         using (await session.UseAsync(model))
+        {
             set = await Task.Run(() => Notebook.Sample(model, request, name), CancellationToken.None);
+        }
+
         KernelInvocationContextExtensions.Display(context, set, HtmlFormatter.MimeType);
     }
 }

@@ -16,12 +16,19 @@ internal static class StructureArgument
         var value = args.Value("--structure");
         if (value is null)
         {
-            if (args.Has("--weight")) throw new FluxUsageException($"{args.Prefix}: --weight needs --structure G (the term it weighs).");
+            if (args.Has("--weight"))
+            {
+                throw new FluxUsageException($"{args.Prefix}: --weight needs --structure G (the term it weighs).");
+            }
+
             return options;
         }
         double weight = args.Double("--weight", 1.0, double.IsFinite, "a finite number");
         if (!SyntaxFacts.IsValidIdentifier(value) || csharp is null || !csharp.TryGetValue<object>(value, out var live) || live is null)
+        {
             throw new FluxUsageException($"{args.Prefix}: --structure '{value}' is not a C# variable; define e.g. Func<IVectorField, Tensor, Tensor> {value} = (f, x) => …; in a C# cell.");
+        }
+
         var label = $"structure term '{value}'";
         StructureTerm term = live switch
         {

@@ -14,7 +14,10 @@ internal static class UserDataArguments
         if (source is null)
         {
             if (args.Has("--holdout") || args.Has("--no-standardize"))
+            {
                 throw new FluxUsageException($"{args.Prefix}: --holdout and --no-standardize apply to your own data (--data VARIABLE or --data file.csv|file.npy), not to the built-in '{value ?? "ring"}'.");
+            }
+
             return null;
         }
         var options = new UserDataOptions

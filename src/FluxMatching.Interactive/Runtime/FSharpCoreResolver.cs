@@ -11,31 +11,43 @@ using System.Runtime.Loader;
 /// </summary>
 internal static class FSharpCoreResolver
 {
-    private static int _installed;
+    private static int installed;
 
     [ThreadStatic]
-    private static bool _resolving;
+    private static bool resolving;
 
     /// <summary>True once the handler is registered.</summary>
-    public static bool IsInstalled => Volatile.Read(ref _installed) == 1;
+    public static bool IsInstalled => Volatile.Read(ref FSharpCoreResolver.installed) == 1;
 
     /// <summary>Registers the resolving handler once per process (idempotent).</summary>
     public static void Install()
     {
-        if (Interlocked.Exchange(ref _installed, 1) == 1) return;
+        if (Interlocked.Exchange(ref FSharpCoreResolver.installed, 1) == 1)
+        {
+            return;
+        }
+
         AssemblyLoadContext.Default.Resolving += Resolve;
     }
 
     /// <summary>The handler: returns an FSharp.Core for any FSharp.Core request, else null.</summary>
     internal static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name)
     {
-        if (name.Name != "FSharp.Core" || _resolving) return null;
+        if (name.Name != "FSharp.Core" || FSharpCoreResolver.resolving)
+        {
+            return null;
+        }
+
         var loaded = AppDomain.CurrentDomain.GetAssemblies()
             .FirstOrDefault(a => a.GetName().Name == "FSharp.Core");
-        if (loaded is not null) return loaded;
+        if (loaded is not null)
+        {
+            return loaded;
+        }
+
         try
         {
-            _resolving = true;   // loading by simple name may raise Resolving again: answer that one with null
+            FSharpCoreResolver.resolving = true;   // loading by simple name may raise Resolving again: answer that one with null
             return context.LoadFromAssemblyName(new AssemblyName("FSharp.Core"));
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
@@ -44,7 +56,7 @@ internal static class FSharpCoreResolver
         }
         finally
         {
-            _resolving = false;
+            FSharpCoreResolver.resolving = false;
         }
     }
 }

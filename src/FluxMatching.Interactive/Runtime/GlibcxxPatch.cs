@@ -32,12 +32,19 @@ internal static class GlibcxxPatch
         var marker = Encoding.ASCII.GetBytes("GLIBCXX_3.4.32\0");
         foreach (var folder in folders ?? LibStdCxxFolders)
         {
-            if (!Directory.Exists(folder)) continue;
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
             foreach (var file in Directory.EnumerateFiles(folder, "libstdc++.so.6*"))
             {
                 try
                 {
-                    if (File.ReadAllBytes(file).AsSpan().IndexOf(marker) >= 0) return true;
+                    if (File.ReadAllBytes(file).AsSpan().IndexOf(marker) >= 0)
+                    {
+                        return true;
+                    }
                 }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
@@ -56,17 +63,28 @@ internal static class GlibcxxPatch
     {
         var data = File.ReadAllBytes(path);
         int changed = Weaken(data, path);
-        if (changed == 0) return 0;
+        if (changed == 0)
+        {
+            return 0;
+        }
+
         var tmp = path + ".weaken.tmp-" + Environment.ProcessId;
         try
         {
             File.WriteAllBytes(tmp, data);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, File.GetUnixFileMode(path));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(tmp, File.GetUnixFileMode(path));
+            }
+
             File.Move(tmp, path, overwrite: true);
         }
         finally
         {
-            if (File.Exists(tmp)) File.Delete(tmp);
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
         }
         return changed;
     }
@@ -80,7 +98,11 @@ internal static class GlibcxxPatch
         int changed = 0;
         foreach (var need in ReadVersionNeeds(data, what))
         {
-            if (!WeakenedVersions.Contains(need.Name) || (need.Flags & VerFlgWeak) != 0) continue;
+            if (!WeakenedVersions.Contains(need.Name) || (need.Flags & VerFlgWeak) != 0)
+            {
+                continue;
+            }
+
             BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(need.FlagsOffset), (ushort)(need.Flags | VerFlgWeak));
             changed++;
         }
@@ -95,7 +117,10 @@ internal static class GlibcxxPatch
     {
         if (data.Length < 0x40 || data[0] != 0x7F || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F'
             || data[4] != 2 || data[5] != 1)
+        {
             throw new InvalidDataException($"{what}: not a 64-bit little-endian ELF file.");
+        }
+
         try
         {
             var span = data.AsSpan();
@@ -106,7 +131,11 @@ internal static class GlibcxxPatch
             for (int i = 0; i < shnum; i++)
             {
                 var sh = span[(int)(shoff + (long)i * shentsize)..];
-                if (BinaryPrimitives.ReadUInt32LittleEndian(sh[4..]) != ShtGnuVerneed) continue;
+                if (BinaryPrimitives.ReadUInt32LittleEndian(sh[4..]) != ShtGnuVerneed)
+                {
+                    continue;
+                }
+
                 long offset = (long)BinaryPrimitives.ReadUInt64LittleEndian(sh[0x18..]);
                 int link = (int)BinaryPrimitives.ReadUInt32LittleEndian(sh[0x28..]);
                 int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(sh[0x2C..]);

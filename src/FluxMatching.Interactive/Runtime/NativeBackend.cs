@@ -26,26 +26,38 @@ internal static class NativeBackend
     public const string CudaReference = "#r \"nuget:TorchSharp-cuda-linux, 0.107.0\"";
 
     private static readonly object Gate = new();
-    private static bool _guarded;
-    private static readonly List<string> _actions = [];
+    private static bool guarded;
+    private static readonly List<string> actions = [];
 
     /// <summary>True once the guard has run with a backend present.</summary>
-    public static bool Guarded { get { lock (Gate) return _guarded; } }
+    public static bool Guarded { get { lock (Gate) { return guarded; } } }
 
     /// <summary>The NuGet package folder TorchSharp.dll was loaded from, or null (an app or test build output).</summary>
     public static string? PackagesRoot(string? torchSharpPath = null)
     {
         // <root>/torchsharp/<version>/lib/<tfm>/TorchSharp.dll
         var dir = Path.GetDirectoryName(torchSharpPath ?? typeof(torch).Assembly.Location);
-        for (int i = 0; i < 3 && dir is not null; i++) dir = Path.GetDirectoryName(dir);
-        if (dir is null || !string.Equals(Path.GetFileName(dir), "torchsharp", StringComparison.OrdinalIgnoreCase)) return null;
+        for (int i = 0; i < 3 && dir is not null; i++)
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        if (dir is null || !string.Equals(Path.GetFileName(dir), "torchsharp", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
         return Path.GetDirectoryName(dir);
     }
 
     /// <summary>The native folder of the CPU libtorch package, or null when it is not restored.</summary>
     public static string? CpuNativeFolder(string? packagesRoot)
     {
-        if (packagesRoot is null) return null;
+        if (packagesRoot is null)
+        {
+            return null;
+        }
+
         var folder = Path.Combine(packagesRoot, "libtorch-cpu-linux-x64", LibTorchVersion, "runtimes", "linux-x64", "native");
         return File.Exists(Path.Combine(folder, "libtorch_cpu.so")) ? folder : null;
     }
@@ -63,29 +75,40 @@ internal static class NativeBackend
     {
         lock (Gate)
         {
-            if (_guarded) return true;
+            if (guarded)
+            {
+                return true;
+            }
+
             var root = PackagesRoot();
             if (root is null)
             {
                 // Build output (tests, apps): deps.json picks the natives; Backend.props patched them at build time.
-                _guarded = true;
+                guarded = true;
                 return true;
             }
             var cpu = CpuNativeFolder(root);
             bool cuda = HasCudaPackage(root);
-            if (cpu is null && !cuda) return false;
+            if (cpu is null && !cuda)
+            {
+                return false;
+            }
+
             if (OperatingSystem.IsLinux())
             {
                 WeakenGlibcxx(root);
-                if (cpu is not null && !cuda && !LibTorchAlreadyLoaded()) Preload(cpu);
+                if (cpu is not null && !cuda && !LibTorchAlreadyLoaded())
+                {
+                    Preload(cpu);
+                }
             }
-            _guarded = true;
+            guarded = true;
             return true;
         }
     }
 
     /// <summary>What the guard did so far.</summary>
-    public static IReadOnlyList<string> Actions { get { lock (Gate) return _actions.ToList(); } }
+    public static IReadOnlyList<string> Actions { get { lock (Gate) { return actions.ToList(); } } }
 
     /// <summary>
     /// Guards, then loads libtorch (if a backend is present) and reports the backend and device.
@@ -93,9 +116,12 @@ internal static class NativeBackend
     public static BackendInfo Probe()
     {
         if (!Guard())
+        {
             return new BackendInfo(false, null, "cpu",
                 $"No TorchSharp native backend found. Add {CpuReference} (CPU) or {CudaReference} (NVIDIA GPU) " +
                 "to the cell that references FluxMatching.Interactive.", Actions);
+        }
+
         var root = PackagesRoot();
         string backend = HasCudaPackage(root) ? "cuda" : "cpu";
         try
@@ -104,7 +130,11 @@ internal static class NativeBackend
             string device = cudaAvailable ? "cuda" : "cpu";
             var message = $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} with libtorch {LibTorchVersion} " +
                           $"({backend} backend); models use {device}" + (device == "cpu" ? $" with {threads} threads." : ".");
-            if (backend == "cuda" && !cudaAvailable) message += " The CUDA backend is present but no GPU is usable here.";
+            if (backend == "cuda" && !cudaAvailable)
+            {
+                message += " The CUDA backend is present but no GPU is usable here.";
+            }
+
             return new BackendInfo(true, backend, device, message, Actions);
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException or InvalidOperationException)
@@ -122,7 +152,11 @@ internal static class NativeBackend
 
     private static void WeakenGlibcxx(string root)
     {
-        if (GlibcxxPatch.SystemHasGlibcxx3432()) return;
+        if (GlibcxxPatch.SystemHasGlibcxx3432())
+        {
+            return;
+        }
+
         var torchSharpDir = Path.GetDirectoryName(typeof(torch).Assembly.Location)!;
         var version = typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "0.107.0";
         string[] candidates =
@@ -136,11 +170,14 @@ internal static class NativeBackend
             try
             {
                 int n = GlibcxxPatch.WeakenFile(file);
-                if (n > 0) _actions.Add($"marked {n} GLIBCXX requirement(s) weak in {file}");
+                if (n > 0)
+                {
+                    actions.Add($"marked {n} GLIBCXX requirement(s) weak in {file}");
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                _actions.Add($"could not patch {file}: {e.Message}");
+                actions.Add($"could not patch {file}: {e.Message}");
             }
         }
     }
@@ -150,9 +187,13 @@ internal static class NativeBackend
         foreach (var lib in new[] { "libtorch_cpu.so", "libtorch.so" })
         {
             var path = Path.Combine(folder, lib);
-            if (!File.Exists(path)) continue;
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
             NativeLibrary.Load(path);
-            _actions.Add($"preloaded {path}");
+            actions.Add($"preloaded {path}");
         }
     }
 

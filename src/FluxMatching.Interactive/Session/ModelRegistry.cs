@@ -13,12 +13,12 @@ using Microsoft.DotNet.Interactive.CSharp;
 /// </summary>
 internal sealed class ModelRegistry
 {
-    private readonly Dictionary<string, FluxModel> _models = new(StringComparer.Ordinal);
-    private readonly Func<CSharpKernel?> _csharp;
-    private readonly object _gate = new();
+    private readonly Dictionary<string, FluxModel> models = new(StringComparer.Ordinal);
+    private readonly Func<CSharpKernel?> csharp;
+    private readonly object gate = new();
 
     /// <summary>Creates a registry over the C# kernel that <paramref name="csharp"/> returns (null: no sharing).</summary>
-    public ModelRegistry(Func<CSharpKernel?> csharp) => _csharp = csharp;
+    public ModelRegistry(Func<CSharpKernel?> csharp) => this.csharp = csharp;
 
     /// <summary>Finds the C# kernel of a composite kernel (null when there is none).</summary>
     public static CSharpKernel? FindCSharpKernel(Kernel root) =>
@@ -28,21 +28,39 @@ internal sealed class ModelRegistry
     public IReadOnlyList<string> Names()
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
-        lock (_gate) names.UnionWith(_models.Keys);
-        if (_csharp() is { ScriptState: { } state })
+        lock (gate)
+        {
+            names.UnionWith(this.models.Keys);
+        }
+
+        if (this.csharp() is { ScriptState: { } state })
+        {
             foreach (var v in state.Variables)
-                if (v.Value is FluxModel) names.Add(v.Name);
+            {
+                if (v.Value is FluxModel)
+                {
+                    names.Add(v.Name);
+                }
+            }
+        }
+
         return names.ToList();
     }
 
     /// <summary>The model called <paramref name="name"/>, or null.</summary>
     public FluxModel? TryGet(string name)
     {
-        if (_csharp() is { } cs && cs.TryGetValue<object>(name, out var value))
+        if (this.csharp() is { } cs && cs.TryGetValue<object>(name, out var value))
         {
-            if (value is FluxModel shared) return shared;
+            if (value is FluxModel shared)
+            {
+                return shared;
+            }
         }
-        lock (_gate) return _models.GetValueOrDefault(name);
+        lock (gate)
+        {
+            return this.models.GetValueOrDefault(name);
+        }
     }
 
     /// <summary>The model called <paramref name="name"/>.</summary>
@@ -56,20 +74,32 @@ internal sealed class ModelRegistry
     /// <summary>Adds or replaces a model and shares it with the C# kernel as a variable of the same name.</summary>
     public async Task SetAsync(string name, FluxModel model)
     {
-        lock (_gate) _models[name] = model;
-        if (_csharp() is { } cs) await cs.SetValueAsync(name, model, typeof(FluxModel));
+        lock (gate)
+        {
+            this.models[name] = model;
+        }
+
+        if (this.csharp() is { } cs)
+        {
+            await cs.SetValueAsync(name, model, typeof(FluxModel));
+        }
     }
 
     /// <summary>Forgets the model called <paramref name="name"/>; the C# variable of that name becomes null when it
     /// holds this model.</summary>
     public async Task RemoveAsync(string name, FluxModel model)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_models.TryGetValue(name, out var held) && ReferenceEquals(held, model)) _models.Remove(name);
+            if (this.models.TryGetValue(name, out var held) && ReferenceEquals(held, model))
+            {
+                this.models.Remove(name);
+            }
         }
-        if (_csharp() is { } cs && cs.TryGetValue<object>(name, out var value) && ReferenceEquals(value, model))
+        if (this.csharp() is { } cs && cs.TryGetValue<object>(name, out var value) && ReferenceEquals(value, model))
+        {
             await cs.SetValueAsync(name, null!, typeof(FluxModel));
+        }
     }
 
     /// <summary>Checks that <paramref name="name"/> can be a C# variable name (an identifier, not a keyword).</summary>
@@ -78,9 +108,11 @@ internal sealed class ModelRegistry
     {
         if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None
             || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.VarKeyword)
+        {
             throw new FluxUsageException(
                 $"{prefix}: '{name}' is not a valid model name. A name must be a C# identifier (letters, digits and _, " +
                 "not starting with a digit, not a keyword), because the model also becomes a C# variable.");
+        }
     }
 
     private string Missing(string name, string prefix)

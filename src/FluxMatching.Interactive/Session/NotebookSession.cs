@@ -9,7 +9,7 @@ using Microsoft.DotNet.Interactive;
 internal sealed class NotebookSession
 {
     private static readonly ConditionalWeakTable<Kernel, NotebookSession> Sessions = new();
-    private static NotebookSession? _current;
+    private static NotebookSession? current;
 
     private NotebookSession(Kernel root)
     {
@@ -26,7 +26,7 @@ internal sealed class NotebookSession
     /// <summary>Offline chart output (plotly.js once, then fragments).</summary>
     public OfflinePlotly Plotly { get; } = new();
 
-    private readonly ConditionalWeakTable<FluxModel, SemaphoreSlim> _modelLocks = new();
+    private readonly ConditionalWeakTable<FluxModel, SemaphoreSlim> modelLocks = new();
 
     /// <summary>
     /// Exclusive use of a model: training holds it until its last step is done, so a command that follows an
@@ -34,23 +34,26 @@ internal sealed class NotebookSession
     /// </summary>
     public async Task<IDisposable> UseAsync(FluxModel model)
     {
-        var gate = _modelLocks.GetValue(model, _ => new SemaphoreSlim(1, 1));
+        var gate = modelLocks.GetValue(model, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync();
         return new Release(gate);
     }
 
     private sealed class Release(SemaphoreSlim gate) : IDisposable
     {
-        private int _done;
+        private int done;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _done, 1) == 0) gate.Release();
+            if (Interlocked.Exchange(ref this.done, 1) == 0)
+            {
+                gate.Release();
+            }
         }
     }
 
     /// <summary>The session of the most recently loaded kernel (what formatters use), or null.</summary>
-    public static NotebookSession? Current => Volatile.Read(ref _current);
+    public static NotebookSession? Current => Volatile.Read(ref NotebookSession.current);
 
     /// <summary>Returns the session of <paramref name="root"/>, creating it on first use.</summary>
     /// <param name="root">The root kernel.</param>
@@ -65,7 +68,7 @@ internal sealed class NotebookSession
                 session = new NotebookSession(root);
                 Sessions.Add(root, session);
             }
-            Volatile.Write(ref _current, session);
+            Volatile.Write(ref NotebookSession.current, session);
             return session;
         }
     }

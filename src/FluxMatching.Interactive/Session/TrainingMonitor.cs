@@ -15,12 +15,12 @@ using Microsoft.DotNet.Interactive.Formatting;
 /// </summary>
 internal sealed class TrainingMonitor : IProgress<TrainingProgress>
 {
-    private readonly string? _name;
-    private readonly FluxModel _model;
-    private readonly DisplayedValue? _display;
-    private readonly Stopwatch _sinceUpdate = Stopwatch.StartNew();
-    private readonly object _gate = new();
-    private readonly string _id = Guid.NewGuid().ToString("N");
+    private readonly string? name;
+    private readonly FluxModel model;
+    private readonly DisplayedValue? display;
+    private readonly Stopwatch sinceUpdate = Stopwatch.StartNew();
+    private readonly object gate = new();
+    private readonly string id = Guid.NewGuid().ToString("N");
 
     /// <summary>Shortest time between two updates of the display.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(500);
@@ -28,11 +28,15 @@ internal sealed class TrainingMonitor : IProgress<TrainingProgress>
     /// <summary>Shows the initial panel in <paramref name="context"/>'s cell (nothing is shown without a context).</summary>
     public TrainingMonitor(KernelInvocationContext? context, string? name, FluxModel model, int totalSteps)
     {
-        _name = name;
-        _model = model;
-        if (context is null) return;
+        this.name = name;
+        this.model = model;
+        if (context is null)
+        {
+            return;
+        }
+
         var first = new TrainingProgress(0, totalSteps, double.NaN, double.NaN, 0, TimeSpan.Zero);
-        _display = KernelInvocationContextExtensions.Display(context, Html(first), HtmlFormatter.MimeType);
+        this.display = KernelInvocationContextExtensions.Display(context, Html(first), HtmlFormatter.MimeType);
     }
 
     /// <summary>Number of times the display was updated.</summary>
@@ -41,11 +45,15 @@ internal sealed class TrainingMonitor : IProgress<TrainingProgress>
     /// <inheritdoc />
     public void Report(TrainingProgress value)
     {
-        lock (_gate)
+        lock (gate)
         {
             bool last = value.Step >= value.TotalSteps;
-            if (!last && _sinceUpdate.Elapsed < MinInterval) return;
-            _sinceUpdate.Restart();
+            if (!last && sinceUpdate.Elapsed < MinInterval)
+            {
+                return;
+            }
+
+            sinceUpdate.Restart();
             Update(Html(value));
         }
     }
@@ -53,21 +61,28 @@ internal sealed class TrainingMonitor : IProgress<TrainingProgress>
     /// <summary>Replaces the live panel with the finished run.</summary>
     public void Complete(TrainingResult result)
     {
-        lock (_gate) Update(Tagged(TrainingHtml.Finished(_name, result, _model.LossHistory.ToArray())));
+        lock (gate)
+        {
+            Update(Tagged(TrainingHtml.Finished(this.name, result, this.model.LossHistory.ToArray())));
+        }
     }
 
-    private RawHtml Html(TrainingProgress p) => Tagged(TrainingHtml.Live(_name, p, _model.LossHistory.ToArray()));
+    private RawHtml Html(TrainingProgress p) => Tagged(TrainingHtml.Live(this.name, p, this.model.LossHistory.ToArray()));
 
     /// <summary>Marks every version of the panel with one id, so that tools reading saved notebooks (where some front
     /// ends store each update as a new output) can keep only the last version (tools/check_notebook.py does).</summary>
-    private RawHtml Tagged(string html) => new($"<div data-flux-display=\"{_id}\">{html}</div>");
+    private RawHtml Tagged(string html) => new($"<div data-flux-display=\"{this.id}\">{html}</div>");
 
     private void Update(RawHtml html)
     {
-        if (_display is null) return;
+        if (this.display is null)
+        {
+            return;
+        }
+
         try
         {
-            _display.Update(html);
+            this.display.Update(html);
             Updates++;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

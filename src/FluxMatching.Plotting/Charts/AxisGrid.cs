@@ -27,6 +27,7 @@ internal static class AxisGrid
     {
         var traces = new List<Trace>();
         for (int r = 0; r < rows; r++)
+        {
             for (int c = 0; c < cols; c++)
             {
                 int n = r * cols + c + 1;
@@ -37,10 +38,13 @@ internal static class AxisGrid
                     traces.Add(t);
                 }
             }
+        }
+
         var chart = PlotlyBuilder.Figure(traces, figure, defaultTitle);
         return PlotlyBuilder.MapLayout(chart, l =>
         {
             for (int r = 0; r < rows; r++)
+            {
                 for (int c = 0; c < cols; c++)
                 {
                     int n = r * cols + c + 1;
@@ -55,6 +59,8 @@ internal static class AxisGrid
                     l.SetProperty(n == 1 ? "xaxis" : $"xaxis{n}", x);
                     l.SetProperty(n == 1 ? "yaxis" : $"yaxis{n}", y);
                 }
+            }
+
             l.SetProperty("barmode", "overlay");
             l.SetProperty("legend", new { orientation = "h", y = -0.06 });
             l.SetProperty("margin", new { l = 60, r = 30, t = 60, b = 70 });

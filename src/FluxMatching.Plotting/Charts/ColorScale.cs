@@ -22,10 +22,18 @@ public sealed record ColorScale
     {
         ArgumentNullException.ThrowIfNull(stops);
         if (stops.Count < 2 || stops[0].Position != 0 || stops[^1].Position != 1)
+        {
             throw new ArgumentException($"A colour scale needs ≥ 2 stops from position 0 to 1; got {stops.Count} stops.", nameof(stops));
+        }
+
         for (int k = 1; k < stops.Count; k++)
+        {
             if (stops[k].Position < stops[k - 1].Position)
+            {
                 throw new ArgumentException($"Stop positions must be non-decreasing; stop {k} is at {stops[k].Position} after {stops[k - 1].Position}.", nameof(stops));
+            }
+        }
+
         Name = name;
         Stops = stops;
     }
@@ -57,13 +65,20 @@ public sealed record ColorScale
     public static ColorScale FromHex(string name, params string[] hexColors)
     {
         ArgumentNullException.ThrowIfNull(hexColors);
-        if (hexColors.Length < 2) throw new ArgumentException($"Need ≥ 2 colours; got {hexColors.Length}.", nameof(hexColors));
+        if (hexColors.Length < 2)
+        {
+            throw new ArgumentException($"Need ≥ 2 colours; got {hexColors.Length}.", nameof(hexColors));
+        }
+
         var stops = new ColorStop[hexColors.Length];
         for (int k = 0; k < hexColors.Length; k++)
         {
             var h = hexColors[k];
             if (h.Length != 7 || h[0] != '#')
+            {
                 throw new ArgumentException($"Colours must be #rrggbb; got '{h}'.", nameof(hexColors));
+            }
+
             byte P(int at) => byte.Parse(h.AsSpan(at, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
             stops[k] = new ColorStop(k == hexColors.Length - 1 ? 1.0 : (double)k / (hexColors.Length - 1), P(1), P(3), P(5));
         }
@@ -75,7 +90,11 @@ public sealed record ColorScale
     {
         t = double.IsNaN(t) ? 0 : Math.Clamp(t, 0, 1);
         int k = 1;
-        while (k < Stops.Count - 1 && Stops[k].Position < t) k++;
+        while (k < Stops.Count - 1 && Stops[k].Position < t)
+        {
+            k++;
+        }
+
         var (a, b) = (Stops[k - 1], Stops[k]);
         double w = b.Position > a.Position ? (t - a.Position) / (b.Position - a.Position) : 1;
         int C(byte p, byte q) => (int)Math.Round(p + (q - p) * w);

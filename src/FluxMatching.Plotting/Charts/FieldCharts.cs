@@ -33,24 +33,39 @@ public static class FieldCharts
         var v = new List<double>();
         var mag = new List<double>();
         for (int j = 0; j < ny; j++)
+        {
             for (int i = 0; i < nx; i++)
             {
                 double m = Math.Sqrt(grid.U[j, i] * grid.U[j, i] + grid.V[j, i] * grid.V[j, i]);
-                if (!(m > 0) || !double.IsFinite(m)) continue;
+                if (!(m > 0) || !double.IsFinite(m))
+                {
+                    continue;
+                }
+
                 x.Add(grid.Xs[i]);
                 y.Add(grid.Ys[j]);
                 u.Add(grid.U[j, i]);
                 v.Add(grid.V[j, i]);
                 mag.Add(m);
             }
+        }
+
         double lo = mag.Count > 0 ? mag.Min() : 0, hi = mag.Count > 0 ? mag.Max() : 1;
         int bins = hi > lo ? options.MagnitudeBins : 1;
         var traces = new List<Trace>();
-        if (background is not null) traces.Add(PlotlyBuilder.DataPoints(background));
+        if (background is not null)
+        {
+            traces.Add(PlotlyBuilder.DataPoints(background));
+        }
+
         for (int b = 0; b < bins; b++)
         {
             var members = Enumerable.Range(0, mag.Count).Where(k => Bin(mag[k], lo, hi, bins) == b).ToArray();
-            if (members.Length == 0) continue;
+            if (members.Length == 0)
+            {
+                continue;
+            }
+
             var path = QuiverGeometry.Arrows(members.Select(k => x[k]).ToArray(), members.Select(k => y[k]).ToArray(),
                 members.Select(k => u[k]).ToArray(), members.Select(k => v[k]).ToArray(), length, options, hi);
             double a = lo + (hi - lo) * b / bins, c = lo + (hi - lo) * (b + 1) / bins;
@@ -87,7 +102,11 @@ public static class FieldCharts
     public static GenericChart Quiver(IVectorField field, Bounds2D bounds, int resolution = 20, QuiverOptions? options = null,
         PointSet? background = null, FieldEvaluationOptions? evaluation = null, FigureOptions? figure = null)
     {
-        if (resolution is < 2 or > 200) throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "resolution must be in 2 … 200.");
+        if (resolution is < 2 or > 200)
+        {
+            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "resolution must be in 2 … 200.");
+        }
+
         return Quiver(FieldGrid.Evaluate(field, bounds, resolution, evaluation), options, background, figure);
     }
 
@@ -117,7 +136,11 @@ public static class FieldCharts
         options ??= new StreamlineOptions();
         options.Validate();
         var traces = new List<Trace>();
-        if (background is not null) traces.Add(PlotlyBuilder.DataPoints(background));
+        if (background is not null)
+        {
+            traces.Add(PlotlyBuilder.DataPoints(background));
+        }
+
         var path = LinePath.Join(lines);
         traces.Add(PlotlyBuilder.Scatter("lines", path.X, path.Y, "streamlines",
             line: new { color = options.Color, width = options.LineWidth }, showLegend: false));
@@ -178,7 +201,10 @@ public static class FieldCharts
     {
         ArgumentNullException.ThrowIfNull(grid);
         if (limit is { } given && (!double.IsFinite(given) || given <= 0))
+        {
             throw new ArgumentOutOfRangeException(nameof(limit), given, "limit must be finite and > 0.");
+        }
+
         double m = limit ?? SymmetricLimit(grid);
         var trace = PlotlyBuilder.Heatmap(grid, ColorScale.Diverging, quantity, zmin: -m, zmax: m, zmid: 0);
         var bounds = new Bounds2D(grid.Xs[0], grid.Xs[^1], grid.Ys[0], grid.Ys[^1]);
@@ -192,8 +218,19 @@ public static class FieldCharts
     {
         ArgumentNullException.ThrowIfNull(grid);
         var abs = new List<double>(grid.Values.Length);
-        foreach (var v in grid.Values) if (double.IsFinite(v)) abs.Add(Math.Abs(v));
-        if (abs.Count == 0) return 1;
+        foreach (var v in grid.Values)
+        {
+            if (double.IsFinite(v))
+            {
+                abs.Add(Math.Abs(v));
+            }
+        }
+
+        if (abs.Count == 0)
+        {
+            return 1;
+        }
+
         abs.Sort();
         double q = abs[(int)Math.Floor(0.99 * (abs.Count - 1))];
         return q > 0 ? q : abs[^1] > 0 ? abs[^1] : 1;

@@ -14,7 +14,14 @@ public sealed record FigureOptions
 
     internal void Validate()
     {
-        if (Width is < 100 or > 4000) throw new ArgumentOutOfRangeException(nameof(Width), Width, "Width must be in 100 … 4000.");
-        if (Height is < 100 or > 4000) throw new ArgumentOutOfRangeException(nameof(Height), Height, "Height must be in 100 … 4000.");
+        if (Width is < 100 or > 4000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Width), Width, "Width must be in 100 … 4000.");
+        }
+
+        if (Height is < 100 or > 4000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Height), Height, "Height must be in 100 … 4000.");
+        }
     }
 }

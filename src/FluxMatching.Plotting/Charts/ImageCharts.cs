@@ -18,20 +18,33 @@ public static class ImageCharts
         ArgumentNullException.ThrowIfNull(images);
         bool ok = images.dim() == 3 || (images.dim() == 4 && images.shape[1] is 1 or 3);
         if (!ok || images.shape[0] < 1)
+        {
             throw new ArgumentException($"images must have shape [N, H, W] or [N, C, H, W] with C ∈ {{1, 3}} and N ≥ 1; got [{string.Join(", ", images.shape)}].", nameof(images));
+        }
+
         int n = (int)images.shape[0], c = images.dim() == 4 ? (int)images.shape[1] : 1;
         int h = (int)images.shape[^2], w = (int)images.shape[^1];
         double[] flat;
         using (var scope = torch.NewDisposeScope())
         using (var noGrad = torch.no_grad())
+        {
             flat = images.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+        }
+
         var channels = new double[c][,,];
         for (int ch = 0; ch < c; ch++)
         {
             channels[ch] = new double[n, h, w];
             for (int k = 0; k < n; k++)
+            {
                 for (int r = 0; r < h; r++)
-                    for (int q = 0; q < w; q++) channels[ch][k, r, q] = flat[((k * c + ch) * h + r) * w + q];
+                {
+                    for (int q = 0; q < w; q++)
+                    {
+                        channels[ch][k, r, q] = flat[((k * c + ch) * h + r) * w + q];
+                    }
+                }
+            }
         }
         return Mosaic(channels, options, figure);
     }
@@ -43,15 +56,27 @@ public static class ImageCharts
     public static GenericChart Grid(IReadOnlyList<double[,]> images, ImageGridOptions? options = null, FigureOptions? figure = null)
     {
         ArgumentNullException.ThrowIfNull(images);
-        if (images.Count == 0) throw new ArgumentException("images must hold at least one image; got 0.", nameof(images));
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("images must hold at least one image; got 0.", nameof(images));
+        }
+
         int h = images[0].GetLength(0), w = images[0].GetLength(1);
         var stack = new double[images.Count, h, w];
         for (int k = 0; k < images.Count; k++)
         {
             if (images[k].GetLength(0) != h || images[k].GetLength(1) != w)
+            {
                 throw new ArgumentException($"All images must be [{h}, {w}]; image {k} is [{images[k].GetLength(0)}, {images[k].GetLength(1)}].", nameof(images));
+            }
+
             for (int r = 0; r < h; r++)
-                for (int q = 0; q < w; q++) stack[k, r, q] = images[k][r, q];
+            {
+                for (int q = 0; q < w; q++)
+                {
+                    stack[k, r, q] = images[k][r, q];
+                }
+            }
         }
         return Mosaic([stack], options, figure);
     }
@@ -65,24 +90,55 @@ public static class ImageCharts
         int cols = options.Columns ?? Math.Min(n, 8), rows = (n + cols - 1) / cols;
         double lo = options.Min ?? double.PositiveInfinity, hi = options.Max ?? double.NegativeInfinity;
         if (options.Min is null || options.Max is null)
+        {
             foreach (var ch in channels)
+            {
                 foreach (var v in ch)
                 {
-                    if (!double.IsFinite(v)) continue;
-                    if (options.Min is null) lo = Math.Min(lo, v);
-                    if (options.Max is null) hi = Math.Max(hi, v);
+                    if (!double.IsFinite(v))
+                    {
+                        continue;
+                    }
+
+                    if (options.Min is null)
+                    {
+                        lo = Math.Min(lo, v);
+                    }
+
+                    if (options.Max is null)
+                    {
+                        hi = Math.Max(hi, v);
+                    }
                 }
-        if (!double.IsFinite(lo) || !double.IsFinite(hi) || !(hi > lo)) (lo, hi) = (double.IsFinite(lo) ? lo : 0, (double.IsFinite(lo) ? lo : 0) + 1);
+            }
+        }
+
+        if (!double.IsFinite(lo) || !double.IsFinite(hi) || !(hi > lo))
+        {
+            (lo, hi) = (double.IsFinite(lo) ? lo : 0, (double.IsFinite(lo) ? lo : 0) + 1);
+        }
+
         int height = rows * h + (rows + 1) * pad, width = cols * w + (cols + 1) * pad;
         Trace2D trace;
         if (channels.Length == 1)
         {
             var z = new double[height][];
-            for (int r = 0; r < height; r++) z[r] = Enumerable.Repeat(double.NaN, width).ToArray();
+            for (int r = 0; r < height; r++)
+            {
+                z[r] = Enumerable.Repeat(double.NaN, width).ToArray();
+            }
+
             for (int k = 0; k < n; k++)
+            {
                 for (int r = 0; r < h; r++)
+                {
                     for (int q = 0; q < w; q++)
+                    {
                         z[pad + k / cols * (h + pad) + r][pad + k % cols * (w + pad) + q] = channels[0][k, r, q];
+                    }
+                }
+            }
+
             trace = new Trace2D("heatmap");
             trace.SetProperty("z", z);
             trace.SetProperty("colorscale", ColorScale.Greys.ToPlotly());
@@ -97,13 +153,23 @@ public static class ImageCharts
             for (int r = 0; r < height; r++)
             {
                 z[r] = new int[width][];
-                for (int q = 0; q < width; q++) z[r][q] = [255, 255, 255];
+                for (int q = 0; q < width; q++)
+                {
+                    z[r][q] = [255, 255, 255];
+                }
             }
             for (int k = 0; k < n; k++)
+            {
                 for (int r = 0; r < h; r++)
+                {
                     for (int q = 0; q < w; q++)
+                    {
                         z[pad + k / cols * (h + pad) + r][pad + k % cols * (w + pad) + q] =
                             [Byte(channels[0][k, r, q], lo, hi), Byte(channels[1][k, r, q], lo, hi), Byte(channels[2][k, r, q], lo, hi)];
+                    }
+                }
+            }
+
             trace = new Trace2D("image");
             trace.SetProperty("z", z);
             trace.SetProperty("hovertemplate", "row %{y}, col %{x}<extra></extra>");

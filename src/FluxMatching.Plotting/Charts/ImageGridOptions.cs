@@ -20,9 +20,24 @@ public sealed record ImageGridOptions
 
     internal void Validate()
     {
-        if (Columns is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(Columns), Columns, "Columns must be in 1 … 64.");
-        if (Padding is < 0 or > 16) throw new ArgumentOutOfRangeException(nameof(Padding), Padding, "Padding must be in 0 … 16.");
-        if (CellPixels is < 16 or > 512) throw new ArgumentOutOfRangeException(nameof(CellPixels), CellPixels, "CellPixels must be in 16 … 512.");
-        if (Min is { } lo && Max is { } hi && !(lo < hi)) throw new ArgumentException($"Min must be below Max; got Min = {lo}, Max = {hi}.", nameof(Min));
+        if (Columns is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Columns), Columns, "Columns must be in 1 … 64.");
+        }
+
+        if (Padding is < 0 or > 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Padding), Padding, "Padding must be in 0 … 16.");
+        }
+
+        if (CellPixels is < 16 or > 512)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CellPixels), CellPixels, "CellPixels must be in 16 … 512.");
+        }
+
+        if (Min is { } lo && Max is { } hi && !(lo < hi))
+        {
+            throw new ArgumentException($"Min must be below Max; got Min = {lo}, Max = {hi}.", nameof(Min));
+        }
     }
 }

@@ -22,7 +22,11 @@ public static class LossCharts
     {
         ArgumentNullException.ThrowIfNull(series);
         var list = series.ToList();
-        if (list.Count == 0) throw new ArgumentException("series must hold at least one loss series; got 0.", nameof(series));
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("series must hold at least one loss series; got 0.", nameof(series));
+        }
+
         options ??= new LossChartOptions();
         options.Validate();
         var traces = new List<Trace>();
@@ -30,16 +34,30 @@ public static class LossCharts
         {
             var (name, values) = (list[s].Name, list[s].Values);
             if (list[s].Steps is { } st && st.Count != values.Count)
+            {
                 throw new ArgumentException($"Series '{name}': Steps has {st.Count} entries but Values has {values.Count}.", nameof(series));
+            }
+
             var steps = list[s].Steps?.ToArray() ?? Enumerable.Range(1, values.Count).Select(i => (double)i).ToArray();
             var color = PlotlyBuilder.Palette[s % PlotlyBuilder.Palette.Length];
             var keep = Thinned(values.Count, options.MaxPoints);
             if (options.ShowRaw || options.Smoothing == LossSmoothingKind.None)
+            {
                 traces.Add(PlotlyBuilder.Scatter("lines", keep.Select(i => steps[i]).ToArray(), keep.Select(i => values[i]).ToArray(),
                     options.Smoothing == LossSmoothingKind.None ? name : $"{name} (raw)",
                     line: new { color, width = 1 }, hoverTemplate: "step %{x}: %{y:.4g}<extra>" + name + "</extra>"));
-            if (options.ShowRaw && options.Smoothing != LossSmoothingKind.None) traces[^1].SetProperty("opacity", options.RawOpacity);
-            if (options.Smoothing == LossSmoothingKind.None) continue;
+            }
+
+            if (options.ShowRaw && options.Smoothing != LossSmoothingKind.None)
+            {
+                traces[^1].SetProperty("opacity", options.RawOpacity);
+            }
+
+            if (options.Smoothing == LossSmoothingKind.None)
+            {
+                continue;
+            }
+
             var smooth = options.Smoothing == LossSmoothingKind.Ema
                 ? LossSmoothing.Ema(values, options.EmaWeight)
                 : LossSmoothing.MovingAverage(values, options.Window);
@@ -60,10 +78,18 @@ public static class LossCharts
     /// <summary>Indices 0 … count−1 thinned to at most <paramref name="max"/> (every k-th, always the last).</summary>
     private static int[] Thinned(int count, int max)
     {
-        if (count <= max) return Enumerable.Range(0, count).ToArray();
+        if (count <= max)
+        {
+            return Enumerable.Range(0, count).ToArray();
+        }
+
         int stride = (count + max - 1) / max;
         var idx = Enumerable.Range(0, count).Where(i => i % stride == 0).ToList();
-        if (idx[^1] != count - 1) idx.Add(count - 1);
+        if (idx[^1] != count - 1)
+        {
+            idx.Add(count - 1);
+        }
+
         return idx.ToArray();
     }
 }

@@ -47,9 +47,24 @@ public sealed record LossChartOptions
 
     internal void Validate()
     {
-        if (!(EmaWeight >= 0 && EmaWeight < 1)) throw new ArgumentOutOfRangeException(nameof(EmaWeight), EmaWeight, "EmaWeight must be in [0, 1).");
-        if (Window < 1) throw new ArgumentOutOfRangeException(nameof(Window), Window, "Window must be ≥ 1.");
-        if (!(RawOpacity > 0 && RawOpacity <= 1)) throw new ArgumentOutOfRangeException(nameof(RawOpacity), RawOpacity, "RawOpacity must be in (0, 1].");
-        if (MaxPoints < 10) throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "MaxPoints must be ≥ 10.");
+        if (!(EmaWeight >= 0 && EmaWeight < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(EmaWeight), EmaWeight, "EmaWeight must be in [0, 1).");
+        }
+
+        if (Window < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Window), Window, "Window must be ≥ 1.");
+        }
+
+        if (!(RawOpacity > 0 && RawOpacity <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RawOpacity), RawOpacity, "RawOpacity must be in (0, 1].");
+        }
+
+        if (MaxPoints < 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "MaxPoints must be ≥ 10.");
+        }
     }
 }

@@ -14,7 +14,11 @@ public static class LossSmoothing
     public static double[] Ema(IReadOnlyList<double> values, double weight)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (!(weight >= 0 && weight < 1)) throw new ArgumentOutOfRangeException(nameof(weight), weight, "weight must be in [0, 1).");
+        if (!(weight >= 0 && weight < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, "weight must be in [0, 1).");
+        }
+
         var r = new double[values.Count];
         double m = 0, decay = 1;
         bool any = false;
@@ -38,7 +42,11 @@ public static class LossSmoothing
     public static double[] MovingAverage(IReadOnlyList<double> values, int window)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (window < 1) throw new ArgumentOutOfRangeException(nameof(window), window, "window must be ≥ 1.");
+        if (window < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "window must be ≥ 1.");
+        }
+
         var r = new double[values.Count];
         var q = new Queue<double>();
         double sum = 0;
@@ -48,7 +56,10 @@ public static class LossSmoothing
             {
                 q.Enqueue(values[t]);
                 sum += values[t];
-                if (q.Count > window) sum -= q.Dequeue();
+                if (q.Count > window)
+                {
+                    sum -= q.Dequeue();
+                }
             }
             r[t] = q.Count == 0 ? double.NaN : sum / q.Count;
         }

@@ -60,7 +60,11 @@ public static class PairsCharts
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(projection);
-        if (arrows < 1) throw new ArgumentOutOfRangeException(nameof(arrows), arrows, "arrows must be ≥ 1.");
+        if (arrows < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(arrows), arrows, "arrows must be ≥ 1.");
+        }
+
         double[][] p, v;
         using (var scope = torch.NewDisposeScope())
         using (var noGrad = torch.no_grad())
@@ -98,7 +102,11 @@ public static class PairsCharts
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(samples);
-        if (maxCoordinates < 1) throw new ArgumentOutOfRangeException(nameof(maxCoordinates), maxCoordinates, "maxCoordinates must be ≥ 1.");
+        if (maxCoordinates < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxCoordinates), maxCoordinates, "maxCoordinates must be ≥ 1.");
+        }
+
         int d = (int)data.shape[1], shown = Math.Min(d, maxCoordinates);
         var coords = Projection.Coordinates(d, shown);
         var a = coords.Points(data);
@@ -107,7 +115,11 @@ public static class PairsCharts
         IEnumerable<Trace> Cell(int r, int c)
         {
             int j = r * cols + c;
-            if (j >= shown) yield break;
+            if (j >= shown)
+            {
+                yield break;
+            }
+
             yield return Histogram(a[j], "data", PlotlyBuilder.DataColor, j == 0);
             yield return Histogram(b[j], "samples", PlotlyBuilder.Palette[0], j == 0);
             // The two means as markers on the axis.
@@ -152,9 +164,17 @@ public static class PairsCharts
     /// <summary>At most <paramref name="max"/> rows, evenly spaced (a view or a small copy).</summary>
     internal static Tensor Thin(Tensor x, int max = MaxPoints)
     {
-        if (x.dim() != 2) throw new ArgumentException($"points must have shape [N, D]; got [{string.Join(", ", x.shape)}].", nameof(x));
+        if (x.dim() != 2)
+        {
+            throw new ArgumentException($"points must have shape [N, D]; got [{string.Join(", ", x.shape)}].", nameof(x));
+        }
+
         long n = x.shape[0];
-        if (n <= max) return x.alias();
+        if (n <= max)
+        {
+            return x.alias();
+        }
+
         using var index = torch.linspace(0, n - 1, max, device: x.device).round().to(ScalarType.Int64);
         return x.index_select(0, index);
     }

@@ -23,15 +23,30 @@ public static class Panels
         int columns = 0, FigureOptions? figure = null)
     {
         ArgumentNullException.ThrowIfNull(charts);
-        if (charts.Count is < 1 or > 64) throw new ArgumentException($"charts must hold 1 … 64 charts; got {charts.Count}.", nameof(charts));
+        if (charts.Count is < 1 or > 64)
+        {
+            throw new ArgumentException($"charts must hold 1 … 64 charts; got {charts.Count}.", nameof(charts));
+        }
+
         if (titles is not null && titles.Count != charts.Count)
+        {
             throw new ArgumentException($"titles must have one entry per chart ({charts.Count}); got {titles.Count}.", nameof(titles));
-        if (columns is < 0 or > 8) throw new ArgumentOutOfRangeException(nameof(columns), columns, "columns must be in 0 … 8 (0 = one row).");
+        }
+
+        if (columns is < 0 or > 8)
+        {
+            throw new ArgumentOutOfRangeException(nameof(columns), columns, "columns must be in 0 … 8 (0 = one row).");
+        }
+
         int cols = columns == 0 ? Math.Min(charts.Count, 8) : Math.Min(columns, charts.Count);
         int rows = (charts.Count + cols - 1) / cols;
         var names = titles ?? charts.Select(TitleOf).ToList();
         var copies = charts.Select(PlotlyBuilder.Clone).ToList();
-        while (copies.Count < rows * cols) copies.Add(PlotlyBuilder.Clone(Empty()));
+        while (copies.Count < rows * cols)
+        {
+            copies.Add(PlotlyBuilder.Clone(Empty()));
+        }
+
         var padded = names.Concat(Enumerable.Repeat("", rows * cols - names.Count)).ToArray();
         var grid = CSharpChart.Grid(copies, rows, cols, SubPlotTitles: padded, XGap: ColumnGap, YGap: RowGap);
         var fig = figure ?? new FigureOptions { Width = Math.Min(4000, 460 * cols), Height = Math.Min(4000, 440 * rows) };
@@ -40,7 +55,10 @@ public static class Panels
         foreach (var trace in GenericChart.getTraces(grid))
         {
             if (PlotlyBuilder.TryGet(trace, "name") is string nm && PlotlyBuilder.TryGet(trace, "showlegend") is true && !seen.Add(nm))
+            {
                 trace.SetProperty("showlegend", false);
+            }
+
             int k = AxisIndex(PlotlyBuilder.TryGet(trace, "xaxis") as string);
             int col = (k - 1) % cols, row = (k - 1) / cols;
             MoveColorBar(trace, col, row, cols, rows);
@@ -48,12 +66,15 @@ public static class Panels
         return PlotlyBuilder.MapLayout(grid, l =>
         {
             for (int k = 2; k <= rows * cols; k++)
+            {
                 if (PlotlyBuilder.TryGet(l, $"yaxis{k}") is LinearAxis y && PlotlyBuilder.TryGet(y, "scaleanchor") is string)
                 {
                     var copy = PlotlyBuilder.CopyAxis(y);
                     copy.SetProperty("scaleanchor", $"x{k}");
                     l.SetProperty($"yaxis{k}", copy);
                 }
+            }
+
             l.SetProperty("width", fig.Width);
             l.SetProperty("height", fig.Height);
             l.SetProperty("title", new Dictionary<string, object> { ["text"] = fig.Title ?? "", ["x"] = 0.5, ["xanchor"] = "center" });
@@ -82,10 +103,16 @@ public static class Panels
             ["len"] = 0.9 * (top - bottom),
             ["thickness"] = 10,
         };
-        if (PlotlyBuilder.TryGet(trace, "colorbar") is Dictionary<string, object> cb) trace.SetProperty("colorbar", Placed(cb));
+        if (PlotlyBuilder.TryGet(trace, "colorbar") is Dictionary<string, object> cb)
+        {
+            trace.SetProperty("colorbar", Placed(cb));
+        }
+
         if (PlotlyBuilder.TryGet(trace, "marker") is Dictionary<string, object> marker && marker.TryGetValue("colorbar", out var mcb)
             && mcb is Dictionary<string, object> mbar)
+        {
             trace.SetProperty("marker", new Dictionary<string, object>(marker) { ["colorbar"] = Placed(mbar) });
+        }
     }
 
     private static int AxisIndex(string? axis) =>

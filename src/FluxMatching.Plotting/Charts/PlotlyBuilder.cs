@@ -29,12 +29,31 @@ internal static class PlotlyBuilder
         t.SetProperty("mode", mode);
         t.SetProperty("x", x);
         t.SetProperty("y", y);
-        if (name is not null) t.SetProperty("name", name);
-        if (line is not null) t.SetProperty("line", line);
-        if (marker is not null) t.SetProperty("marker", marker);
+        if (name is not null)
+        {
+            t.SetProperty("name", name);
+        }
+
+        if (line is not null)
+        {
+            t.SetProperty("line", line);
+        }
+
+        if (marker is not null)
+        {
+            t.SetProperty("marker", marker);
+        }
+
         t.SetProperty("showlegend", showLegend && name is not null);
-        if (hoverTemplate is not null) t.SetProperty("hovertemplate", hoverTemplate);
-        else if (mode == "lines") t.SetProperty("hoverinfo", "skip");
+        if (hoverTemplate is not null)
+        {
+            t.SetProperty("hovertemplate", hoverTemplate);
+        }
+        else if (mode == "lines")
+        {
+            t.SetProperty("hoverinfo", "skip");
+        }
+
         return t;
     }
 
@@ -51,9 +70,21 @@ internal static class PlotlyBuilder
         t.SetProperty("y", grid.Ys);
         t.SetProperty("z", grid.ToRows());
         t.SetProperty("colorscale", scale.ToPlotly());
-        if (zmin is not null) t.SetProperty("zmin", zmin.Value);
-        if (zmax is not null) t.SetProperty("zmax", zmax.Value);
-        if (zmid is not null) t.SetProperty("zmid", zmid.Value);
+        if (zmin is not null)
+        {
+            t.SetProperty("zmin", zmin.Value);
+        }
+
+        if (zmax is not null)
+        {
+            t.SetProperty("zmax", zmax.Value);
+        }
+
+        if (zmid is not null)
+        {
+            t.SetProperty("zmid", zmid.Value);
+        }
+
         t.SetProperty("showscale", showScale);
         t.SetProperty("colorbar", ColorBar(colorbarTitle));
         t.SetProperty("hovertemplate", "(%{x:.2f}, %{y:.2f})<br>" + colorbarTitle + " = %{z:.4g}<extra></extra>");
@@ -112,9 +143,21 @@ internal static class PlotlyBuilder
     public static LinearAxis Axis(string? title, double[]? range = null, string? type = null)
     {
         var a = new LinearAxis();
-        if (title is not null) a.SetProperty("title", new { text = title });
-        if (range is not null) a.SetProperty("range", range);
-        if (type is not null) a.SetProperty("type", type);
+        if (title is not null)
+        {
+            a.SetProperty("title", new { text = title });
+        }
+
+        if (range is not null)
+        {
+            a.SetProperty("range", range);
+        }
+
+        if (type is not null)
+        {
+            a.SetProperty("type", type);
+        }
+
         a.SetProperty("zeroline", false);
         a.SetProperty("showgrid", true);
         a.SetProperty("gridcolor", "rgb(228, 228, 234)");
@@ -147,12 +190,19 @@ internal static class PlotlyBuilder
         var traces = GenericChart.getTraces(chart).Select(t =>
         {
             var copy = new Trace2D(t.type);
-            foreach (var kv in t.GetProperties(false)) copy.SetProperty(kv.Key, kv.Value);
+            foreach (var kv in t.GetProperties(false))
+            {
+                copy.SetProperty(kv.Key, kv.Value);
+            }
+
             return (Trace)copy;
         }).ToList();
         var layout = new Layout();
         foreach (var kv in GenericChart.getLayout(chart).GetProperties(false))
+        {
             layout.SetProperty(kv.Key, kv.Value is LinearAxis a ? CopyAxis(a) : kv.Value);
+        }
+
         var clone = GenericChart.setConfig(GenericChart.getConfig(chart), GenericChart.ofTraceObjects(false, traces));
         return GenericChart.setLayout(layout, clone);
     }
@@ -161,7 +211,11 @@ internal static class PlotlyBuilder
     public static LinearAxis CopyAxis(LinearAxis axis)
     {
         var copy = new LinearAxis();
-        foreach (var kv in axis.GetProperties(false)) copy.SetProperty(kv.Key, kv.Value);
+        foreach (var kv in axis.GetProperties(false))
+        {
+            copy.SetProperty(kv.Key, kv.Value);
+        }
+
         return copy;
     }
 }

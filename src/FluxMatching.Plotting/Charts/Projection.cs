@@ -48,7 +48,11 @@ public sealed record Projection
     {
         Check(dimension, k);
         var w = new double[dimension, k];
-        for (int j = 0; j < k; j++) w[j, j] = 1;
+        for (int j = 0; j < k; j++)
+        {
+            w[j, j] = 1;
+        }
+
         return new Projection(new double[dimension], w, Enumerable.Range(1, k).Select(i => "x" + Subscript(i)).ToArray());
     }
 
@@ -57,7 +61,10 @@ public sealed record Projection
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.dim() != 2 || points.shape[0] < 2)
+        {
             throw new ArgumentException($"points must have shape [N, D] with N ≥ 2; got [{string.Join(", ", points.shape)}].", nameof(points));
+        }
+
         int d = (int)points.shape[1];
         Check(d, k);
         using var scope = torch.NewDisposeScope();
@@ -78,7 +85,11 @@ public sealed record Projection
             // Sign convention: the largest-magnitude loading is positive (deterministic axes across runs).
             int arg = Enumerable.Range(0, d).MaxBy(r => Math.Abs(vec[r * d + col]));
             double sign = vec[arg * d + col] < 0 ? -1 : 1;
-            for (int r = 0; r < d; r++) w[r, j] = sign * vec[r * d + col];
+            for (int r = 0; r < d; r++)
+            {
+                w[r, j] = sign * vec[r * d + col];
+            }
+
             names[j] = string.Create(CultureInfo.InvariantCulture, $"PC{j + 1} ({100 * Math.Max(0, ev[col]) / total:F0} %)");
         }
         return new Projection(mean.data<double>().ToArray(), w, names);
@@ -108,11 +119,18 @@ public sealed record Projection
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 2 || x.shape[1] != Dimension)
+        {
             throw new ArgumentException($"expected [N, {Dimension}]; got [{string.Join(", ", x.shape)}].", nameof(x));
+        }
+
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var h = x.detach().to(ScalarType.Float64).cpu();
-        if (center) h = h - torch.tensor(Center);
+        if (center)
+        {
+            h = h - torch.tensor(Center);
+        }
+
         var y = h.matmul(WTensor()).T.contiguous().data<double>().ToArray();
         int n = (int)x.shape[0];
         return Enumerable.Range(0, Axes).Select(j => y[(j * n)..((j + 1) * n)]).ToArray();
@@ -122,9 +140,15 @@ public sealed record Projection
 
     private static void Check(int dimension, int k)
     {
-        if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be ≥ 1.");
+        if (dimension < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be ≥ 1.");
+        }
+
         if (k < 1 || k > dimension)
+        {
             throw new ArgumentOutOfRangeException(nameof(k), k, $"the number of axes must be in 1 … D = {dimension}.");
+        }
     }
 
     internal static string Subscript(int i) =>

@@ -35,10 +35,29 @@ public sealed record SampleChartOptions
 
     internal void Validate()
     {
-        if (ContourLevels is < 2 or > 40) throw new ArgumentOutOfRangeException(nameof(ContourLevels), ContourLevels, "ContourLevels must be in 2 … 40.");
-        if (HistogramBins is < 5 or > 400) throw new ArgumentOutOfRangeException(nameof(HistogramBins), HistogramBins, "HistogramBins must be in 5 … 400.");
-        if (DensityResolution is < 10 or > 1000) throw new ArgumentOutOfRangeException(nameof(DensityResolution), DensityResolution, "DensityResolution must be in 10 … 1000.");
-        if (MaxPoints < 1) throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "MaxPoints must be ≥ 1.");
-        if (!(MarkerSize > 0)) throw new ArgumentOutOfRangeException(nameof(MarkerSize), MarkerSize, "MarkerSize must be > 0.");
+        if (ContourLevels is < 2 or > 40)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ContourLevels), ContourLevels, "ContourLevels must be in 2 … 40.");
+        }
+
+        if (HistogramBins is < 5 or > 400)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HistogramBins), HistogramBins, "HistogramBins must be in 5 … 400.");
+        }
+
+        if (DensityResolution is < 10 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DensityResolution), DensityResolution, "DensityResolution must be in 10 … 1000.");
+        }
+
+        if (MaxPoints < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "MaxPoints must be ≥ 1.");
+        }
+
+        if (!(MarkerSize > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MarkerSize), MarkerSize, "MarkerSize must be > 0.");
+        }
     }
 }

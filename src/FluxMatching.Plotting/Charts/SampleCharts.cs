@@ -39,7 +39,11 @@ public static class SampleCharts
         options.Validate();
         var bounds = options.Bounds ?? Bounds2D.SymmetricAround(target);
         var traces = new List<Trace>();
-        if (options.ShowTargetPoints) traces.Add(PlotlyBuilder.DataPoints(target.Thin(options.MaxPoints), "target samples"));
+        if (options.ShowTargetPoints)
+        {
+            traces.Add(PlotlyBuilder.DataPoints(target.Thin(options.MaxPoints), "target samples"));
+        }
+
         var contour = new Trace2D("histogram2dcontour");
         contour.SetProperty("x", target.X);
         contour.SetProperty("y", target.Y);
@@ -90,7 +94,13 @@ public static class SampleCharts
         var p = GridEvaluator.EvaluateScalars(grid, x => density.LogDensity(x).exp(), evaluation.DType ?? ScalarType.Float32, evaluation.Device);
         var z = new double[resolution, resolution];
         for (int j = 0; j < resolution; j++)
-            for (int i = 0; i < resolution; i++) z[j, i] = p[i, j];
+        {
+            for (int i = 0; i < resolution; i++)
+            {
+                z[j, i] = p[i, j];
+            }
+        }
+
         return new ScalarGrid(grid.Xs, grid.Ys, z);
     }
 

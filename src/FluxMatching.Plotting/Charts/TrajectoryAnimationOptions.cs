@@ -25,8 +25,19 @@ public sealed record TrajectoryAnimationOptions
 
     internal void Validate()
     {
-        if (MaxFrames is < 2 or > 500) throw new ArgumentOutOfRangeException(nameof(MaxFrames), MaxFrames, "MaxFrames must be in 2 … 500.");
-        if (MaxPoints < 1) throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "MaxPoints must be ≥ 1.");
-        if (FrameDurationMs is < 10 or > 5000) throw new ArgumentOutOfRangeException(nameof(FrameDurationMs), FrameDurationMs, "FrameDurationMs must be in 10 … 5000.");
+        if (MaxFrames is < 2 or > 500)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFrames), MaxFrames, "MaxFrames must be in 2 … 500.");
+        }
+
+        if (MaxPoints < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "MaxPoints must be ≥ 1.");
+        }
+
+        if (FrameDurationMs is < 10 or > 5000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FrameDurationMs), FrameDurationMs, "FrameDurationMs must be in 10 … 5000.");
+        }
     }
 }

@@ -21,7 +21,10 @@ public static class TrajectoryCharts
     {
         ArgumentNullException.ThrowIfNull(trajectory);
         if (trajectory.dim() != 3 || trajectory.shape[2] != 2 || trajectory.shape[0] < 1 || trajectory.shape[1] < 1)
+        {
             throw new ArgumentException($"trajectory must have shape [T, N, 2] with T, N ≥ 1; got [{string.Join(", ", trajectory.shape)}].", nameof(trajectory));
+        }
+
         options ??= new TrajectoryAnimationOptions();
         options.Validate();
         var keep = KeptFrames((int)trajectory.shape[0], options.MaxFrames);
@@ -37,7 +40,11 @@ public static class TrajectoryCharts
             {
                 var x = new double[n];
                 var y = new double[n];
-                for (int i = 0; i < n; i++) (x[i], y[i]) = (flat[(f * n + i) * 2], flat[(f * n + i) * 2 + 1]);
+                for (int i = 0; i < n; i++)
+                {
+                    (x[i], y[i]) = (flat[(f * n + i) * 2], flat[(f * n + i) * 2 + 1]);
+                }
+
                 frames.Add(new PointSet(x, y));
             }
         }
@@ -54,7 +61,11 @@ public static class TrajectoryCharts
         PointSet? target = null, FigureOptions? figure = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        if (frames.Count == 0) throw new ArgumentException("frames must hold at least one frame; got 0.", nameof(frames));
+        if (frames.Count == 0)
+        {
+            throw new ArgumentException("frames must hold at least one frame; got 0.", nameof(frames));
+        }
+
         options ??= new TrajectoryAnimationOptions();
         options.Validate();
         var keep = KeptFrames(frames.Count, options.MaxFrames);
@@ -76,7 +87,11 @@ public static class TrajectoryCharts
         var bounds = options.Bounds ?? Bounds2D.SymmetricAround(new PointSet(
             frames.SelectMany(f => f.X).Concat(target?.X ?? []).ToArray(), frames.SelectMany(f => f.Y).Concat(target?.Y ?? []).ToArray()));
         var traces = new List<Trace>();
-        if (target is not null) traces.Add(PlotlyBuilder.DataPoints(target.Thin(4000), "target"));
+        if (target is not null)
+        {
+            traces.Add(PlotlyBuilder.DataPoints(target.Thin(4000), "target"));
+        }
+
         int particleTrace = traces.Count;
         traces.Add(PlotlyBuilder.Scatter("markers", frames[0].X, frames[0].Y, "particles",
             marker: new { color = options.Color, size = 4 }, hoverTemplate: "(%{x:.2f}, %{y:.2f})<extra></extra>"));
@@ -150,8 +165,17 @@ public static class TrajectoryCharts
     {
         w.WriteStartArray(name);
         foreach (var v in values)
-            if (double.IsFinite(v)) w.WriteNumberValue((float)v);
-            else w.WriteNullValue();
+        {
+            if (double.IsFinite(v))
+            {
+                w.WriteNumberValue((float)v);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
         w.WriteEndArray();
     }
 }

@@ -12,9 +12,15 @@ public sealed record Bounds2D
     public Bounds2D(double xMin, double xMax, double yMin, double yMax)
     {
         if (!double.IsFinite(xMin) || !double.IsFinite(xMax) || !(xMin < xMax))
+        {
             throw new ArgumentException($"x range must be finite with xMin < xMax; got [{xMin}, {xMax}].", nameof(xMin));
+        }
+
         if (!double.IsFinite(yMin) || !double.IsFinite(yMax) || !(yMin < yMax))
+        {
             throw new ArgumentException($"y range must be finite with yMin < yMax; got [{yMin}, {yMax}].", nameof(yMin));
+        }
+
         (XMin, XMax, YMin, YMax) = (xMin, xMax, yMin, yMax);
     }
 
@@ -41,7 +47,10 @@ public sealed record Bounds2D
     public static Bounds2D Square(double halfWidth)
     {
         if (!double.IsFinite(halfWidth) || halfWidth <= 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(halfWidth), halfWidth, "halfWidth must be finite and > 0.");
+        }
+
         return new Bounds2D(-halfWidth, halfWidth, -halfWidth, halfWidth);
     }
 
@@ -53,12 +62,18 @@ public sealed record Bounds2D
     {
         ArgumentNullException.ThrowIfNull(points);
         if (!double.IsFinite(padding) || padding < 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(padding), padding, "padding must be finite and ≥ 0.");
+        }
+
         double m = 0;
         for (int i = 0; i < points.Count; i++)
         {
             double ax = Math.Abs(points.X[i]), ay = Math.Abs(points.Y[i]);
-            if (double.IsFinite(ax) && double.IsFinite(ay)) m = Math.Max(m, Math.Max(ax, ay));
+            if (double.IsFinite(ax) && double.IsFinite(ay))
+            {
+                m = Math.Max(m, Math.Max(ax, ay));
+            }
         }
         return Square(m > 0 ? m * (1 + padding) : 1.0);
     }

@@ -23,9 +23,15 @@ public sealed record FieldGrid
         CheckAxis(xs, nameof(xs));
         CheckAxis(ys, nameof(ys));
         if (u.GetLength(0) != ys.Length || u.GetLength(1) != xs.Length)
+        {
             throw new ArgumentException($"u must have shape [Ny, Nx] = [{ys.Length}, {xs.Length}]; got [{u.GetLength(0)}, {u.GetLength(1)}].", nameof(u));
+        }
+
         if (v.GetLength(0) != ys.Length || v.GetLength(1) != xs.Length)
+        {
             throw new ArgumentException($"v must have shape [Ny, Nx] = [{ys.Length}, {xs.Length}]; got [{v.GetLength(0)}, {v.GetLength(1)}].", nameof(v));
+        }
+
         (Xs, Ys, U, V) = (xs, ys, u, v);
     }
 
@@ -52,7 +58,10 @@ public sealed record FieldGrid
     {
         ArgumentNullException.ThrowIfNull(bounds);
         if (resolution is < 3 or > 2048)
+        {
             throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "resolution must be in 3 … 2048.");
+        }
+
         var evaluator = new FieldEvaluator(field, evaluation);
         var grid = new Grid2D(bounds.XMin, bounds.XMax, bounds.YMin, bounds.YMax, resolution, resolution);
         return FromGrid(grid, evaluator.Evaluate(grid));
@@ -69,16 +78,28 @@ public sealed record FieldGrid
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(values);
         if (values.GetLength(0) != grid.Nx || values.GetLength(1) != grid.Ny || values.GetLength(2) != 2)
+        {
             throw new ArgumentException($"values must have shape [Nx, Ny, 2] = [{grid.Nx}, {grid.Ny}, 2]; got [{values.GetLength(0)}, {values.GetLength(1)}, {values.GetLength(2)}].", nameof(values));
+        }
+
         if (stride < 1)
+        {
             throw new ArgumentOutOfRangeException(nameof(stride), stride, "stride must be ≥ 1.");
+        }
+
         var xi = Enumerable.Range(0, (grid.Nx + stride - 1) / stride).Select(k => k * stride).ToArray();
         var yj = Enumerable.Range(0, (grid.Ny + stride - 1) / stride).Select(k => k * stride).ToArray();
         var (gx, gy) = (grid.Xs, grid.Ys);
         var u = new double[yj.Length, xi.Length];
         var v = new double[yj.Length, xi.Length];
         for (int j = 0; j < yj.Length; j++)
-            for (int i = 0; i < xi.Length; i++) (u[j, i], v[j, i]) = (values[xi[i], yj[j], 0], values[xi[i], yj[j], 1]);
+        {
+            for (int i = 0; i < xi.Length; i++)
+            {
+                (u[j, i], v[j, i]) = (values[xi[i], yj[j], 0], values[xi[i], yj[j], 1]);
+            }
+        }
+
         return new FieldGrid(xi.Select(i => gx[i]).ToArray(), yj.Select(j => gy[j]).ToArray(), u, v);
     }
 
@@ -87,7 +108,13 @@ public sealed record FieldGrid
     {
         var m = new double[Ys.Length, Xs.Length];
         for (int j = 0; j < Ys.Length; j++)
-            for (int i = 0; i < Xs.Length; i++) m[j, i] = Math.Sqrt(U[j, i] * U[j, i] + V[j, i] * V[j, i]);
+        {
+            for (int i = 0; i < Xs.Length; i++)
+            {
+                m[j, i] = Math.Sqrt(U[j, i] * U[j, i] + V[j, i] * V[j, i]);
+            }
+        }
+
         return new ScalarGrid(Xs, Ys, m);
     }
 
@@ -99,7 +126,13 @@ public sealed record FieldGrid
         var dudy = GridDerivative.AlongY(U, Ys);
         var c = new double[Ys.Length, Xs.Length];
         for (int j = 0; j < Ys.Length; j++)
-            for (int i = 0; i < Xs.Length; i++) c[j, i] = dvdx[j, i] - dudy[j, i];
+        {
+            for (int i = 0; i < Xs.Length; i++)
+            {
+                c[j, i] = dvdx[j, i] - dudy[j, i];
+            }
+        }
+
         return new ScalarGrid(Xs, Ys, c);
     }
 
@@ -110,15 +143,29 @@ public sealed record FieldGrid
         var dvdy = GridDerivative.AlongY(V, Ys);
         var d = new double[Ys.Length, Xs.Length];
         for (int j = 0; j < Ys.Length; j++)
-            for (int i = 0; i < Xs.Length; i++) d[j, i] = dudx[j, i] + dvdy[j, i];
+        {
+            for (int i = 0; i < Xs.Length; i++)
+            {
+                d[j, i] = dudx[j, i] + dvdy[j, i];
+            }
+        }
+
         return new ScalarGrid(Xs, Ys, d);
     }
 
     private static void CheckAxis(double[] axis, string name)
     {
-        if (axis.Length < 2) throw new ArgumentException($"{name} needs at least 2 points; got {axis.Length}.", name);
+        if (axis.Length < 2)
+        {
+            throw new ArgumentException($"{name} needs at least 2 points; got {axis.Length}.", name);
+        }
+
         for (int k = 1; k < axis.Length; k++)
+        {
             if (!(axis[k] > axis[k - 1]) || !double.IsFinite(axis[k]))
+            {
                 throw new ArgumentException($"{name} must be finite and strictly increasing; {name}[{k - 1}] = {axis[k - 1]}, {name}[{k}] = {axis[k]}.", name);
+            }
+        }
     }
 }

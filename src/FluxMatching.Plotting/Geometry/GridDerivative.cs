@@ -10,11 +10,14 @@ internal static class GridDerivative
         int ny = f.GetLength(0), nx = f.GetLength(1);
         var d = new double[ny, nx];
         for (int j = 0; j < ny; j++)
+        {
             for (int i = 0; i < nx; i++)
             {
                 int lo = Math.Max(i - 1, 0), hi = Math.Min(i + 1, nx - 1);
                 d[j, i] = (f[j, hi] - f[j, lo]) / (xs[hi] - xs[lo]);
             }
+        }
+
         return d;
     }
 
@@ -26,7 +29,10 @@ internal static class GridDerivative
         for (int j = 0; j < ny; j++)
         {
             int lo = Math.Max(j - 1, 0), hi = Math.Min(j + 1, ny - 1);
-            for (int i = 0; i < nx; i++) d[j, i] = (f[hi, i] - f[lo, i]) / (ys[hi] - ys[lo]);
+            for (int i = 0; i < nx; i++)
+            {
+                d[j, i] = (f[hi, i] - f[lo, i]) / (ys[hi] - ys[lo]);
+            }
         }
         return d;
     }

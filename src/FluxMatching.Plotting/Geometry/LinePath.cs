@@ -21,7 +21,11 @@ public sealed record LinePath(double[] X, double[] Y)
         var y = new List<double>();
         foreach (var line in lines)
         {
-            if (line.Count < 2) continue;
+            if (line.Count < 2)
+            {
+                continue;
+            }
+
             x.AddRange(line.X);
             y.AddRange(line.Y);
             x.Add(double.NaN);
@@ -37,8 +41,16 @@ public sealed record LinePath(double[] X, double[] Y)
         int start = 0;
         for (int i = 0; i <= X.Length; i++)
         {
-            if (i < X.Length && !double.IsNaN(X[i])) continue;
-            if (i > start) result.Add(new Polyline(X[start..i], Y[start..i]));
+            if (i < X.Length && !double.IsNaN(X[i]))
+            {
+                continue;
+            }
+
+            if (i > start)
+            {
+                result.Add(new Polyline(X[start..i], Y[start..i]));
+            }
+
             start = i + 1;
         }
         return result;

@@ -14,7 +14,10 @@ public sealed record PointSet
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Length != y.Length)
+        {
             throw new ArgumentException($"x and y must have the same length; got {x.Length} and {y.Length}.", nameof(y));
+        }
+
         (X, Y) = (x, y);
     }
 
@@ -33,11 +36,18 @@ public sealed record PointSet
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.GetLength(1) != 2)
+        {
             throw new ArgumentException($"points must have shape [N, 2]; got [{points.GetLength(0)}, {points.GetLength(1)}].", nameof(points));
+        }
+
         int n = points.GetLength(0);
         var x = new double[n];
         var y = new double[n];
-        for (int i = 0; i < n; i++) (x[i], y[i]) = (points[i, 0], points[i, 1]);
+        for (int i = 0; i < n; i++)
+        {
+            (x[i], y[i]) = (points[i, 0], points[i, 1]);
+        }
+
         return new PointSet(x, y);
     }
 
@@ -46,11 +56,18 @@ public sealed record PointSet
     public static PointSet FromInterleaved(ReadOnlySpan<float> interleaved)
     {
         if (interleaved.Length % 2 != 0)
+        {
             throw new ArgumentException($"interleaved must hold x, y pairs (even length); got length {interleaved.Length}.", nameof(interleaved));
+        }
+
         int n = interleaved.Length / 2;
         var x = new double[n];
         var y = new double[n];
-        for (int i = 0; i < n; i++) (x[i], y[i]) = (interleaved[2 * i], interleaved[2 * i + 1]);
+        for (int i = 0; i < n; i++)
+        {
+            (x[i], y[i]) = (interleaved[2 * i], interleaved[2 * i + 1]);
+        }
+
         return new PointSet(x, y);
     }
 
@@ -61,14 +78,21 @@ public sealed record PointSet
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.dim() != 2 || points.shape[1] != 2)
+        {
             throw new ArgumentException($"points must have shape [N, 2]; got [{string.Join(", ", points.shape)}].", nameof(points));
+        }
+
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var flat = points.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
         int n = (int)points.shape[0];
         var x = new double[n];
         var y = new double[n];
-        for (int i = 0; i < n; i++) (x[i], y[i]) = (flat[2 * i], flat[2 * i + 1]);
+        for (int i = 0; i < n; i++)
+        {
+            (x[i], y[i]) = (flat[2 * i], flat[2 * i + 1]);
+        }
+
         return new PointSet(x, y);
     }
 
@@ -77,8 +101,16 @@ public sealed record PointSet
     /// <param name="maxCount">Upper bound on the result size, ≥ 1.</param>
     public PointSet Thin(int maxCount)
     {
-        if (maxCount < 1) throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, "maxCount must be ≥ 1.");
-        if (Count <= maxCount) return this;
+        if (maxCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, "maxCount must be ≥ 1.");
+        }
+
+        if (Count <= maxCount)
+        {
+            return this;
+        }
+
         int stride = (Count + maxCount - 1) / maxCount;
         var idx = Enumerable.Range(0, Count).Where(i => i % stride == 0).ToArray();
         return new PointSet(idx.Select(i => X[i]).ToArray(), idx.Select(i => Y[i]).ToArray());

@@ -27,25 +27,41 @@ public static class QuiverGeometry
         ArgumentNullException.ThrowIfNull(u);
         ArgumentNullException.ThrowIfNull(v);
         if (y.Count != x.Count || u.Count != x.Count || v.Count != x.Count)
+        {
             throw new ArgumentException($"x, y, u, v must have equal lengths; got {x.Count}, {y.Count}, {u.Count}, {v.Count}.", nameof(u));
+        }
+
         if (!double.IsFinite(arrowLength) || arrowLength <= 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(arrowLength), arrowLength, "arrowLength must be finite and > 0.");
+        }
+
         options ??= new QuiverOptions();
         options.Validate();
         double maxMag = scaleMagnitude ?? 0;
         if (scaleMagnitude is null)
+        {
             for (int k = 0; k < x.Count; k++)
             {
                 double m = Math.Sqrt(u[k] * u[k] + v[k] * v[k]);
-                if (double.IsFinite(m)) maxMag = Math.Max(maxMag, m);
+                if (double.IsFinite(m))
+                {
+                    maxMag = Math.Max(maxMag, m);
+                }
             }
+        }
+
         double phi = options.BarbAngleDegrees * Math.PI / 180;
         var px = new List<double>(x.Count * EntriesPerArrow);
         var py = new List<double>(x.Count * EntriesPerArrow);
         for (int k = 0; k < x.Count; k++)
         {
             double mag = Math.Sqrt(u[k] * u[k] + v[k] * v[k]);
-            if (!(mag > 0) || !double.IsFinite(mag) || !double.IsFinite(x[k]) || !double.IsFinite(y[k])) continue;
+            if (!(mag > 0) || !double.IsFinite(mag) || !double.IsFinite(x[k]) || !double.IsFinite(y[k]))
+            {
+                continue;
+            }
+
             double len = options.Normalize ? arrowLength : arrowLength * mag / maxMag;
             double dx = u[k] / mag * len, dy = v[k] / mag * len;
             double tx = x[k] + dx, ty = y[k] + dy;

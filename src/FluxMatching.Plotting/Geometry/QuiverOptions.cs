@@ -32,14 +32,30 @@ public sealed record QuiverOptions
     internal void Validate()
     {
         if (ArrowLength is { } a && (!double.IsFinite(a) || a <= 0))
+        {
             throw new ArgumentOutOfRangeException(nameof(ArrowLength), a, "ArrowLength must be finite and > 0.");
+        }
+
         if (!(BarbFraction > 0 && BarbFraction <= 1))
+        {
             throw new ArgumentOutOfRangeException(nameof(BarbFraction), BarbFraction, "BarbFraction must be in (0, 1].");
+        }
+
         if (!(BarbAngleDegrees > 0 && BarbAngleDegrees < 90))
+        {
             throw new ArgumentOutOfRangeException(nameof(BarbAngleDegrees), BarbAngleDegrees, "BarbAngleDegrees must be in (0, 90).");
+        }
+
         if (MagnitudeBins is < 1 or > 64)
+        {
             throw new ArgumentOutOfRangeException(nameof(MagnitudeBins), MagnitudeBins, "MagnitudeBins must be in 1 … 64.");
-        if (!(LineWidth > 0)) throw new ArgumentOutOfRangeException(nameof(LineWidth), LineWidth, "LineWidth must be > 0.");
+        }
+
+        if (!(LineWidth > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LineWidth), LineWidth, "LineWidth must be > 0.");
+        }
+
         ArgumentNullException.ThrowIfNull(ColorScale);
     }
 }

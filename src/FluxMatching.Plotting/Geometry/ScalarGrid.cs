@@ -11,7 +11,14 @@ public sealed record ScalarGrid(double[] Xs, double[] Ys, double[,] Values)
     public double MaxAbs()
     {
         double m = 0;
-        foreach (var v in Values) if (double.IsFinite(v)) m = Math.Max(m, Math.Abs(v));
+        foreach (var v in Values)
+        {
+            if (double.IsFinite(v))
+            {
+                m = Math.Max(m, Math.Abs(v));
+            }
+        }
+
         return m;
     }
 
@@ -22,7 +29,11 @@ public sealed record ScalarGrid(double[] Xs, double[] Ys, double[,] Values)
         int n = 0;
         foreach (var v in Values)
         {
-            if (!double.IsFinite(v)) continue;
+            if (!double.IsFinite(v))
+            {
+                continue;
+            }
+
             s += Math.Abs(v);
             n++;
         }
@@ -37,7 +48,10 @@ public sealed record ScalarGrid(double[] Xs, double[] Ys, double[,] Values)
         for (int j = 0; j < ny; j++)
         {
             rows[j] = new double[nx];
-            for (int i = 0; i < nx; i++) rows[j][i] = Values[j, i];
+            for (int i = 0; i < nx; i++)
+            {
+                rows[j][i] = Values[j, i];
+            }
         }
         return rows;
     }

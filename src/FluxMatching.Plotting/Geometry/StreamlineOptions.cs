@@ -49,12 +49,28 @@ public sealed record StreamlineOptions
     internal void Validate()
     {
         if (SeedsPerAxis is < 1 or > 100)
+        {
             throw new ArgumentOutOfRangeException(nameof(SeedsPerAxis), SeedsPerAxis, "SeedsPerAxis must be in 1 … 100.");
+        }
+
         if (StepSize is { } h && (!double.IsFinite(h) || h <= 0))
+        {
             throw new ArgumentOutOfRangeException(nameof(StepSize), h, "StepSize must be finite and > 0.");
+        }
+
         if (MaxSteps is < 1 or > 100_000)
+        {
             throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "MaxSteps must be in 1 … 100000.");
-        if (!(MinSpeed >= 0)) throw new ArgumentOutOfRangeException(nameof(MinSpeed), MinSpeed, "MinSpeed must be ≥ 0.");
-        if (!(LineWidth > 0)) throw new ArgumentOutOfRangeException(nameof(LineWidth), LineWidth, "LineWidth must be > 0.");
+        }
+
+        if (!(MinSpeed >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinSpeed), MinSpeed, "MinSpeed must be ≥ 0.");
+        }
+
+        if (!(LineWidth > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LineWidth), LineWidth, "LineWidth must be > 0.");
+        }
     }
 }

@@ -54,8 +54,13 @@ public static class StreamlineTracer
         var x = new double[n * n];
         var y = new double[n * n];
         for (int j = 0; j < n; j++)
+        {
             for (int i = 0; i < n; i++)
+            {
                 (x[j * n + i], y[j * n + i]) = (b.XMin + (i + 0.5) * b.Width / n, b.YMin + (j + 0.5) * b.Height / n);
+            }
+        }
+
         return new PointSet(x, y);
     }
 
@@ -73,7 +78,10 @@ public static class StreamlineTracer
         for (int s = 0; s < n; s++)
         {
             paths[s] = [new Point2(px[s], py[s])];
-            if (b.Contains(px[s], py[s])) active.Add(s);
+            if (b.Contains(px[s], py[s]))
+            {
+                active.Add(s);
+            }
         }
         for (int step = 0; step < o.MaxSteps && active.Count > 0; step++)
         {
@@ -89,11 +97,19 @@ public static class StreamlineTracer
             for (int a = 0; a < m; a++)
             {
                 int s = active[a];
-                if (stop[a] || k1x[a] * prevX[s] + k1y[a] * prevY[s] < 0) continue;
+                if (stop[a] || k1x[a] * prevX[s] + k1y[a] * prevY[s] < 0)
+                {
+                    continue;
+                }
+
                 (prevX[s], prevY[s]) = (k1x[a], k1y[a]);
                 double nx = x0[a] + h / 6 * (k1x[a] + 2 * k2x[a] + 2 * k3x[a] + k4x[a]);
                 double ny = y0[a] + h / 6 * (k1y[a] + 2 * k2y[a] + 2 * k3y[a] + k4y[a]);
-                if (!double.IsFinite(nx) || !double.IsFinite(ny) || !b.Contains(nx, ny)) continue;
+                if (!double.IsFinite(nx) || !double.IsFinite(ny) || !b.Contains(nx, ny))
+                {
+                    continue;
+                }
+
                 (px[s], py[s]) = (nx, ny);
                 paths[s].Add(new Point2(nx, ny));
                 next.Add(s);
@@ -106,7 +122,11 @@ public static class StreamlineTracer
     private static double[] Shift(double[] p, double[] k, double h)
     {
         var r = new double[p.Length];
-        for (int a = 0; a < p.Length; a++) r[a] = p[a] + h * k[a];
+        for (int a = 0; a < p.Length; a++)
+        {
+            r[a] = p[a] + h * k[a];
+        }
+
         return r;
     }
 

@@ -74,9 +74,17 @@ public static class HtmlExport
         var sb = new StringBuilder(PlotlyJsSource.Length + 64 * 1024);
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
           .Append(HtmlText.Encode(title)).Append("</title>\n<style>\n").Append(BaseCss);
-        if (css is not null) sb.Append(css).Append('\n');
+        if (css is not null)
+        {
+            sb.Append(css).Append('\n');
+        }
+
         sb.Append("</style>\n").Append(PlotlyScript()).Append("\n</head>\n<body>\n");
-        foreach (var part in bodyParts) sb.Append(part).Append('\n');
+        foreach (var part in bodyParts)
+        {
+            sb.Append(part).Append('\n');
+        }
+
         return sb.Append("</body>\n</html>\n").ToString();
     }
 
@@ -88,7 +96,11 @@ public static class HtmlExport
     {
         ArgumentNullException.ThrowIfNull(charts);
         var page = new HtmlPage(title);
-        foreach (var c in charts) page.AddChart(c);
+        foreach (var c in charts)
+        {
+            page.AddChart(c);
+        }
+
         return page.Save(path);
     }
 
@@ -106,7 +118,10 @@ public static class HtmlExport
         ArgumentNullException.ThrowIfNull(chart);
         var id = divId ?? "fm-" + Guid.NewGuid().ToString("N");
         if (!Regex.IsMatch(id, "^[A-Za-z][A-Za-z0-9_-]*$"))
+        {
             throw new ArgumentException($"divId must start with a letter and hold only letters, digits, '-' and '_'; got '{id}'.", nameof(divId));
+        }
+
         var json = ScriptSafe(GenericChart.toJson(chart));
         var frames = framesJson is null ? "null" : ScriptSafe(framesJson);
         return $$"""
@@ -145,7 +160,10 @@ public static class HtmlExport
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var source = reader.ReadToEnd().Replace("dflt:\"https://cdn.plot.ly/\"", "dflt:\"topojson/\"", StringComparison.Ordinal);
         if (source.Contains("</script", StringComparison.OrdinalIgnoreCase))
+        {
             throw new InvalidOperationException($"The embedded {name} contains '</script' and cannot be inlined.");
+        }
+
         var version = Regex.Match(name, @"plotly-([\d.]+)\.min\.js$").Groups[1].Value;
         return (source, version);
     }

@@ -6,9 +6,9 @@ using Plotly.NET;
 /// embedded once in the head (<see cref="HtmlExport.Document"/>). Methods return the page for chaining.</summary>
 public sealed class HtmlPage
 {
-    private readonly List<string> _parts = [];
-    private int _charts;
-    private bool _open;
+    private readonly List<string> parts = [];
+    private int charts;
+    private bool open;
 
     /// <summary>Starts a page whose title is also its top heading.</summary>
     /// <param name="title">Page title (plain text).</param>
@@ -16,14 +16,14 @@ public sealed class HtmlPage
     {
         ArgumentNullException.ThrowIfNull(title);
         Title = title;
-        _parts.Add($"<h1>{HtmlText.Encode(title)}</h1>");
+        parts.Add($"<h1>{HtmlText.Encode(title)}</h1>");
     }
 
     /// <summary>Page title.</summary>
     public string Title { get; }
 
     /// <summary>Number of charts added so far.</summary>
-    public int ChartCount => _charts;
+    public int ChartCount => this.charts;
 
     /// <summary>Opens a section with an id (an anchor) and an h2 heading; sections close at the next section or at the end.</summary>
     /// <param name="id">Element id (letters, digits, '-').</param>
@@ -31,9 +31,13 @@ public sealed class HtmlPage
     public HtmlPage AddSection(string id, string heading)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        if (_open) _parts.Add("</section>");
-        _parts.Add($"<section id=\"{HtmlText.Encode(id)}\">\n<h2>{HtmlText.Encode(heading)}</h2>");
-        _open = true;
+        if (open)
+        {
+            parts.Add("</section>");
+        }
+
+        parts.Add($"<section id=\"{HtmlText.Encode(id)}\">\n<h2>{HtmlText.Encode(heading)}</h2>");
+        open = true;
         return this;
     }
 
@@ -43,7 +47,7 @@ public sealed class HtmlPage
     public HtmlPage AddParagraph(string text, string? cssClass = null)
     {
         var cls = cssClass is null ? "" : $" class=\"{HtmlText.Encode(cssClass)}\"";
-        _parts.Add($"<p{cls}>{HtmlText.Encode(text)}</p>");
+        parts.Add($"<p{cls}>{HtmlText.Encode(text)}</p>");
         return this;
     }
 
@@ -51,7 +55,7 @@ public sealed class HtmlPage
     /// <param name="html">An HTML snippet.</param>
     public HtmlPage AddHtml(string html)
     {
-        _parts.Add(html);
+        parts.Add(html);
         return this;
     }
 
@@ -63,17 +67,28 @@ public sealed class HtmlPage
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(rows);
         var sb = new System.Text.StringBuilder("<table class=\"fm-metrics\">\n<tr>");
-        foreach (var h in header) sb.Append("<th>").Append(HtmlText.Encode(h)).Append("</th>");
+        foreach (var h in header)
+        {
+            sb.Append("<th>").Append(HtmlText.Encode(h)).Append("</th>");
+        }
+
         sb.Append("</tr>\n");
         foreach (var row in rows)
         {
             if (row.Count != header.Count)
+            {
                 throw new ArgumentException($"Every row needs {header.Count} cells; got a row with {row.Count}.", nameof(rows));
+            }
+
             sb.Append("<tr>");
-            foreach (var c in row) sb.Append("<td>").Append(HtmlText.Encode(c)).Append("</td>");
+            foreach (var c in row)
+            {
+                sb.Append("<td>").Append(HtmlText.Encode(c)).Append("</td>");
+            }
+
             sb.Append("</tr>\n");
         }
-        _parts.Add(sb.Append("</table>").ToString());
+        parts.Add(sb.Append("</table>").ToString());
         return this;
     }
 
@@ -81,7 +96,7 @@ public sealed class HtmlPage
     /// <param name="chart">The chart.</param>
     public HtmlPage AddChart(GenericChart chart)
     {
-        _parts.Add(HtmlExport.ChartFragment(chart, $"fm-chart-{++_charts}"));
+        parts.Add(HtmlExport.ChartFragment(chart, $"fm-chart-{++this.charts}"));
         return this;
     }
 
@@ -89,12 +104,12 @@ public sealed class HtmlPage
     /// <param name="chart">The chart and its frames.</param>
     public HtmlPage AddChart(AnimatedChart chart)
     {
-        _parts.Add(HtmlExport.ChartFragment(chart, $"fm-chart-{++_charts}"));
+        parts.Add(HtmlExport.ChartFragment(chart, $"fm-chart-{++this.charts}"));
         return this;
     }
 
     /// <summary>The complete HTML document.</summary>
-    public string ToHtml() => HtmlExport.Document(Title, _open ? _parts.Append("</section>") : _parts);
+    public string ToHtml() => HtmlExport.Document(Title, open ? parts.Append("</section>") : parts);
 
     /// <summary>Writes the document (UTF-8) and returns the full path.</summary>
     /// <param name="path">Output file; its folder is created.</param>

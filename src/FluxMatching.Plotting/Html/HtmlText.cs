@@ -14,9 +14,14 @@ public static class HtmlText
     /// <param name="text">Plain text.</param>
     public static string Encode(string? text)
     {
-        if (string.IsNullOrEmpty(text)) return "";
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
         var sb = new StringBuilder(text.Length + 16);
         foreach (var c in text)
+        {
             sb.Append(c switch
             {
                 '&' => "&amp;",
@@ -26,6 +31,8 @@ public static class HtmlText
                 '\'' => "&#39;",
                 _ => c.ToString(),
             });
+        }
+
         return sb.ToString();
     }
 
@@ -52,10 +59,17 @@ public static class HtmlText
     {
         ArgumentNullException.ThrowIfNull(rows);
         var sb = new StringBuilder("<table class=\"flux-table\" style=\"border-collapse:collapse\">");
-        if (caption is not null) sb.Append("<caption style=\"text-align:left;font-weight:bold\">").Append(Encode(caption)).Append("</caption>");
+        if (caption is not null)
+        {
+            sb.Append("<caption style=\"text-align:left;font-weight:bold\">").Append(Encode(caption)).Append("</caption>");
+        }
+
         foreach (var (key, value) in rows)
+        {
             sb.Append("<tr><th style=\"text-align:left;padding:1px 12px 1px 0\">").Append(Encode(key))
               .Append("</th><td style=\"padding:1px 0\">").Append(value).Append("</td></tr>");
+        }
+
         return sb.Append("</table>").ToString();
     }
 }

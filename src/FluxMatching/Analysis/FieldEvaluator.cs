@@ -11,9 +11,9 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class FieldEvaluator
 {
-    private readonly IVectorField _field;
-    private readonly double? _sigma;
-    private readonly int _batch;
+    private readonly IVectorField field;
+    private readonly double? sigma;
+    private readonly int batch;
 
     /// <summary>Validates the field and the options and resolves device, dtype and σ.</summary>
     /// <param name="field">A field with <see cref="IVectorField.Dimension"/> = 2.</param>
@@ -49,9 +49,9 @@ public sealed class FieldEvaluator
             throw new ArgumentException($"DType must be Float32 or Float64; got {DType}.", nameof(options));
         }
 
-        _field = field;
-        _sigma = field.IsNoiseConditioned ? options.Sigma : null;
-        _batch = options.BatchSize;
+        this.field = field;
+        this.sigma = field.IsNoiseConditioned ? options.Sigma : null;
+        this.batch = options.BatchSize;
     }
 
     /// <summary>Device of the query tensors.</summary>
@@ -76,9 +76,9 @@ public sealed class FieldEvaluator
         int n = xs.Length;
         var u = new double[n];
         var v = new double[n];
-        for (int start = 0; start < n; start += _batch)
+        for (int start = 0; start < n; start += this.batch)
         {
-            int len = Math.Min(_batch, n - start);
+            int len = Math.Min(this.batch, n - start);
             var buf = new double[2 * len];
             for (int k = 0; k < len; k++)
             {
@@ -127,8 +127,8 @@ public sealed class FieldEvaluator
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = tensor(points, [count, 2], ScalarType.Float64).to(DType, Device);
-        var sigma = _sigma is { } s ? tensor(s, DType, Device) : null;
-        var f = _field.Evaluate(x, sigma);
+        var sigma = this.sigma is { } s ? tensor(s, DType, Device) : null;
+        var f = this.field.Evaluate(x, sigma);
         if (f.dim() != 2 || f.shape[0] != count || f.shape[1] != 2)
         {
             throw new InvalidOperationException($"The field returned shape [{string.Join(", ", f.shape)}] for input [{count}, 2].");

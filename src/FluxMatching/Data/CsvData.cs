@@ -17,7 +17,11 @@ public static class CsvData
     public static PointCloud Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"There is no file '{path}'.", path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"There is no file '{path}'.", path);
+        }
+
         var file = Path.GetFileName(path);
         using var reader = new StreamReader(path);
         return Parse(reader, file, Path.GetFileNameWithoutExtension(path));
@@ -38,7 +42,11 @@ public static class CsvData
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
             if (columns < 0)
             {
                 separator = line.Contains(',') ? ',' : line.Contains('\t') ? '\t' : line.Contains(';') ? ';' : ',';
@@ -52,19 +60,31 @@ public static class CsvData
             }
             var cells = line.Split(separator);
             if (cells.Length != columns)
+            {
                 throw new InvalidDataException($"{file}: line {lineNumber} has {cells.Length} column(s); the first line has {columns}.");
+            }
+
             for (int j = 0; j < cells.Length; j++)
             {
                 if (!TryNumber(cells[j], out var v))
+                {
                     throw new InvalidDataException($"{file}: line {lineNumber}, column {j + 1}{ColumnName(header, j)} is '{Short(cells[j])}', not a number.");
+                }
+
                 if (!double.IsFinite(v))
+                {
                     throw new InvalidDataException($"{file}: line {lineNumber}, column {j + 1}{ColumnName(header, j)} is {v.ToString(CultureInfo.InvariantCulture)} (every value must be finite).");
+                }
+
                 values.Add(v);
             }
             rows++;
         }
         if (rows < 2)
+        {
             throw new InvalidDataException($"{file}: needs at least 2 data rows; found {rows}{(header is null ? "" : " after the header")}.");
+        }
+
         using var t = tensor(values.ToArray(), [rows, columns], ScalarType.Float64);
         var cloud = new PointCloud(t, name, $"file '{file}'");
         return cloud;

@@ -15,7 +15,11 @@ public static class DataUnits
     {
         ArgumentNullException.ThrowIfNull(data);
         using var scope = torch.NewDisposeScope();
-        if (data is UserData { HeldOut: { } held }) return held.Points.to(ScalarType.Float32, CPU).clone().MoveToOuterDisposeScope();
+        if (data is UserData { HeldOut: { } held })
+        {
+            return held.Points.to(ScalarType.Float32, CPU).clone().MoveToOuterDisposeScope();
+        }
+
         var z = data.Sample(n, generator);
         return ToData(data, z).cpu().to(ScalarType.Float32).MoveToOuterDisposeScope();
     }

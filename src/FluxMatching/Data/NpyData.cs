@@ -22,7 +22,11 @@ public static partial class NpyData
     public static PointCloud Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"There is no file '{path}'.", path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"There is no file '{path}'.", path);
+        }
+
         var file = Path.GetFileName(path);
         using var stream = File.OpenRead(path);
         return Read(stream, file, Path.GetFileNameWithoutExtension(path));
@@ -38,7 +42,10 @@ public static partial class NpyData
         using var reader = new BinaryReader(stream, Encoding.ASCII, leaveOpen: true);
         var magic = reader.ReadBytes(6);
         if (magic.Length < 6 || magic[0] != 0x93 || Encoding.ASCII.GetString(magic, 1, 5) != "NUMPY")
+        {
             throw new InvalidDataException($"{file}: not a NumPy .npy file (no \\x93NUMPY magic string).");
+        }
+
         int major = stream.ReadByte();
         stream.ReadByte();
         long headerLength = major switch
@@ -48,7 +55,10 @@ public static partial class NpyData
             _ => throw new InvalidDataException($"{file}: .npy format version {major} is not supported (1, 2 or 3)."),
         };
         if (headerLength > MaxHeaderBytes || headerLength > stream.Length - stream.Position)
+        {
             throw new InvalidDataException($"{file}: the .npy header claims {headerLength} bytes; the file has {stream.Length - stream.Position} left (at most {MaxHeaderBytes} accepted).");
+        }
+
         var header = Encoding.UTF8.GetString(reader.ReadBytes((int)headerLength));
         var descr = Field(header, "descr", file);
         int itemSize = descr switch
@@ -58,25 +68,43 @@ public static partial class NpyData
             _ => throw new InvalidDataException($"{file}: dtype '{descr}' is not supported; save float32 or float64 (little-endian), e.g. np.save(path, x.astype(np.float32))."),
         };
         if (Field(header, "fortran_order", file) != "False")
+        {
             throw new InvalidDataException($"{file}: the array is in Fortran order; save it in C order (np.ascontiguousarray).");
+        }
+
         var shape = Shape(Field(header, "shape", file), file);
         long available = stream.Length - stream.Position;
         long count = 1;
         foreach (var s in shape)
         {
             if (s < 0 || (s > 0 && count > long.MaxValue / 8 / s))
+            {
                 throw new InvalidDataException($"{file}: the header's shape ({string.Join(", ", shape)}) is too large for the file's {available} data bytes.");
+            }
+
             count *= s;
         }
         if (count * itemSize != available)
+        {
             throw new InvalidDataException($"{file}: the header's shape ({string.Join(", ", shape)}) needs {count * itemSize} data bytes; the file has {available}.");
+        }
+
         if (shape.Length == 0 || shape[0] < 2)
+        {
             throw new InvalidDataException($"{file}: needs at least 2 rows; the array's shape is ({string.Join(", ", shape)}).");
+        }
+
         var bytes = reader.ReadBytes((int)Math.Min(available, int.MaxValue));
         if (bytes.LongLength != available)
+        {
             throw new InvalidDataException($"{file}: the file ended early.");
+        }
+
         if (!BitConverter.IsLittleEndian)
+        {
             throw new InvalidDataException($"{file}: reading .npy files needs a little-endian machine.");
+        }
+
         var dims = shape.Length == 1 ? new[] { shape[0], 1L } : shape;
         Tensor t = itemSize == 4
             ? tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray(), dims)
@@ -97,7 +125,11 @@ public static partial class NpyData
     private static string Field(string header, string key, string file)
     {
         var m = Regex.Match(header, $@"['""]{key}['""]\s*:\s*(\([^)]*\)|'[^']*'|""[^""]*""|\w+)");
-        if (!m.Success) throw new InvalidDataException($"{file}: the .npy header has no '{key}' entry.");
+        if (!m.Success)
+        {
+            throw new InvalidDataException($"{file}: the .npy header has no '{key}' entry.");
+        }
+
         return m.Groups[1].Value.Trim('\'', '"');
     }
 
@@ -107,8 +139,13 @@ public static partial class NpyData
         var parts = inner.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var shape = new long[parts.Length];
         for (int i = 0; i < parts.Length; i++)
+        {
             if (!long.TryParse(parts[i].TrimEnd('L'), out shape[i]) || shape[i] < 0)
+            {
                 throw new InvalidDataException($"{file}: the .npy header's shape '{text}' is not a tuple of sizes.");
+            }
+        }
+
         return shape;
     }
 
@@ -118,7 +155,11 @@ public static partial class NpyData
         ArgumentNullException.ThrowIfNull(points);
         using var scope = NewDisposeScope();
         var x = points.detach().cpu().contiguous();
-        if (x.dtype != ScalarType.Float64) x = x.to(ScalarType.Float32);
+        if (x.dtype != ScalarType.Float64)
+        {
+            x = x.to(ScalarType.Float32);
+        }
+
         var descr = x.dtype == ScalarType.Float64 ? "<f8" : "<f4";
         var shape = string.Join(", ", x.shape) + (x.dim() == 1 ? "," : "");
         var header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({shape}), }}";
@@ -131,7 +172,19 @@ public static partial class NpyData
         w.Write((byte)0);
         w.Write((ushort)header.Length);
         w.Write(Encoding.ASCII.GetBytes(header));
-        if (x.dtype == ScalarType.Float64) foreach (var v in x.data<double>()) w.Write(v);
-        else foreach (var v in x.data<float>()) w.Write(v);
+        if (x.dtype == ScalarType.Float64)
+        {
+            foreach (var v in x.data<double>())
+            {
+                w.Write(v);
+            }
+        }
+        else
+        {
+            foreach (var v in x.data<float>())
+            {
+                w.Write(v);
+            }
+        }
     }
 }

@@ -10,8 +10,8 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class PointCloud : IDataSource
 {
-    private readonly Dictionary<(DeviceType, int, ScalarType), Tensor> _copies = [];
-    private readonly object _gate = new();
+    private readonly Dictionary<(DeviceType, int, ScalarType), Tensor> copies = [];
+    private readonly object gate = new();
 
     /// <summary>Creates the data set from points [N, *S] (N ≥ 2, every value finite). The tensor is copied.</summary>
     /// <param name="points">Tensor [N, *S] of a floating or integer type, on any device.</param>
@@ -26,20 +26,36 @@ public sealed class PointCloud : IDataSource
         Name = name;
         Origin = origin ?? $"tensor '{name}'";
         if (points.dim() < 1)
+        {
             throw new ArgumentException($"{Origin}: expected points of shape [N, *S]; got a 0-d tensor.", nameof(points));
+        }
+
         if (points.shape[0] < 2)
+        {
             throw new ArgumentException($"{Origin}: needs at least 2 points (rows); got {points.shape[0]}.", nameof(points));
+        }
+
         if (points.is_complex() || points.dtype == ScalarType.Bool)
+        {
             throw new ArgumentException($"{Origin}: points must be real numbers; got {points.dtype}.", nameof(points));
+        }
+
         SampleShape = points.dim() == 1 ? [1] : points.shape[1..];
         long d = SampleShape.Aggregate(1L, (a, b) => a * b);
         if (d < 1 || d > int.MaxValue)
+        {
             throw new ArgumentException($"{Origin}: each point must have 1 … {int.MaxValue} values; got {d}.", nameof(points));
+        }
+
         Dimension = (int)d;
         Count = (int)Math.Min(points.shape[0], int.MaxValue);
         using var scope = torch.NewDisposeScope();
         var flat = points.detach().reshape(points.shape[0], d);
-        if (!flat.is_floating_point()) flat = flat.to(ScalarType.Float64);
+        if (!flat.is_floating_point())
+        {
+            flat = flat.to(ScalarType.Float64);
+        }
+
         CheckFinite(flat, Origin);
         Points = flat.clone().DetachFromDisposeScope();   // owned by this object, whatever scope the caller is in
     }
@@ -81,7 +97,11 @@ public sealed class PointCloud : IDataSource
     /// <inheritdoc />
     public Tensor Sample(int n, Generator? generator = null, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 1.");
+        if (n < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 1.");
+        }
+
         var target = device ?? CPU;
         var points = On(target, dtype);
         using var index = torch.randint(0, Count, [n], ScalarType.Int64, target, generator: generator);
@@ -91,13 +111,13 @@ public sealed class PointCloud : IDataSource
     /// <summary>The points [N, D] on <paramref name="device"/> in <paramref name="dtype"/> (cached; not to be disposed).</summary>
     public Tensor On(Device device, ScalarType dtype)
     {
-        lock (_gate)
+        lock (gate)
         {
             var key = (device.type, device.index, dtype);
-            if (!_copies.TryGetValue(key, out var copy))
+            if (!copies.TryGetValue(key, out var copy))
             {
                 copy = Points.to(dtype, device).detach().DetachFromDisposeScope();   // cached across steps
-                _copies[key] = copy;
+                copies[key] = copy;
             }
             return copy;
         }
@@ -112,10 +132,16 @@ public sealed class PointCloud : IDataSource
     public (PointCloud Train, PointCloud HeldOut) Split(double fraction, long seed = 0)
     {
         if (!(fraction > 0 && fraction < 1))
+        {
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "holdout must be a fraction in (0, 1).");
+        }
+
         int held = Math.Max(1, (int)Math.Ceiling(fraction * Count));
         if (Count - held < 2)
+        {
             throw new ArgumentException($"{Origin}: holdout {fraction} of {Count} points leaves {Count - held} for training; at least 2 are needed.", nameof(fraction));
+        }
+
         using var scope = torch.NewDisposeScope();
         var order = torch.randperm(Count, generator: new Generator((ulong)seed), device: CPU).to(Points.device);
         var shape = new[] { -1L }.Concat(SampleShape).ToArray();
@@ -129,7 +155,11 @@ public sealed class PointCloud : IDataSource
     {
         using var scope = torch.NewDisposeScope();
         var bad = flat.isfinite().logical_not();
-        if (!bad.any().ToBoolean()) return;
+        if (!bad.any().ToBoolean())
+        {
+            return;
+        }
+
         long first = bad.reshape(-1).nonzero()[0, 0].cpu().ToInt64();
         long d = flat.shape[1];
         double value = flat.reshape(-1)[first].to(ScalarType.Float64).cpu().ToDouble();

@@ -16,7 +16,10 @@ public sealed record Standardization(double[] Mean, double[] Scale)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.dim() != 2 || points.shape[0] < 2)
+        {
             throw new ArgumentException($"points must have shape [N, D] with N ≥ 2; got [{string.Join(", ", points.shape)}].", nameof(points));
+        }
+
         using var scope = torch.NewDisposeScope();
         var x = points.detach().to(ScalarType.Float64);
         var mean = x.mean([0L]).cpu().data<double>().ToArray();
@@ -48,7 +51,10 @@ public sealed record Standardization(double[] Mean, double[] Scale)
     {
         ArgumentNullException.ThrowIfNull(like);
         if (like.dim() < 1 || like.shape[^1] != Dimension)
+        {
             throw new ArgumentException($"expected points with last dimension {Dimension}; got [{string.Join(", ", like.shape)}].", nameof(like));
+        }
+
         return (torch.tensor(Mean, like.dtype, like.device), torch.tensor(Scale, like.dtype, like.device));
     }
 }

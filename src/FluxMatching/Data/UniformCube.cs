@@ -10,7 +10,11 @@ public sealed class UniformCube : IDataSource
     /// <param name="dimension">D ≥ 1.</param>
     public UniformCube(int dimension)
     {
-        if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be ≥ 1.");
+        if (dimension < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be ≥ 1.");
+        }
+
         Dimension = dimension;
     }
 
@@ -23,7 +27,11 @@ public sealed class UniformCube : IDataSource
     /// <inheritdoc />
     public Tensor Sample(int n, Generator? generator = null, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 1.");
+        if (n < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 1.");
+        }
+
         using var u = RandomDraws.Rand([n, Dimension], dtype, device ?? CPU, generator);
         return u.mul(2.0).sub_(1.0);
     }

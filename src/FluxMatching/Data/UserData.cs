@@ -19,17 +19,27 @@ public sealed class UserData : IDataSource
         ArgumentNullException.ThrowIfNull(source);
         options ??= new UserDataOptions();
         options.Validate();
-        if (source is UserData nested) source = nested.Train;
+        if (source is UserData nested)
+        {
+            source = nested.Train;
+        }
+
         if (options.Holdout > 0)
         {
             if (source is not PointCloud cloud)
+            {
                 throw new ArgumentException($"holdout needs a finite data set (a tensor, an array or a file); '{source.Name}' is a {source.GetType().Name}.", nameof(options));
+            }
+
             (source, HeldOut) = cloud.Split(options.Holdout, options.Seed);
         }
         Train = source;
         if (options.Standardize)
         {
-            if (source is PointCloud c) Standardization = Standardization.Fit(c.Points);
+            if (source is PointCloud c)
+            {
+                Standardization = Standardization.Fit(c.Points);
+            }
             else
             {
                 using var scope = torch.NewDisposeScope();
@@ -48,7 +58,11 @@ public sealed class UserData : IDataSource
         ArgumentNullException.ThrowIfNull(train);
         Train = train;
         HeldOut = heldOut;
-        if (standardize) Standardization = Standardization.Fit(train.Points);
+        if (standardize)
+        {
+            Standardization = Standardization.Fit(train.Points);
+        }
+
         Options = new UserDataOptions { Standardize = standardize };
     }
 
@@ -77,8 +91,15 @@ public sealed class UserData : IDataSource
     public Tensor Sample(int n, Generator? generator = null, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         var x = Train.Sample(n, generator, device, dtype);
-        if (Standardization is null) return x;
-        using (x) return Standardization.Apply(x);
+        if (Standardization is null)
+        {
+            return x;
+        }
+
+        using (x)
+        {
+            return Standardization.Apply(x);
+        }
     }
 
     /// <summary>Maps points [.., D] from model units to data units (x = μ + s z; unchanged without standardization).</summary>

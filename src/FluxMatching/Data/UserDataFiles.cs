@@ -18,11 +18,28 @@ public static class UserDataFiles
     {
         ArgumentNullException.ThrowIfNull(data);
         foreach (var stale in new[] { path + ".data.npy", path + ".heldout.npy", path + ".raw" })
-            if (File.Exists(stale)) File.Delete(stale);
-        if (data is not UserData { Train: PointCloud train } user) return;
+        {
+            if (File.Exists(stale))
+            {
+                File.Delete(stale);
+            }
+        }
+
+        if (data is not UserData { Train: PointCloud train } user)
+        {
+            return;
+        }
+
         NpyData.Write(path + ".data.npy", train.Points.reshape([train.Count, .. train.SampleShape]));
-        if (user.HeldOut is { } held) NpyData.Write(path + ".heldout.npy", held.Points.reshape([held.Count, .. held.SampleShape]));
-        if (user.Standardization is null) File.WriteAllText(path + ".raw", "");
+        if (user.HeldOut is { } held)
+        {
+            NpyData.Write(path + ".heldout.npy", held.Points.reshape([held.Count, .. held.SampleShape]));
+        }
+
+        if (user.Standardization is null)
+        {
+            File.WriteAllText(path + ".raw", "");
+        }
     }
 
     /// <summary>The user data saved beside <paramref name="path"/>, or null when there is none (a built-in data set).</summary>
@@ -30,7 +47,11 @@ public static class UserDataFiles
     /// <param name="name">Name of the data set (the configuration's data name).</param>
     public static UserData? Load(string path, string name)
     {
-        if (!File.Exists(path + ".data.npy")) return null;
+        if (!File.Exists(path + ".data.npy"))
+        {
+            return null;
+        }
+
         var train = Rename(NpyData.Read(path + ".data.npy"), name);
         var held = File.Exists(path + ".heldout.npy") ? Rename(NpyData.Read(path + ".heldout.npy"), name + " (held out)") : null;
         return new UserData(train, held, standardize: !File.Exists(path + ".raw"));

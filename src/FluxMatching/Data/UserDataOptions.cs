@@ -22,8 +22,13 @@ public sealed record UserDataOptions
     public void Validate()
     {
         if (!(Holdout >= 0 && Holdout < 1))
+        {
             throw new ArgumentOutOfRangeException(nameof(Holdout), Holdout, "holdout must be a fraction in [0, 1).");
+        }
+
         if (StatisticsDraws < 2)
+        {
             throw new ArgumentOutOfRangeException(nameof(StatisticsDraws), StatisticsDraws, "statistics draws must be ≥ 2.");
+        }
     }
 }

@@ -11,13 +11,13 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class DataUnitsField : IVectorField
 {
-    private readonly IVectorField _field;
-    private readonly Standardization _standardization;
+    private readonly IVectorField field;
+    private readonly Standardization standardization;
 
     private DataUnitsField(IVectorField field, Standardization standardization)
     {
-        _field = field;
-        _standardization = standardization;
+        this.field = field;
+        this.standardization = standardization;
     }
 
     /// <summary>The field in data units for <paramref name="data"/>: wrapped when the data are standardized, else
@@ -29,24 +29,24 @@ public sealed class DataUnitsField : IVectorField
     }
 
     /// <inheritdoc />
-    public int Dimension => _field.Dimension;
+    public int Dimension => this.field.Dimension;
 
     /// <inheritdoc />
-    public bool IsNoiseConditioned => _field.IsNoiseConditioned;
+    public bool IsNoiseConditioned => this.field.IsNoiseConditioned;
 
     /// <inheritdoc />
-    public Device Device => _field.Device;
+    public Device Device => this.field.Device;
 
     /// <inheritdoc />
-    public ScalarType DType => _field.DType;
+    public ScalarType DType => this.field.DType;
 
     /// <inheritdoc />
     public Tensor Evaluate(Tensor x, Tensor? sigma = null)
     {
         using var scope = torch.NewDisposeScope();
-        var z = _standardization.Apply(x);
-        var f = _field.Evaluate(z, sigma);
-        var scale = torch.tensor(_standardization.Scale, f.dtype, f.device);
+        var z = this.standardization.Apply(x);
+        var f = this.field.Evaluate(z, sigma);
+        var scale = torch.tensor(this.standardization.Scale, f.dtype, f.device);
         return f.mul(scale).MoveToOuterDisposeScope();
     }
 }

@@ -15,9 +15,9 @@ public sealed class ModuleField : TrainableField
 {
     // The module is registered once, as "module"; these references sit in a plain holder so that TorchSharp's
     // reflection-based component registration does not register it a second time under a field's name.
-    private readonly Calls _calls = new();
-    private readonly long[] _shape;
-    private bool _checked;
+    private readonly Calls calls = new();
+    private readonly long[] shape;
+    private bool shapeChecked;
 
     /// <summary>Wraps a plain module f(x), [B, *S] → [B, *S].</summary>
     /// <param name="module">The module (trained in place; it becomes a submodule of this field).</param>
@@ -27,14 +27,14 @@ public sealed class ModuleField : TrainableField
     public ModuleField(nn.Module<Tensor, Tensor> module, long[] sampleShape, string label = "module", string name = "field")
         : this((nn.Module)module, sampleShape, label, name)
     {
-        _calls.Plain = module;
+        calls.Plain = module;
     }
 
     /// <summary>Wraps a σ-conditioned module f(x, σ), ([B, *S], [B]) → [B, *S].</summary>
     public ModuleField(nn.Module<Tensor, Tensor, Tensor> module, long[] sampleShape, string label = "module", string name = "field")
         : this((nn.Module)module, sampleShape, label, name)
     {
-        _calls.Conditioned = module;
+        calls.Conditioned = module;
     }
 
     private ModuleField(nn.Module module, long[] sampleShape, string label, string name) : base(name)
@@ -42,64 +42,78 @@ public sealed class ModuleField : TrainableField
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(sampleShape);
         if (sampleShape.Length == 0 || sampleShape.Any(s => s < 1))
+        {
             throw new ArgumentException($"sampleShape must list sizes ≥ 1; got [{string.Join(", ", sampleShape)}].", nameof(sampleShape));
+        }
+
         long d = sampleShape.Aggregate(1L, (a, b) => a * b);
-        if (d > int.MaxValue) throw new ArgumentException($"sampleShape [{string.Join(", ", sampleShape)}] is too large.", nameof(sampleShape));
-        _shape = sampleShape.ToArray();
+        if (d > int.MaxValue)
+        {
+            throw new ArgumentException($"sampleShape [{string.Join(", ", sampleShape)}] is too large.", nameof(sampleShape));
+        }
+
+        this.shape = sampleShape.ToArray();
         Dimension = (int)d;
         Label = label;
-        _calls.Module = module;
+        calls.Module = module;
         register_module("module", module);
     }
 
     /// <summary>The wrapped module.</summary>
-    public nn.Module Module => _calls.Module!;
+    public nn.Module Module => calls.Module!;
 
     /// <summary>How messages name the module.</summary>
     public string Label { get; }
 
     /// <summary>S, the shape of one sample as the module sees it.</summary>
-    public IReadOnlyList<long> SampleShape => _shape;
+    public IReadOnlyList<long> SampleShape => this.shape;
 
     /// <inheritdoc />
     public override int Dimension { get; }
 
     /// <inheritdoc />
-    public override bool IsNoiseConditioned => _calls.Conditioned is not null;
+    public override bool IsNoiseConditioned => calls.Conditioned is not null;
 
     /// <inheritdoc />
     public override Tensor Evaluate(Tensor x, Tensor? sigma = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 2 || x.shape[1] != Dimension)
+        {
             throw new ArgumentException($"field '{Label}' takes points [B, {Dimension}]; got [{string.Join(", ", x.shape)}].", nameof(x));
+        }
+
         long b = x.shape[0];
-        var input = x.reshape([b, .. _shape]);
+        var input = x.reshape([b, .. this.shape]);
         Tensor output;
         try
         {
-            if (_calls.Conditioned is { } conditioned)
+            if (calls.Conditioned is { } conditioned)
             {
-                if (sigma is null) throw new ArgumentException($"field '{Label}' is σ-conditioned; σ is missing.", nameof(sigma));
+                if (sigma is null)
+                {
+                    throw new ArgumentException($"field '{Label}' is σ-conditioned; σ is missing.", nameof(sigma));
+                }
+
                 using var s = sigma.to(x.dtype, x.device).reshape(-1).expand(b);
                 output = conditioned.call(input, s);
             }
             else
             {
-                output = _calls.Plain!.call(input);
+                output = calls.Plain!.call(input);
             }
         }
-        catch (Exception e) when (!_checked && e is not OutOfMemoryException and not ArgumentException)
+        catch (Exception e) when (!shapeChecked && e is not OutOfMemoryException and not ArgumentException)
         {
             throw new ArgumentException($"field '{Label}' failed on its first batch, of shape [{string.Join(", ", input.shape)}]{(IsNoiseConditioned ? " with σ [B]" : "")}: {FirstLine(e.Message)}", e);
         }
-        if (output.dim() == 0 || output.shape[0] != b || output.numel() != b * Dimension || (!_checked && !output.shape[1..].SequenceEqual(_shape)))
+        if (output.dim() == 0 || output.shape[0] != b || output.numel() != b * Dimension || (!shapeChecked && !output.shape[1..].SequenceEqual(this.shape)))
         {
             var got = $"[{string.Join(", ", output.shape)}]";
             output.Dispose();
-            throw new ArgumentException($"field '{Label}' maps [{string.Join(", ", input.shape)}] to {got}; it must return the shape it is given ([B, {string.Join(", ", _shape)}]).");
+            throw new ArgumentException($"field '{Label}' maps [{string.Join(", ", input.shape)}] to {got}; it must return the shape it is given ([B, {string.Join(", ", this.shape)}]).");
         }
-        _checked = true;
+        shapeChecked = true;
         return output.reshape(b, Dimension);
     }
 
@@ -152,11 +166,17 @@ public sealed class ModuleField : TrainableField
         FieldRegistry.Register(name, spec =>
         {
             if (spec.NoiseConditioned != field.IsNoiseConditioned)
+            {
                 throw new ArgumentException(field.IsNoiseConditioned
                     ? $"field '{label}' takes σ (Module<Tensor, Tensor, Tensor>): it needs annealed training (--annealed)."
                     : $"field '{label}' takes no σ (Module<Tensor, Tensor>): annealed training needs a Module<Tensor, Tensor, Tensor> taking (x, σ).", nameof(spec));
+            }
+
             if (spec.Dimension != field.Dimension)
+            {
                 throw new ArgumentException($"field '{label}' was given for samples of shape [{string.Join(", ", field.SampleShape)}] (D = {field.Dimension}); the data have D = {spec.Dimension}.", nameof(spec));
+            }
+
             return spec.Name == "ema" ? field.CreateAverage(spec.Name) : field;
         });
         return name;
@@ -175,33 +195,41 @@ public sealed class ModuleField : TrainableField
 
     private sealed class Average : TrainableField
     {
-        private readonly Calls _state = new();
-        private readonly int _count;
+        private readonly Calls state = new();
+        private readonly int count;
 
         public Average(ModuleField owner, string name) : base(name)
         {
-            _state.Owner = owner;
+            state.Owner = owner;
             var source = owner.Module.parameters().ToArray();
-            _count = source.Length;
+            count = source.Length;
             using (torch.no_grad())
+            {
                 for (int i = 0; i < source.Length; i++)
+                {
                     register_parameter($"p{i}", new TorchSharp.Modules.Parameter(source[i].detach().clone().DetachFromDisposeScope(), requires_grad: false));
+                }
+            }
         }
 
-        private ModuleField _owner => _state.Owner!;
+        private ModuleField owner => state.Owner!;
 
-        public override int Dimension => _owner.Dimension;
+        public override int Dimension => this.owner.Dimension;
 
-        public override bool IsNoiseConditioned => _owner.IsNoiseConditioned;
+        public override bool IsNoiseConditioned => this.owner.IsNoiseConditioned;
 
         public override Tensor Evaluate(Tensor x, Tensor? sigma = null)
         {
             var _values = parameters().ToArray();
-            if (_values.Length != _count) throw new InvalidOperationException($"the averaged copy of field '{_owner.Label}' lost its parameters.");
-            var live = _owner.Module.parameters().ToArray();
+            if (_values.Length != count)
+            {
+                throw new InvalidOperationException($"the averaged copy of field '{this.owner.Label}' lost its parameters.");
+            }
+
+            var live = this.owner.Module.parameters().ToArray();
             var saved = new Tensor[live.Length];
             using var noGrad = torch.no_grad();
-            lock (_owner)
+            lock (this.owner)
             {
                 try
                 {
@@ -210,16 +238,18 @@ public sealed class ModuleField : TrainableField
                         saved[i] = live[i].detach().clone();
                         live[i].copy_(_values[i]);
                     }
-                    return _owner.Evaluate(x, sigma);
+                    return this.owner.Evaluate(x, sigma);
                 }
                 finally
                 {
                     for (int i = 0; i < live.Length; i++)
+                    {
                         if (saved[i] is { } s)
                         {
                             live[i].copy_(s);
                             s.Dispose();
                         }
+                    }
                 }
             }
         }

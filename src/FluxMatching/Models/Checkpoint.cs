@@ -36,7 +36,11 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"'{path}' is a folder; allowed: a checkpoint file path.");
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"'{path}' is a folder; allowed: a checkpoint file path.");
+        }
+
         var dir = Path.GetDirectoryName(full)!;
         var weightsTmp = full + ".tmp-" + Environment.ProcessId;
         var sidecarTmp = full + ".json.tmp-" + Environment.ProcessId;
@@ -52,7 +56,11 @@ public static class Checkpoint
                 Dtype = model.Field.DType == ScalarType.Float64 ? "float64" : "float32",
             };
             File.WriteAllText(sidecarTmp, JsonSerializer.Serialize(sidecar, Json));
-            if (File.Exists(full)) File.Copy(full, previous, overwrite: true);
+            if (File.Exists(full))
+            {
+                File.Copy(full, previous, overwrite: true);
+            }
+
             File.Move(weightsTmp, full, overwrite: true);      // from here until the next line the old sidecar names
             File.Move(sidecarTmp, full + ".json", overwrite: true);   // the previous weights, kept in path + ".prev"
             File.Delete(previous);
@@ -66,7 +74,10 @@ public static class Checkpoint
         {
             foreach (var tmp in new[] { weightsTmp, sidecarTmp })
             {
-                if (File.Exists(tmp)) File.Delete(tmp);
+                if (File.Exists(tmp))
+                {
+                    File.Delete(tmp);
+                }
             }
         }
     }
@@ -89,11 +100,22 @@ public static class Checkpoint
     public static FluxModel Load(string path, Device? device = null, int? expectedDimension = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a folder; allowed: a checkpoint file.", path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{path}'.", path);
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"'{path}' is a folder; allowed: a checkpoint file.", path);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No checkpoint at '{path}'.", path);
+        }
+
         var info = ReadInfo(path);
         if (expectedDimension is int d && d != info.Dimension)
+        {
             throw new InvalidDataException($"Checkpoint '{path}' has data dimension {info.Dimension}, expected {d}.");
+        }
+
         var weights = WeightsFor(path, info);
         FluxModel model;
         try
@@ -107,10 +129,20 @@ public static class Checkpoint
         try
         {
             if (model.Data.Dimension != info.Dimension)
+            {
                 throw new InvalidDataException($"Checkpoint '{path}' says dimension {info.Dimension} but data set '{info.Config.Data}' has {model.Data.Dimension}.");
+            }
+
             if (model.ParameterCount != info.ParameterCount)
+            {
                 throw new InvalidDataException($"Checkpoint '{path}' says {info.ParameterCount} parameters but its configuration builds {model.ParameterCount}.");
-            if (info.Dtype == "float64") model.to(ScalarType.Float64);
+            }
+
+            if (info.Dtype == "float64")
+            {
+                model.to(ScalarType.Float64);
+            }
+
             model.load(weights, strict: true);
         }
         catch (InvalidDataException)
@@ -125,7 +157,11 @@ public static class Checkpoint
         }
         model.StepsTrained = info.Step;
         model.LossHistory.AddRange(info.LossHistory ?? []);
-        if (device is not null && device.type != TorchSharp.DeviceType.CPU) model.MoveTo(device);
+        if (device is not null && device.type != TorchSharp.DeviceType.CPU)
+        {
+            model.MoveTo(device);
+        }
+
         return model;
     }
 
@@ -133,10 +169,22 @@ public static class Checkpoint
     /// save that was interrupted between its two renames.</summary>
     private static string WeightsFor(string path, CheckpointInfo info)
     {
-        if (info.WeightsSha256 is null) return path;   // written before checksums: read as is
-        if (string.Equals(Sha256(path), info.WeightsSha256, StringComparison.OrdinalIgnoreCase)) return path;
+        if (info.WeightsSha256 is null)
+        {
+            return path;   // written before checksums: read as is
+        }
+
+        if (string.Equals(Sha256(path), info.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return path;
+        }
+
         var previous = path + PreviousSuffix;
-        if (File.Exists(previous) && string.Equals(Sha256(previous), info.WeightsSha256, StringComparison.OrdinalIgnoreCase)) return previous;
+        if (File.Exists(previous) && string.Equals(Sha256(previous), info.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return previous;
+        }
+
         throw new InvalidDataException($"Checkpoint '{path}' is corrupt: its weights do not match the SHA-256 in its sidecar (the file was changed, truncated or damaged).");
     }
 
@@ -151,12 +199,19 @@ public static class Checkpoint
     public static CheckpointInfo ReadInfo(string path)
     {
         var sidecar = path + ".json";
-        if (!File.Exists(sidecar)) throw new FileNotFoundException($"Checkpoint '{path}' has no sidecar '{sidecar}'.", sidecar);
+        if (!File.Exists(sidecar))
+        {
+            throw new FileNotFoundException($"Checkpoint '{path}' has no sidecar '{sidecar}'.", sidecar);
+        }
+
         CheckpointInfo? info;
         try
         {
             if (new FileInfo(sidecar).Length > MaxSidecarBytes)
+            {
                 throw new InvalidDataException($"Sidecar '{sidecar}' is larger than {MaxSidecarBytes >> 20} MB; it is not a checkpoint sidecar.");
+            }
+
             info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(sidecar), Json);
         }
         catch (JsonException e)
@@ -165,15 +220,30 @@ public static class Checkpoint
             throw new InvalidDataException($"Sidecar '{sidecar}' is not a valid checkpoint sidecar: a value{where} is missing, of the wrong type or out of range.", e);
         }
         if (info is null || info.Config is null)
+        {
             throw new InvalidDataException($"Sidecar '{sidecar}' has no configuration.");
+        }
+
         if (info.FormatVersion != FormatVersion)
+        {
             throw new InvalidDataException($"Sidecar '{sidecar}' has format version {info.FormatVersion}; this library reads version {FormatVersion}.");
+        }
+
         if (info.Dimension < 1 || info.Step < 0 || info.ParameterCount < 0)
+        {
             throw new InvalidDataException($"Sidecar '{sidecar}' has dimension {info.Dimension}, step {info.Step} and {info.ParameterCount} parameters; allowed: dimension ≥ 1, step ≥ 0, parameters ≥ 0.");
+        }
+
         if (info.LossHistory is { } losses && losses.Length > info.Step)
+        {
             throw new InvalidDataException($"Sidecar '{sidecar}' has {losses.Length} losses for {info.Step} steps; allowed: at most one per step.");
+        }
+
         if (info.Dtype is not (null or "float32" or "float64"))
+        {
             throw new InvalidDataException($"Sidecar '{sidecar}' has dtype '{info.Dtype}'; allowed: float32, float64.");
+        }
+
         return info;
     }
 }

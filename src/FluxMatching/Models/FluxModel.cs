@@ -35,7 +35,11 @@ public sealed class FluxModel : nn.Module, ITrainable
     public FluxModel(FluxModelConfig config, IDataSource? data, long seed = 0, Device? device = null) : base("FluxModel")
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (data is not null) config = config with { Data = data.Name };
+        if (data is not null)
+        {
+            config = config with { Data = data.Name };
+        }
+
         config.Validate(requireBuiltInData: data is null);
         Config = config;
         Data = data ?? ToyDatasets.Create(config.Data);
@@ -45,14 +49,33 @@ public sealed class FluxModel : nn.Module, ITrainable
             torch.manual_seed(seed);
             Field = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, "field"));
             Ema = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, "ema"));
-            if (config.Annealed && config.Loss == LossKind.Flux) Normalizer = new LossNormalizer();
-            if (config.TimeProposal) Proposal = new ExponentialTimeProposal();
+            if (config.Annealed && config.Loss == LossKind.Flux)
+            {
+                Normalizer = new LossNormalizer();
+            }
+
+            if (config.TimeProposal)
+            {
+                Proposal = new ExponentialTimeProposal();
+            }
         }
         register_module("field", Field);
         register_module("ema", Ema);
-        if (Normalizer is not null) register_module("normalizer", Normalizer);
-        if (Proposal is not null) register_module("proposal", Proposal);
-        foreach (var p in Ema.parameters()) p.requires_grad = false;
+        if (Normalizer is not null)
+        {
+            register_module("normalizer", Normalizer);
+        }
+
+        if (Proposal is not null)
+        {
+            register_module("proposal", Proposal);
+        }
+
+        foreach (var p in Ema.parameters())
+        {
+            p.requires_grad = false;
+        }
+
         CopyFieldToEma();
         this.to(Device);
     }
@@ -95,8 +118,16 @@ public sealed class FluxModel : nn.Module, ITrainable
     public IReadOnlyList<TorchSharp.Modules.Parameter> TrainableParameters()
     {
         var ps = new List<TorchSharp.Modules.Parameter>(Field.parameters());
-        if (Normalizer is not null) ps.AddRange(Normalizer.parameters());
-        if (Proposal is not null) ps.AddRange(Proposal.parameters());
+        if (Normalizer is not null)
+        {
+            ps.AddRange(Normalizer.parameters());
+        }
+
+        if (Proposal is not null)
+        {
+            ps.AddRange(Proposal.parameters());
+        }
+
         return ps;
     }
 
@@ -104,7 +135,10 @@ public sealed class FluxModel : nn.Module, ITrainable
     public void CopyFieldToEma()
     {
         using var _ = torch.no_grad();
-        foreach (var (e, p) in Ema.parameters().Zip(Field.parameters())) e.copy_(p);
+        foreach (var (e, p) in Ema.parameters().Zip(Field.parameters()))
+        {
+            e.copy_(p);
+        }
     }
 
     /// <summary>Moves the model to a device.</summary>
@@ -122,21 +156,38 @@ public sealed class FluxModel : nn.Module, ITrainable
     public SampleResult Sample(SamplingRequest? request = null)
     {
         request ??= new SamplingRequest();
-        if (request.N < 1) throw new ArgumentOutOfRangeException(nameof(request), request.N, "n must be at least 1.");
-        if (request.Steps is < 1) throw new ArgumentOutOfRangeException(nameof(request), request.Steps, "sampler steps must be at least 1.");
+        if (request.N < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.N, "n must be at least 1.");
+        }
+
+        if (request.Steps is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Steps, "sampler steps must be at least 1.");
+        }
+
         if (request.StepSize is { } eps && !(eps > 0 && double.IsFinite(eps)))
+        {
             throw new ArgumentOutOfRangeException(nameof(request), eps, "the Langevin step size must be a finite number > 0.");
+        }
+
         var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
         var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
         var dtype = Field.DType;
         int frames = Math.Max(1, request.Frames);
         if (Device.type == DeviceType.CPU)
+        {
             MemoryEstimate.Require(MemoryEstimate.Sampling(Config, Data.Dimension, request.N, request.RecordTrajectory ? frames : 0, dtype), "--n", request.N, "sampling");
+        }
+
         var gen = new Generator((ulong)request.Seed, Device);
         if (kind == SamplerKind.ReverseSde)
         {
             if (!Config.Annealed)
+            {
                 throw new ArgumentException("The reverse-SDE sampler needs a noise-conditioned (annealed) model; use langevin.", nameof(request));
+            }
+
             int steps = request.Steps ?? 1000;
             var sde = new ReverseSdeSampler(new ReverseSdeOptions
             {
@@ -166,8 +217,15 @@ public sealed class FluxModel : nn.Module, ITrainable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (Device.type == DeviceType.CPU)
+        {
             MemoryEstimate.Require(MemoryEstimate.Training(Config, Data.Dimension, options.Batch, options.Dtype), "--batch", options.Batch, "one training step");
-        if (Field.DType != options.Dtype) this.to(options.Dtype);
+        }
+
+        if (Field.DType != options.Dtype)
+        {
+            this.to(options.Dtype);
+        }
+
         var generator = new Generator((ulong)(options.Seed * 1_000_003L + StepsTrained), Device);
         return new FluxModelObjective(this, options.Batch, generator, options.Dtype);
     }
@@ -177,7 +235,11 @@ public sealed class FluxModel : nn.Module, ITrainable
     public void RecordStep(StepOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (!outcome.Applied) return;
+        if (!outcome.Applied)
+        {
+            return;
+        }
+
         StepsTrained++;
         LossHistory.Add(outcome.Loss);
     }
@@ -186,7 +248,10 @@ public sealed class FluxModel : nn.Module, ITrainable
     /// <param name="averaged">Whether the session kept the EMA copy up to date.</param>
     public void EndSession(bool averaged)
     {
-        if (!averaged) CopyFieldToEma();
+        if (!averaged)
+        {
+            CopyFieldToEma();
+        }
     }
 
     /// <inheritdoc />

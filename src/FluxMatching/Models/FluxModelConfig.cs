@@ -56,25 +56,54 @@ public sealed record FluxModelConfig
     public void Validate(bool requireBuiltInData = true)
     {
         if (requireBuiltInData && !ToyDatasets.Names.Contains(Data))
+        {
             throw new ArgumentException($"Unknown data set '{Data}'. Allowed: {string.Join(", ", ToyDatasets.Names)}.", nameof(Data));
+        }
+
         if (!FieldRegistry.Contains(Field))
+        {
             throw new ArgumentException($"Unknown field '{Field}'. Allowed: {string.Join(", ", FieldRegistry.Names)}.", nameof(Field));
+        }
+
         if (Heads is < 1 or > 1024)
+        {
             throw new ArgumentOutOfRangeException(nameof(Heads), Heads, "heads must be between 1 and 1024.");
+        }
+
         if (SequenceLength < 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(SequenceLength), SequenceLength, "sequence length must be ≥ 0 (0: one token per coordinate).");
+        }
+
         if (Hidden is < 1 or > 65536)
+        {
             throw new ArgumentOutOfRangeException(nameof(Hidden), Hidden, "hidden must be between 1 and 65536.");
+        }
+
         if (Depth is < 1 or > 64)
+        {
             throw new ArgumentOutOfRangeException(nameof(Depth), Depth, "depth must be between 1 and 64.");
+        }
+
         if (!(Sigma2 > 0) || !double.IsFinite(Sigma2))
+        {
             throw new ArgumentOutOfRangeException(nameof(Sigma2), Sigma2, "sigma2 must be a finite number > 0.");
+        }
+
         if (!(SigmaMin > 0) || !double.IsFinite(SigmaMin))
+        {
             throw new ArgumentOutOfRangeException(nameof(SigmaMin), SigmaMin, "sigma-min must be a finite number > 0.");
+        }
+
         if (!(SigmaMax > SigmaMin) || !double.IsFinite(SigmaMax))
+        {
             throw new ArgumentOutOfRangeException(nameof(SigmaMax), SigmaMax, $"sigma-max must be finite and greater than sigma-min ({SigmaMin}).");
+        }
+
         if (TimeProposal && Loss != LossKind.Flux)
+        {
             throw new ArgumentException("The time proposal applies to the flux loss only.", nameof(TimeProposal));
+        }
     }
 
     /// <summary>The field's sizes for data of dimension <paramref name="dimension"/>.</summary>

@@ -50,7 +50,11 @@ public static class MemoryEstimate
     public static void Require(double bytes, string option, long value, string what)
     {
         long available = AvailableBytes;
-        if (bytes <= available) return;
+        if (bytes <= available)
+        {
+            return;
+        }
+
         throw new ArgumentOutOfRangeException(option, value, string.Create(CultureInfo.InvariantCulture,
             $"{option} {value} is too large: {what} would need about {Format(bytes)} of memory, and this process can use {Format(available)}. Allowed: a smaller {option}."));
     }

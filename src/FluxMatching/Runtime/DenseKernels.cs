@@ -36,14 +36,26 @@ internal static unsafe class DenseKernels
             if (typeof(T) == typeof(float))
             {
                 var f = a.As<float>();
-                if (Isa.Wide) ThinInputRange<Simd512F, float>(f, r0, r1);
-                else ThinInputRange<Simd256F, float>(f, r0, r1);
+                if (Isa.Wide)
+                {
+                    ThinInputRange<Simd512F, float>(f, r0, r1);
+                }
+                else
+                {
+                    ThinInputRange<Simd256F, float>(f, r0, r1);
+                }
             }
             else
             {
                 var f = a.As<double>();
-                if (Isa.Wide) ThinInputRange<Simd512D, double>(f, r0, r1);
-                else ThinInputRange<Simd256D, double>(f, r0, r1);
+                if (Isa.Wide)
+                {
+                    ThinInputRange<Simd512D, double>(f, r0, r1);
+                }
+                else
+                {
+                    ThinInputRange<Simd256D, double>(f, r0, r1);
+                }
             }
         });
     }
@@ -65,14 +77,26 @@ internal static unsafe class DenseKernels
             if (typeof(T) == typeof(float))
             {
                 var f = a.As<float>();
-                if (Isa.Wide) ThinOutputRange<Simd512F, float>(f, r0, r1);
-                else ThinOutputRange<Simd256F, float>(f, r0, r1);
+                if (Isa.Wide)
+                {
+                    ThinOutputRange<Simd512F, float>(f, r0, r1);
+                }
+                else
+                {
+                    ThinOutputRange<Simd256F, float>(f, r0, r1);
+                }
             }
             else
             {
                 var f = a.As<double>();
-                if (Isa.Wide) ThinOutputRange<Simd512D, double>(f, r0, r1);
-                else ThinOutputRange<Simd256D, double>(f, r0, r1);
+                if (Isa.Wide)
+                {
+                    ThinOutputRange<Simd512D, double>(f, r0, r1);
+                }
+                else
+                {
+                    ThinOutputRange<Simd256D, double>(f, r0, r1);
+                }
             }
         });
     }
@@ -95,13 +119,25 @@ internal static unsafe class DenseKernels
             long lo = (long)r0 * 1024, hi = Math.Min(total, (long)r1 * 1024);
             if (typeof(T) == typeof(float))
             {
-                if (Isa.Wide) SiluRange<Simd512F, float>((float*)p, lo, hi);
-                else SiluRange<Simd256F, float>((float*)p, lo, hi);
+                if (Isa.Wide)
+                {
+                    SiluRange<Simd512F, float>((float*)p, lo, hi);
+                }
+                else
+                {
+                    SiluRange<Simd256F, float>((float*)p, lo, hi);
+                }
             }
             else
             {
-                if (Isa.Wide) SiluRange<Simd512D, double>((double*)p, lo, hi);
-                else SiluRange<Simd256D, double>((double*)p, lo, hi);
+                if (Isa.Wide)
+                {
+                    SiluRange<Simd512D, double>((double*)p, lo, hi);
+                }
+                else
+                {
+                    SiluRange<Simd256D, double>((double*)p, lo, hi);
+                }
             }
         });
     }

@@ -44,15 +44,27 @@ internal static unsafe partial class FusedKde
             {
                 var x = (SoaMatrix<float>)(object)reference;
                 float s = float.CreateTruncating(scale);
-                if (Isa.Wide) SoftmaxRange<Simd512F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
-                else SoftmaxRange<Simd256F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
+                if (Isa.Wide)
+                {
+                    SoftmaxRange<Simd512F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
+                }
+                else
+                {
+                    SoftmaxRange<Simd256F, float>(x, (float*)z, s, (float*)mean, (float*)lse, i0, i1);
+                }
             }
             else
             {
                 var x = (SoaMatrix<double>)(object)reference;
                 double s = double.CreateTruncating(scale);
-                if (Isa.Wide) SoftmaxRange<Simd512D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
-                else SoftmaxRange<Simd256D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
+                if (Isa.Wide)
+                {
+                    SoftmaxRange<Simd512D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
+                }
+                else
+                {
+                    SoftmaxRange<Simd256D, double>(x, (double*)z, s, (double*)mean, (double*)lse, i0, i1);
+                }
             }
         });
     }
@@ -80,15 +92,27 @@ internal static unsafe partial class FusedKde
             {
                 var x = (SoaMatrix<float>)(object)reference;
                 var a = new MomentArgs<float>((float*)z, float.CreateTruncating(scale), (float*)lse, (float*)mean, (float*)p, (float*)y, (float*)q, (float*)qv, (float*)cy);
-                if (Isa.Wide) MomentsRange<Simd512F, float>(x, a, i0, i1);
-                else MomentsRange<Simd256F, float>(x, a, i0, i1);
+                if (Isa.Wide)
+                {
+                    MomentsRange<Simd512F, float>(x, a, i0, i1);
+                }
+                else
+                {
+                    MomentsRange<Simd256F, float>(x, a, i0, i1);
+                }
             }
             else
             {
                 var x = (SoaMatrix<double>)(object)reference;
                 var a = new MomentArgs<double>((double*)z, double.CreateTruncating(scale), (double*)lse, (double*)mean, (double*)p, (double*)y, (double*)q, (double*)qv, (double*)cy);
-                if (Isa.Wide) MomentsRange<Simd512D, double>(x, a, i0, i1);
-                else MomentsRange<Simd256D, double>(x, a, i0, i1);
+                if (Isa.Wide)
+                {
+                    MomentsRange<Simd512D, double>(x, a, i0, i1);
+                }
+                else
+                {
+                    MomentsRange<Simd256D, double>(x, a, i0, i1);
+                }
             }
         });
     }
@@ -118,16 +142,28 @@ internal static unsafe partial class FusedKde
                 var zq = (SoaMatrix<float>)(object)queries;
                 var g = (SoaMatrix<float>)(object)values;
                 float h = float.CreateTruncating(minusHalfScale);
-                if (Isa.Wide) ColumnRange<Simd512F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
-                else ColumnRange<Simd256F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
+                if (Isa.Wide)
+                {
+                    ColumnRange<Simd512F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
+                }
+                else
+                {
+                    ColumnRange<Simd256F, float>(zq, g, (float*)anchors, h, (float*)output, i0, i1);
+                }
             }
             else
             {
                 var zq = (SoaMatrix<double>)(object)queries;
                 var g = (SoaMatrix<double>)(object)values;
                 double h = double.CreateTruncating(minusHalfScale);
-                if (Isa.Wide) ColumnRange<Simd512D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
-                else ColumnRange<Simd256D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
+                if (Isa.Wide)
+                {
+                    ColumnRange<Simd512D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
+                }
+                else
+                {
+                    ColumnRange<Simd256D, double>(zq, g, (double*)anchors, h, (double*)output, i0, i1);
+                }
             }
         });
     }

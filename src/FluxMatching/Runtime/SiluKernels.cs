@@ -71,13 +71,25 @@ internal static unsafe class SiluKernels
         {
             if (typeof(T) == typeof(float))
             {
-                if (Isa.Wide) ForwardRange<Simd512F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
-                else ForwardRange<Simd256F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
+                if (Isa.Wide)
+                {
+                    ForwardRange<Simd512F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
+                }
+                else
+                {
+                    ForwardRange<Simd256F, float>((float*)h, (float*)t, (float*)a, (float*)at, (float*)s, (float*)k, lo, hi);
+                }
             }
             else
             {
-                if (Isa.Wide) ForwardRange<Simd512D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
-                else ForwardRange<Simd256D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
+                if (Isa.Wide)
+                {
+                    ForwardRange<Simd512D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
+                }
+                else
+                {
+                    ForwardRange<Simd256D, double>((double*)h, (double*)t, (double*)a, (double*)at, (double*)s, (double*)k, lo, hi);
+                }
             }
         });
     }
@@ -127,13 +139,25 @@ internal static unsafe class SiluKernels
         {
             if (typeof(T) == typeof(float))
             {
-                if (Isa.Wide) ActivationSlopeRange<Simd512F, float>((float*)h, (float*)a, (float*)s, lo, hi);
-                else ActivationSlopeRange<Simd256F, float>((float*)h, (float*)a, (float*)s, lo, hi);
+                if (Isa.Wide)
+                {
+                    ActivationSlopeRange<Simd512F, float>((float*)h, (float*)a, (float*)s, lo, hi);
+                }
+                else
+                {
+                    ActivationSlopeRange<Simd256F, float>((float*)h, (float*)a, (float*)s, lo, hi);
+                }
             }
             else
             {
-                if (Isa.Wide) ActivationSlopeRange<Simd512D, double>((double*)h, (double*)a, (double*)s, lo, hi);
-                else ActivationSlopeRange<Simd256D, double>((double*)h, (double*)a, (double*)s, lo, hi);
+                if (Isa.Wide)
+                {
+                    ActivationSlopeRange<Simd512D, double>((double*)h, (double*)a, (double*)s, lo, hi);
+                }
+                else
+                {
+                    ActivationSlopeRange<Simd256D, double>((double*)h, (double*)a, (double*)s, lo, hi);
+                }
             }
         });
     }
@@ -172,13 +196,25 @@ internal static unsafe class SiluKernels
         {
             if (typeof(T) == typeof(float))
             {
-                if (Isa.Wide) BackwardRange<Simd512F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
-                else BackwardRange<Simd256F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
+                if (Isa.Wide)
+                {
+                    BackwardRange<Simd512F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
+                }
+                else
+                {
+                    BackwardRange<Simd256F, float>((float*)adj, (float*)tadj, (float*)s, (float*)k, (float*)hb, (float*)tb, lo, hi);
+                }
             }
             else
             {
-                if (Isa.Wide) BackwardRange<Simd512D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
-                else BackwardRange<Simd256D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
+                if (Isa.Wide)
+                {
+                    BackwardRange<Simd512D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
+                }
+                else
+                {
+                    BackwardRange<Simd256D, double>((double*)adj, (double*)tadj, (double*)s, (double*)k, (double*)hb, (double*)tb, lo, hi);
+                }
             }
         });
     }

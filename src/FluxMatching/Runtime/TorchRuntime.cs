@@ -11,11 +11,11 @@ using TorchSharp;
 public static class TorchRuntime
 {
     private static readonly object Gate = new();
-    private static bool _denormalsFlushed;
-    private static bool _allocatorTuned;
+    private static bool denormalsFlushed;
+    private static bool allocatorTuned;
 
     /// <summary>True once float32/float64 denormals are flushed to zero on the configuring thread.</summary>
-    public static bool DenormalsFlushed => _denormalsFlushed;
+    public static bool DenormalsFlushed => denormalsFlushed;
 
     /// <summary>
     /// Whether libtorch's intra-op (OpenMP) worker threads flush denormals too, as measured by a probe when
@@ -56,12 +56,15 @@ public static class TorchRuntime
     {
         lock (Gate)
         {
-            if (flushDenormals && !_denormalsFlushed)
+            if (flushDenormals && !denormalsFlushed)
             {
-                _denormalsFlushed = SetFlushDenormal(true);
-                WorkersFlushDenormals = _denormalsFlushed ? ProbeWorkers() : false;
+                denormalsFlushed = SetFlushDenormal(true);
+                WorkersFlushDenormals = denormalsFlushed ? ProbeWorkers() : false;
             }
-            if (tuneAllocator && !_allocatorTuned) _allocatorTuned = TuneGlibcAllocator();
+            if (tuneAllocator && !allocatorTuned)
+            {
+                allocatorTuned = TuneGlibcAllocator();
+            }
         }
     }
 
@@ -77,8 +80,15 @@ public static class TorchRuntime
         _ = torch.get_num_threads();
         if (!NativeLibrary.TryLoad("torch_cpu", typeof(torch).Assembly, null, out var lib)
             && !NativeLibrary.TryLoad("libtorch_cpu.so", out lib))
+        {
             return false;
-        if (!NativeLibrary.TryGetExport(lib, "_ZN2at7Context16setFlushDenormalEb", out var fn)) return false;
+        }
+
+        if (!NativeLibrary.TryGetExport(lib, "_ZN2at7Context16setFlushDenormalEb", out var fn))
+        {
+            return false;
+        }
+
         unsafe
         {
             var set = (delegate* unmanaged<byte, byte>)fn;
@@ -90,7 +100,11 @@ public static class TorchRuntime
     /// result comes from a thread that does not flush.</summary>
     private static bool? ProbeWorkers()
     {
-        if (torch.get_num_threads() < 2) return null;
+        if (torch.get_num_threads() < 2)
+        {
+            return null;
+        }
+
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var small = torch.full(1 << 18, 1e-20f);
@@ -99,7 +113,11 @@ public static class TorchRuntime
 
     private static bool TuneGlibcAllocator()
     {
-        if (!OperatingSystem.IsLinux()) return false;
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
         try
         {
             const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;

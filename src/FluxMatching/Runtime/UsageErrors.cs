@@ -43,7 +43,10 @@ public static class UsageErrors
             };
             bool named = line.Contains("got ", StringComparison.Ordinal) || line.Contains($"'{value}'", StringComparison.Ordinal)
                          || line.Contains($" {value} ", StringComparison.Ordinal);
-            if (value.Length > 0 && !named) line = $"{line.TrimEnd('.')}; got {value}.";
+            if (value.Length > 0 && !named)
+            {
+                line = $"{line.TrimEnd('.')}; got {value}.";
+            }
         }
         return line;
     }

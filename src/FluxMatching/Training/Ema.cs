@@ -10,10 +10,10 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class Ema
 {
-    private readonly (Tensor Ema, Tensor Source)[] _pairs;
-    private readonly double _decay;
-    private readonly bool _warmup;
-    private int _updates;
+    private readonly (Tensor Ema, Tensor Source)[] pairs;
+    private readonly double decay;
+    private readonly bool warmup;
+    private int updates;
 
     /// <summary>Pairs the parameters of <paramref name="source"/> and <paramref name="target"/> (same architecture).</summary>
     /// <param name="source">The trained module.</param>
@@ -29,52 +29,52 @@ public sealed class Ema
             throw new ArgumentOutOfRangeException(nameof(decay), decay, "EMA decay must be in [0, 1).");
         }
 
-        _pairs = target.parameters().Zip(source.parameters(), (e, p) => ((Tensor)e, (Tensor)p)).ToArray();
-        if (_pairs.Length != source.parameters().Count() || _pairs.Length != target.parameters().Count()
-            || _pairs.Any(t => !t.Ema.shape.SequenceEqual(t.Source.shape)))
+        pairs = target.parameters().Zip(source.parameters(), (e, p) => ((Tensor)e, (Tensor)p)).ToArray();
+        if (pairs.Length != source.parameters().Count() || pairs.Length != target.parameters().Count()
+            || pairs.Any(t => !t.Ema.shape.SequenceEqual(t.Source.shape)))
         {
             throw new ArgumentException("target must have the same parameters (count and shapes) as source.", nameof(target));
         }
 
-        _decay = decay;
-        _warmup = warmup;
+        this.decay = decay;
+        this.warmup = warmup;
     }
 
     /// <summary>β.</summary>
-    public double Decay => _decay;
+    public double Decay => this.decay;
 
     /// <summary>Updates taken so far (t of the warm-up; a resumed session restores it).</summary>
     public int Updates
     {
-        get => _updates;
-        internal set => _updates = value;
+        get => this.updates;
+        internal set => this.updates = value;
     }
 
     /// <summary>Whether β ramps up over the first updates.</summary>
-    public bool Warmup => _warmup;
+    public bool Warmup => this.warmup;
 
     /// <summary>Copies the trained parameters into the average (which stops requiring grad) and restarts the warm-up.
     /// </summary>
     public void Reset()
     {
         using var _ = torch.no_grad();
-        foreach (var (e, p) in _pairs)
+        foreach (var (e, p) in pairs)
         {
             e.requires_grad_(false).copy_(p);
         }
 
-        _updates = 0;
+        this.updates = 0;
     }
 
     /// <summary>Moves the average one step toward the current parameters.</summary>
     public void Update()
     {
-        _updates++;
-        double beta = _warmup ? Math.Min(_decay, (1.0 + _updates) / (10.0 + _updates)) : _decay;
+        this.updates++;
+        double beta = this.warmup ? Math.Min(this.decay, (1.0 + this.updates) / (10.0 + this.updates)) : this.decay;
         using var keep = beta.ToScalar();
         using var take = (1.0 - beta).ToScalar();
         using var _ = torch.no_grad();
-        foreach (var (e, p) in _pairs)
+        foreach (var (e, p) in pairs)
         {
             e.mul_(keep).add_(p, take);
         }

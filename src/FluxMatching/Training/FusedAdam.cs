@@ -15,10 +15,10 @@ using static TorchSharp.torch;
 public sealed class FusedAdam : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Eps = 1e-8;
-    private readonly Tensor _flatParams, _flatGrads, _m, _v;
-    private readonly Scalar _beta1, _beta1c, _beta2, _beta2c;
-    private readonly bool _direct;
-    private int _t;
+    private readonly Tensor flatParams, flatGrads, m, v;
+    private readonly Scalar beta1, beta1c, beta2, beta2c;
+    private readonly bool direct;
+    private int t;
 
     /// <summary>Re-homes <paramref name="parameters"/> into one flat buffer (their values are kept).</summary>
     /// <param name="parameters">Parameters of one dtype and device.</param>
@@ -26,66 +26,70 @@ public sealed class FusedAdam : IDisposable
     public FusedAdam(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (parameters.Count == 0) throw new ArgumentException("FusedAdam needs at least one parameter.", nameof(parameters));
+        if (parameters.Count == 0)
+        {
+            throw new ArgumentException("FusedAdam needs at least one parameter.", nameof(parameters));
+        }
+
         LearningRate = learningRate;
         var first = parameters[0];
         long total = parameters.Sum(p => p.numel());
-        _flatParams = torch.empty(total, first.dtype, first.device);
-        _flatGrads = torch.zeros(total, first.dtype, first.device);
+        flatParams = torch.empty(total, first.dtype, first.device);
+        flatGrads = torch.zeros(total, first.dtype, first.device);
         using (torch.no_grad())
         {
             long offset = 0;
             foreach (var p in parameters)
             {
                 long n = p.numel();
-                var pv = _flatParams.narrow(0, offset, n).view(p.shape);
+                var pv = flatParams.narrow(0, offset, n).view(p.shape);
                 pv.copy_(p);
                 p.set_(pv);
-                p.grad = _flatGrads.narrow(0, offset, n).view(p.shape);
+                p.grad = flatGrads.narrow(0, offset, n).view(p.shape);
                 offset += n;
             }
         }
-        _m = torch.zeros_like(_flatParams);
-        _v = torch.zeros_like(_flatParams);
-        _beta1 = Beta1.ToScalar();
-        _beta1c = (1 - Beta1).ToScalar();
-        _beta2 = Beta2.ToScalar();
-        _beta2c = (1 - Beta2).ToScalar();
-        _direct = TensorMemory.IsDirect<float>(_flatParams) || TensorMemory.IsDirect<double>(_flatParams);
+        this.m = torch.zeros_like(flatParams);
+        this.v = torch.zeros_like(flatParams);
+        beta1 = Beta1.ToScalar();
+        beta1c = (1 - Beta1).ToScalar();
+        beta2 = Beta2.ToScalar();
+        beta2c = (1 - Beta2).ToScalar();
+        direct = TensorMemory.IsDirect<float>(flatParams) || TensorMemory.IsDirect<double>(flatParams);
     }
 
     /// <summary>Current learning rate (may be changed between steps, e.g. for warm-up).</summary>
     public double LearningRate { get; set; }
 
     /// <summary>All gradients as one flat tensor [P] (a view shared with every parameter's .grad).</summary>
-    public Tensor Gradients => _flatGrads;
+    public Tensor Gradients => flatGrads;
 
     /// <summary>Updates taken (t of the bias correction).</summary>
     public int StepCount
     {
-        get => _t;
-        internal set => _t = value;
+        get => this.t;
+        internal set => this.t = value;
     }
 
     /// <summary>The first moment m [P] (flat, the parameters' dtype and device).</summary>
-    public Tensor FirstMoment => _m;
+    public Tensor FirstMoment => this.m;
 
     /// <summary>The second moment v [P] (flat).</summary>
-    public Tensor SecondMoment => _v;
+    public Tensor SecondMoment => this.v;
 
     /// <summary>Zeros all gradients in place (the gradient views stay attached).</summary>
-    public void ZeroGrad() => _flatGrads.zero_();
+    public void ZeroGrad() => flatGrads.zero_();
 
     /// <summary>The global gradient norm ‖g‖₂ (accumulated in float64 on the CPU).</summary>
     public double GradientNorm()
     {
-        if (!_direct)
+        if (!direct)
         {
             using var scope = torch.NewDisposeScope();
-            return _flatGrads.to(ScalarType.Float64).norm().ToDouble();
+            return flatGrads.to(ScalarType.Float64).norm().ToDouble();
         }
 
-        return _flatGrads.dtype == ScalarType.Float32 ? FusedAdamKernel.Norm<float>(_flatGrads) : FusedAdamKernel.Norm<double>(_flatGrads);
+        return flatGrads.dtype == ScalarType.Float32 ? FusedAdamKernel.Norm<float>(flatGrads) : FusedAdamKernel.Norm<double>(flatGrads);
     }
 
     /// <summary>Applies one Adam update with bias correction to the gradients times <paramref name="gradientScale"/>
@@ -94,18 +98,18 @@ public sealed class FusedAdam : IDisposable
     /// <param name="clearGradients">Zero the gradients afterwards (saves a separate <see cref="ZeroGrad"/>).</param>
     public void Step(double gradientScale = 1.0, bool clearGradients = false)
     {
-        _t++;
-        double bc1 = 1 - Math.Pow(Beta1, _t), bc2 = 1 - Math.Pow(Beta2, _t);
+        this.t++;
+        double bc1 = 1 - Math.Pow(Beta1, this.t), bc2 = 1 - Math.Pow(Beta2, this.t);
         var coefficients = new AdamCoefficients(Beta1, Beta2, Eps, -LearningRate / bc1, 1 / Math.Sqrt(bc2), gradientScale);
-        if (_direct)
+        if (direct)
         {
-            if (_flatParams.dtype == ScalarType.Float32)
+            if (flatParams.dtype == ScalarType.Float32)
             {
-                FusedAdamKernel.Step<float>(_flatParams, _flatGrads, _m, _v, coefficients, clearGradients);
+                FusedAdamKernel.Step<float>(flatParams, flatGrads, this.m, this.v, coefficients, clearGradients);
             }
             else
             {
-                FusedAdamKernel.Step<double>(_flatParams, _flatGrads, _m, _v, coefficients, clearGradients);
+                FusedAdamKernel.Step<double>(flatParams, flatGrads, this.m, this.v, coefficients, clearGradients);
             }
 
             return;
@@ -114,26 +118,33 @@ public sealed class FusedAdam : IDisposable
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         using var scale = gradientScale.ToScalar();
-        if (gradientScale != 1.0) _flatGrads.mul_(scale);
-        _m.mul_(_beta1).add_(_flatGrads, _beta1c);
-        _v.mul_(_beta2).addcmul_(_flatGrads, _flatGrads, _beta2c);
+        if (gradientScale != 1.0)
+        {
+            flatGrads.mul_(scale);
+        }
+
+        this.m.mul_(beta1).add_(flatGrads, beta1c);
+        this.v.mul_(beta2).addcmul_(flatGrads, flatGrads, beta2c);
         using var invSqrtBc2 = coefficients.InverseSqrtBias2.ToScalar();
         using var eps = Eps.ToScalar();
         using var stepSize = coefficients.StepSize.ToScalar();
-        var denom = _v.sqrt().mul_(invSqrtBc2).add_(eps);
-        _flatParams.addcdiv_(_m, denom, stepSize);
-        if (clearGradients) _flatGrads.zero_();
+        var denom = this.v.sqrt().mul_(invSqrtBc2).add_(eps);
+        flatParams.addcdiv_(this.m, denom, stepSize);
+        if (clearGradients)
+        {
+            flatGrads.zero_();
+        }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _m.Dispose();
-        _v.Dispose();
-        _beta1c.Dispose();
-        _beta2.Dispose();
-        _beta2c.Dispose();
-        _beta1.Dispose();
+        this.m.Dispose();
+        this.v.Dispose();
+        beta1c.Dispose();
+        beta2.Dispose();
+        beta2c.Dispose();
+        beta1.Dispose();
     }
 }
 

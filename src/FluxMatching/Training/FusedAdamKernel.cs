@@ -97,7 +97,11 @@ internal static unsafe class FusedAdamKernel
             for (; i <= hi - w; i += w)
             {
                 var gi = Unsafe.ReadUnaligned<Vector<T>>(g + i);
-                if (scaled) gi *= vscale;
+                if (scaled)
+                {
+                    gi *= vscale;
+                }
+
                 var mi = (Unsafe.ReadUnaligned<Vector<T>>(m + i) * vb1) + (gi * vb1c);
                 var vi = (Unsafe.ReadUnaligned<Vector<T>>(v + i) * vb2) + (gi * gi * vb2c);
                 var denom = (Vector.SquareRoot(vi) * vinv) + veps;
@@ -105,7 +109,10 @@ internal static unsafe class FusedAdamKernel
                 Unsafe.WriteUnaligned(m + i, mi);
                 Unsafe.WriteUnaligned(v + i, vi);
                 Unsafe.WriteUnaligned(p + i, pi);
-                if (clear) Unsafe.WriteUnaligned(g + i, Vector<T>.Zero);
+                if (clear)
+                {
+                    Unsafe.WriteUnaligned(g + i, Vector<T>.Zero);
+                }
             }
         }
 
@@ -115,7 +122,10 @@ internal static unsafe class FusedAdamKernel
             m[i] = (m[i] * b1) + (gi * b1c);
             v[i] = (v[i] * b2) + (gi * gi * b2c);
             p[i] += step * m[i] / ((T.Sqrt(v[i]) * inv) + eps);
-            if (clear) g[i] = T.Zero;
+            if (clear)
+            {
+                g[i] = T.Zero;
+            }
         }
     }
 

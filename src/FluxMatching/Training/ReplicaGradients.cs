@@ -15,26 +15,29 @@ using static TorchSharp.torch;
 /// </summary>
 internal sealed class ReplicaGradients : IDisposable
 {
-    private readonly IGradientReducer _reducer;
-    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
-    private readonly Tensor _staging;
-    private readonly long _count;
-    private readonly bool _onCpu;
-    private readonly Scalar _size;
+    private readonly IGradientReducer reducer;
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> parameters;
+    private readonly Tensor staging;
+    private readonly long count;
+    private readonly bool onCpu;
+    private readonly Scalar size;
 
     /// <summary>Prepares the host buffer for <paramref name="parameters"/> (one dtype and device).</summary>
     public ReplicaGradients(IGradientReducer reducer, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
     {
         if (reducer.Size < 1 || reducer.Rank < 0 || reducer.Rank >= reducer.Size)
+        {
             throw new ArgumentOutOfRangeException(nameof(reducer), $"rank {reducer.Rank} of {reducer.Size}: the rank must be in [0, size).");
-        _reducer = reducer;
-        _parameters = parameters;
+        }
+
+        this.reducer = reducer;
+        this.parameters = parameters;
         var first = parameters[0];
-        _count = parameters.Sum(p => p.numel());
-        _onCpu = first.device.type == DeviceType.CPU;
-        var staging = torch.empty(_count + 1, first.dtype, CPU);
-        _staging = !_onCpu && torch.cuda.is_available() ? staging.pin_memory() : staging;
-        _size = ((double)reducer.Size).ToScalar();
+        this.count = parameters.Sum(p => p.numel());
+        onCpu = first.device.type == DeviceType.CPU;
+        var staging = torch.empty(this.count + 1, first.dtype, CPU);
+        this.staging = !onCpu && torch.cuda.is_available() ? staging.pin_memory() : staging;
+        this.size = ((double)reducer.Size).ToScalar();
     }
 
     /// <summary>
@@ -46,17 +49,36 @@ internal sealed class ReplicaGradients : IDisposable
     /// <param name="step">Optimizer steps taken so far (the checksum runs when it is a multiple of the interval).</param>
     public double Average(double loss, long step)
     {
-        if (_reducer.ChecksumEvery > 0 && step % _reducer.ChecksumEvery == 0) _reducer.VerifyIdentical(Checksum(), step);
+        if (this.reducer.ChecksumEvery > 0 && step % this.reducer.ChecksumEvery == 0)
+        {
+            this.reducer.VerifyIdentical(Checksum(), step);
+        }
+
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         bool finite = double.IsFinite(loss);
-        if (finite) Gather();
-        else _staging.fill_(double.NaN);
-        using (var value = loss.ToScalar()) _staging.narrow(0, _count, 1).fill_(value);
-        _reducer.AllReduceSum(_staging);
-        _staging.div_(_size);
-        double mean = _staging[_count].ToDouble();
-        if (finite) Scatter();
+        if (finite)
+        {
+            Gather();
+        }
+        else
+        {
+            this.staging.fill_(double.NaN);
+        }
+
+        using (var value = loss.ToScalar())
+        {
+            this.staging.narrow(0, this.count, 1).fill_(value);
+        }
+
+        this.reducer.AllReduceSum(this.staging);
+        this.staging.div_(this.size);
+        double mean = this.staging[this.count].ToDouble();
+        if (finite)
+        {
+            Scatter();
+        }
+
         return mean;
     }
 
@@ -64,50 +86,72 @@ internal sealed class ReplicaGradients : IDisposable
     public long Checksum()
     {
         using var scope = torch.NewDisposeScope();
-        var flat = torch.cat(_parameters.Select(p => p.detach().reshape(-1)).ToArray());
-        if (!_onCpu) flat = flat.to(CPU);
+        var flat = torch.cat(this.parameters.Select(p => p.detach().reshape(-1)).ToArray());
+        if (!onCpu)
+        {
+            flat = flat.to(CPU);
+        }
+
         return Fingerprint(flat.contiguous().bytes);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _staging.Dispose();
-        _size.Dispose();
+        this.staging.Dispose();
+        this.size.Dispose();
     }
 
     private void Gather()
     {
-        if (_onCpu)
+        if (onCpu)
         {
             long offset = 0;
-            foreach (var p in _parameters)
+            foreach (var p in this.parameters)
             {
                 long n = p.numel();
-                var slot = _staging.narrow(0, offset, n);
-                if (p.grad is null) slot.zero_();
-                else slot.copy_(p.grad.reshape(n));
+                var slot = this.staging.narrow(0, offset, n);
+                if (p.grad is null)
+                {
+                    slot.zero_();
+                }
+                else
+                {
+                    slot.copy_(p.grad.reshape(n));
+                }
+
                 offset += n;
             }
 
             return;
         }
 
-        var flat = torch.cat(_parameters.Select(p => p.grad is null ? torch.zeros(p.numel(), p.dtype, p.device) : p.grad.reshape(-1)).ToArray());
-        _staging.narrow(0, 0, _count).copy_(flat);
+        var flat = torch.cat(this.parameters.Select(p => p.grad is null ? torch.zeros(p.numel(), p.dtype, p.device) : p.grad.reshape(-1)).ToArray());
+        this.staging.narrow(0, 0, this.count).copy_(flat);
     }
 
     private void Scatter()
     {
-        var source = _staging.narrow(0, 0, _count);
-        if (!_onCpu) source = source.to(_parameters[0].device);
+        var source = this.staging.narrow(0, 0, this.count);
+        if (!onCpu)
+        {
+            source = source.to(this.parameters[0].device);
+        }
+
         long offset = 0;
-        foreach (var p in _parameters)
+        foreach (var p in this.parameters)
         {
             long n = p.numel();
             var slot = source.narrow(0, offset, n).view(p.shape);
-            if (p.grad is null) p.grad = slot.clone().DetachFromDisposeScope();
-            else p.grad.copy_(slot);
+            if (p.grad is null)
+            {
+                p.grad = slot.clone().DetachFromDisposeScope();
+            }
+            else
+            {
+                p.grad.copy_(slot);
+            }
+
             offset += n;
         }
     }
@@ -124,7 +168,11 @@ internal sealed class ReplicaGradients : IDisposable
             weighted += words[i] * (2UL * (ulong)i + 1);
         }
 
-        for (int i = words.Length * sizeof(ulong); i < bytes.Length; i++) sum += (ulong)bytes[i] << (8 * (i % 8));
+        for (int i = words.Length * sizeof(ulong); i < bytes.Length; i++)
+        {
+            sum += (ulong)bytes[i] << (8 * (i % 8));
+        }
+
         return (long)(sum ^ BitOperations.RotateLeft(weighted, 29) ^ (ulong)bytes.Length);
     }
 }

@@ -22,14 +22,20 @@ public sealed record StructureTerm(Func<IVectorField, Tensor, Tensor> Term, doub
     {
         ArgumentNullException.ThrowIfNull(Term);
         if (!double.IsFinite(Weight))
+        {
             throw new ArgumentOutOfRangeException(nameof(Weight), Weight, "the structure term's weight must be finite.");
+        }
+
         var weight = Weight.ToScalar();   // one Scalar for the whole run, not one per step
         return (trainable, x) =>
         {
             var value = Term(trainable.Field, x)
                 ?? throw new ArgumentException($"{Label} returned null; it must return a 0-d tensor.");
             if (value.numel() != 1)
+            {
                 throw new ArgumentException($"{Label} returned shape [{string.Join(", ", value.shape)}]; it must return one number (a 0-d tensor, e.g. .mean()).");
+            }
+
             return value.reshape([]).mul(weight);
         };
     }

@@ -42,11 +42,19 @@ public static class Trainer
         var options = session.Options;
         var model = session.Model;
         int target = steps ?? options.Steps;
-        if (target < 0) throw new ArgumentOutOfRangeException(nameof(steps), target, "steps must be ≥ 0.");
+        if (target < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), target, "steps must be ≥ 0.");
+        }
+
         var losses = new List<double>(target);
         var evaluations = new List<TrainingEvaluation>();
         bool lead = options.GradientReducer is not { Rank: > 0 };   // data-parallel: replica 0 alone reports and saves
-        if (!lead) progress = null;
+        if (!lead)
+        {
+            progress = null;
+        }
+
         var clock = Stopwatch.StartNew();
         double smoothed = double.NaN;
         var reason = StopReason.Completed;
@@ -65,7 +73,10 @@ public static class Trainer
             double score = options.Evaluate!(model.StepsTrained);
             bool best = evaluations.Count == 0 || score < evaluations.Min(e => e.Score);
             evaluations.Add(new TrainingEvaluation(model.StepsTrained, score, started.Elapsed));
-            if (best && lead && options.BestCheckpointPath is not null) model.SaveCheckpoint(options.BestCheckpointPath);
+            if (best && lead && options.BestCheckpointPath is not null)
+            {
+                model.SaveCheckpoint(options.BestCheckpointPath);
+            }
         }
 
         while (step < target)
@@ -93,16 +104,43 @@ public static class Trainer
                 skipped++;
             }
             step++;
-            if (step % options.ProgressEvery == 0) Report();
-            if (lead && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) session.SaveCheckpoint(options.CheckpointPath!);
-            if (options.Evaluate is not null && options.EvaluateEvery > 0 && model.StepsTrained % options.EvaluateEvery == 0) Evaluate();
+            if (step % options.ProgressEvery == 0)
+            {
+                Report();
+            }
+
+            if (lead && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0)
+            {
+                session.SaveCheckpoint(options.CheckpointPath!);
+            }
+
+            if (options.Evaluate is not null && options.EvaluateEvery > 0 && model.StepsTrained % options.EvaluateEvery == 0)
+            {
+                Evaluate();
+            }
         }
-        if (reason == StopReason.Completed && options.Evaluate is not null && (evaluations.Count == 0 || evaluations[^1].Step != model.StepsTrained)) Evaluate();
-        if (step % options.ProgressEvery != 0 || step == 0) Report();
+        if (reason == StopReason.Completed && options.Evaluate is not null && (evaluations.Count == 0 || evaluations[^1].Step != model.StepsTrained))
+        {
+            Evaluate();
+        }
+
+        if (step % options.ProgressEvery != 0 || step == 0)
+        {
+            Report();
+        }
+
         clock.Stop();
         string skips = skipped > 0 ? $" ({skipped} non-finite steps skipped)" : "";
-        if (reason == StopReason.Completed) message = $"Trained {step} steps in {clock.Elapsed.TotalSeconds:F1} s{skips}.";
-        if (reason == StopReason.Cancelled) message = $"Cancelled after {step} of {target} steps{skips}; the model keeps the parameters of step {model.StepsTrained}.";
+        if (reason == StopReason.Completed)
+        {
+            message = $"Trained {step} steps in {clock.Elapsed.TotalSeconds:F1} s{skips}.";
+        }
+
+        if (reason == StopReason.Cancelled)
+        {
+            message = $"Cancelled after {step} of {target} steps{skips}; the model keeps the parameters of step {model.StepsTrained}.";
+        }
+
         return new TrainingResult(step, reason, message, losses, clock.Elapsed, step / Math.Max(clock.Elapsed.TotalSeconds, 1e-9))
         {
             Evaluations = evaluations,

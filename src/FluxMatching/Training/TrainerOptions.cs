@@ -92,24 +92,69 @@ public sealed record TrainerOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (Steps < 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be ≥ 0.");
-        if (Batch < 2) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "batch must be ≥ 2 (the KDE score needs a reference set).");
+        if (Steps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be ≥ 0.");
+        }
+
+        if (Batch < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "batch must be ≥ 2 (the KDE score needs a reference set).");
+        }
+
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "lr must be a finite number > 0.");
-        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be ≥ 1 (null: automatic).");
-        if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "warm-up steps must be ≥ 0.");
+        }
+
+        if (Threads is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be ≥ 1 (null: automatic).");
+        }
+
+        if (WarmupSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "warm-up steps must be ≥ 0.");
+        }
+
         if (GradientClipNorm < 0 || !double.IsFinite(GradientClipNorm))
+        {
             throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), GradientClipNorm, "gradient clip norm must be ≥ 0 (0 = off).");
+        }
+
         if (EmaDecay is < 0 or >= 1 || double.IsNaN(EmaDecay))
+        {
             throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "EMA decay must be in [0, 1).");
+        }
+
         if (Dtype is not (ScalarType.Float32 or ScalarType.Float64))
+        {
             throw new ArgumentOutOfRangeException(nameof(Dtype), Dtype, "dtype must be float32 or float64.");
-        if (ProgressEvery < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEvery), ProgressEvery, "progress interval must be ≥ 1.");
-        if (EvaluateEvery < 0) throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), EvaluateEvery, "evaluation interval must be ≥ 0.");
+        }
+
+        if (ProgressEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProgressEvery), ProgressEvery, "progress interval must be ≥ 1.");
+        }
+
+        if (EvaluateEvery < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), EvaluateEvery, "evaluation interval must be ≥ 0.");
+        }
+
         if (BestCheckpointPath is not null && Evaluate is null)
+        {
             throw new ArgumentException("a best-checkpoint path needs an evaluation (Evaluate).", nameof(BestCheckpointPath));
-        if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "checkpoint interval must be ≥ 0.");
+        }
+
+        if (CheckpointEvery < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "checkpoint interval must be ≥ 0.");
+        }
+
         if (CheckpointEvery > 0 && string.IsNullOrWhiteSpace(CheckpointPath))
+        {
             throw new ArgumentException("checkpoint-every needs a checkpoint path.", nameof(CheckpointPath));
+        }
     }
 }

@@ -11,18 +11,18 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class TrainingSession : IDisposable
 {
-    private readonly ITrainable _model;
-    private readonly TrainerOptions _options;
-    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
-    private readonly optim.Optimizer? _adam;
-    private readonly FusedAdam? _fused;
-    private readonly Ema? _ema;
-    private readonly ITrainingObjective _objective;
-    private readonly int? _threads;
-    private readonly bool _ownKernels;
-    private readonly bool _onCpu;
-    private readonly ReplicaGradients? _replicas;
-    private bool _gradientsClear = true;
+    private readonly ITrainable model;
+    private readonly TrainerOptions options;
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> parameters;
+    private readonly optim.Optimizer? adam;
+    private readonly FusedAdam? fused;
+    private readonly Ema? ema;
+    private readonly ITrainingObjective objective;
+    private readonly int? threads;
+    private readonly bool ownKernels;
+    private readonly bool onCpu;
+    private readonly ReplicaGradients? replicas;
+    private bool gradientsClear = true;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/> (validated).</summary>
     /// <param name="model">What to train (e.g. a <c>FluxModel</c>).</param>
@@ -32,30 +32,41 @@ public sealed class TrainingSession : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.FastRuntime) TorchRuntime.Configure();
-        _model = model;
-        _options = options;
+        if (options.FastRuntime)
+        {
+            TorchRuntime.Configure();
+        }
+
+        this.model = model;
+        this.options = options;
         // data-parallel replica r draws its batches, σ, t and noise with seed + r (initialization keeps the seed)
-        _objective = model.CreateObjective(options.GradientReducer is { Rank: > 0 } reducer
+        this.objective = model.CreateObjective(options.GradientReducer is { Rank: > 0 } reducer
             ? options with { Seed = options.Seed + reducer.Rank }
             : options);
-        _parameters = model.TrainableParameters();
-        if (options.FusedAdam) _fused = new FusedAdam(_parameters, options.LearningRate);
-        else _adam = optim.Adam(_parameters, options.LearningRate);
-        _ema = options.EmaDecay > 0 && model.Ema is not null
+        this.parameters = model.TrainableParameters();
+        if (options.FusedAdam)
+        {
+            this.fused = new FusedAdam(this.parameters, options.LearningRate);
+        }
+        else
+        {
+            adam = optim.Adam(this.parameters, options.LearningRate);
+        }
+
+        ema = options.EmaDecay > 0 && model.Ema is not null
             ? new Ema(model.Field, model.Ema, options.EmaDecay, options.EmaWarmup)
             : null;
-        _onCpu = model.Field.Device.type == DeviceType.CPU;
-        _threads = options.Threads ?? (_onCpu && model.Field.Dimension <= 16 ? 1 : null);
-        _ownKernels = FieldCapabilities.RunsOwnCpuKernels(model.Field);
-        _replicas = options.GradientReducer is null ? null : new ReplicaGradients(options.GradientReducer, _parameters);
+        onCpu = model.Field.Device.type == DeviceType.CPU;
+        this.threads = options.Threads ?? (onCpu && model.Field.Dimension <= 16 ? 1 : null);
+        ownKernels = FieldCapabilities.RunsOwnCpuKernels(model.Field);
+        this.replicas = options.GradientReducer is null ? null : new ReplicaGradients(options.GradientReducer, this.parameters);
     }
 
     /// <summary>What this session trains.</summary>
-    public ITrainable Model => _model;
+    public ITrainable Model => this.model;
 
     /// <summary>The settings.</summary>
-    public TrainerOptions Options => _options;
+    public TrainerOptions Options => this.options;
 
     /// <summary>
     /// Takes one optimizer step: draws a batch, evaluates the objective, and applies the update only when the loss
@@ -69,39 +80,69 @@ public sealed class TrainingSession : IDisposable
         // .NET workers with libtorch single-threaded — libtorch's OpenMP workers spin between operations and, on a busy machine, make
         // every operation wait for a descheduled worker; any other field gives libtorch the n threads.
         int previous = torch.get_num_threads();
-        int threads = _threads ?? previous;
-        int intraOp = _ownKernels ? 1 : threads;
+        int threads = this.threads ?? previous;
+        int intraOp = ownKernels ? 1 : threads;
         var previousKernels = KernelThreads.Override;
-        if (intraOp != previous) torch.set_num_threads(intraOp);
+        if (intraOp != previous)
+        {
+            torch.set_num_threads(intraOp);
+        }
+
         KernelThreads.Override = threads;
         try
         {
             var outcome = StepOnce();
-            _model.RecordStep(outcome);
+            this.model.RecordStep(outcome);
             return outcome;
         }
         finally
         {
             KernelThreads.Override = previousKernels;
-            if (intraOp != previous) torch.set_num_threads(previous);
+            if (intraOp != previous)
+            {
+                torch.set_num_threads(previous);
+            }
         }
     }
 
     private StepOutcome StepOnce()
     {
         using var scope = torch.NewDisposeScope();
-        if (_options.WarmupSteps > 0)
-            LearningRate = _options.LearningRate * Math.Min(1.0, (_model.StepsTrained + 1.0) / _options.WarmupSteps);
-        var (total, x) = _objective.Compute();
-        if (_options.ExtraLoss is not null) total = total + _options.ExtraLoss(_model, x);
-        if (!_onCpu) return StepOffCpu(total);
+        if (this.options.WarmupSteps > 0)
+        {
+            LearningRate = this.options.LearningRate * Math.Min(1.0, (this.model.StepsTrained + 1.0) / this.options.WarmupSteps);
+        }
+
+        var (total, x) = this.objective.Compute();
+        if (this.options.ExtraLoss is not null)
+        {
+            total = total + this.options.ExtraLoss(this.model, x);
+        }
+
+        if (!onCpu)
+        {
+            return StepOffCpu(total);
+        }
+
         double value = total.ToDouble();
         // (data-parallel: the other replicas still wait for this step's all-reduce; the NaN makes them all skip it)
-        if (!double.IsFinite(value)) return new StepOutcome(_replicas?.Average(value, _model.StepsTrained) ?? value, double.NaN, Applied: false);
-        if (!_gradientsClear) ZeroGrad();
+        if (!double.IsFinite(value))
+        {
+            return new StepOutcome(this.replicas?.Average(value, this.model.StepsTrained) ?? value, double.NaN, Applied: false);
+        }
+
+        if (!gradientsClear)
+        {
+            ZeroGrad();
+        }
+
         total.backward();
-        _gradientsClear = false;
-        if (_replicas is not null) value = _replicas.Average(value, _model.StepsTrained);   // one all-reduce: mean gradients and loss
+        gradientsClear = false;
+        if (this.replicas is not null)
+        {
+            value = this.replicas.Average(value, this.model.StepsTrained);   // one all-reduce: mean gradients and loss
+        }
+
         double norm = GradientNorm();
         if (!double.IsFinite(norm))
         {
@@ -115,17 +156,21 @@ public sealed class TrainingSession : IDisposable
     /// together, the step's one host synchronization.</summary>
     private StepOutcome StepOffCpu(Tensor total)
     {
-        if (!_gradientsClear) ZeroGrad();
+        if (!gradientsClear)
+        {
+            ZeroGrad();
+        }
+
         total.backward();
-        _gradientsClear = false;
-        if (_replicas is not null)
+        gradientsClear = false;
+        if (this.replicas is not null)
         {
             // data-parallel off the CPU: gradients and loss staged through host memory (a second synchronization)
-            double mean = _replicas.Average(total.ToDouble(), _model.StepsTrained);
+            double mean = this.replicas.Average(total.ToDouble(), this.model.StepsTrained);
             total = torch.tensor(mean, ScalarType.Float64, total.device);
         }
-        var norm = _fused is not null
-            ? _fused.Gradients.to(ScalarType.Float64).norm()
+        var norm = this.fused is not null
+            ? this.fused.Gradients.to(ScalarType.Float64).norm()
             : GradientNormTensor();
         var both = torch.stack([total.detach().to(ScalarType.Float64).reshape(1), norm.reshape(1)]).cpu();
         double value = both[0].ToDouble(), normValue = both[1].ToDouble();
@@ -141,13 +186,13 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Clips, updates and averages (the loss and norm are finite).</summary>
     private StepOutcome Update(double value, double norm)
     {
-        double clip = _options.GradientClipNorm > 0 && norm > _options.GradientClipNorm
-            ? _options.GradientClipNorm / (norm + 1e-6)
+        double clip = this.options.GradientClipNorm > 0 && norm > this.options.GradientClipNorm
+            ? this.options.GradientClipNorm / (norm + 1e-6)
             : 1.0;
-        if (_fused is not null)
+        if (this.fused is not null)
         {
-            _fused.Step(clip, clearGradients: true);   // one pass: clip, update, clear for the next backward
-            _gradientsClear = true;
+            this.fused.Step(clip, clearGradients: true);   // one pass: clip, update, clear for the next backward
+            gradientsClear = true;
         }
         else
         {
@@ -155,22 +200,25 @@ public sealed class TrainingSession : IDisposable
             {
                 using var factor = clip.ToScalar();
                 using var _ = torch.no_grad();
-                foreach (var p in _parameters) p.grad?.mul_(factor);
+                foreach (var p in this.parameters)
+                {
+                    p.grad?.mul_(factor);
+                }
             }
-            _adam!.step();
+            adam!.step();
         }
-        _ema?.Update();
+        ema?.Update();
         return new StepOutcome(value, norm, Applied: true);
     }
 
     /// <summary>The fused optimizer (null when <see cref="TrainerOptions.FusedAdam"/> is off).</summary>
-    internal FusedAdam? Fused => _fused;
+    internal FusedAdam? Fused => this.fused;
 
     /// <summary>The EMA (null when off).</summary>
-    internal Ema? Averager => _ema;
+    internal Ema? Averager => ema;
 
     /// <summary>The objective's generators.</summary>
-    internal IReadOnlyList<Generator> Generators => _objective.Generators;
+    internal IReadOnlyList<Generator> Generators => this.objective.Generators;
 
     /// <summary>Writes a resumable checkpoint: the model's (<see cref="ITrainable.SaveCheckpoint"/>) and beside it the
     /// optimizer's moments, the EMA's update count and the generator's state (<see cref="TrainingState"/>), so
@@ -178,7 +226,7 @@ public sealed class TrainingSession : IDisposable
     /// <param name="path">Checkpoint path; the training state goes to <c>path + ".train"</c>.</param>
     public void SaveCheckpoint(string path)
     {
-        _model.SaveCheckpoint(path);
+        this.model.SaveCheckpoint(path);
         TrainingState.Save(this, path + TrainingState.Suffix);
     }
 
@@ -198,8 +246,8 @@ public sealed class TrainingSession : IDisposable
         }
         catch
         {
-            session._fused?.Dispose();
-            session._adam?.Dispose();
+            session.fused?.Dispose();
+            session.adam?.Dispose();
             throw;
         }
     }
@@ -208,31 +256,48 @@ public sealed class TrainingSession : IDisposable
     /// the trained parameters).</summary>
     public void Dispose()
     {
-        _model.EndSession(averaged: _ema is not null);
-        _fused?.Dispose();
-        _adam?.Dispose();
-        _replicas?.Dispose();
+        this.model.EndSession(averaged: ema is not null);
+        this.fused?.Dispose();
+        adam?.Dispose();
+        this.replicas?.Dispose();
     }
 
     private double LearningRate
     {
         set
         {
-            if (_fused is not null) _fused.LearningRate = value;
-            else _adam!.ParamGroups.First().LearningRate = value;
+            if (this.fused is not null)
+            {
+                this.fused.LearningRate = value;
+            }
+            else
+            {
+                adam!.ParamGroups.First().LearningRate = value;
+            }
         }
     }
 
     private void ZeroGrad()
     {
-        if (_fused is not null) _fused.ZeroGrad();
-        else _adam!.zero_grad();
-        _gradientsClear = true;
+        if (this.fused is not null)
+        {
+            this.fused.ZeroGrad();
+        }
+        else
+        {
+            adam!.zero_grad();
+        }
+
+        gradientsClear = true;
     }
 
     private double GradientNorm()
     {
-        if (_fused is not null) return _fused.GradientNorm();
+        if (this.fused is not null)
+        {
+            return this.fused.GradientNorm();
+        }
+
         using var scope = torch.NewDisposeScope();
         return GradientNormTensor().ToDouble();
     }
@@ -240,9 +305,9 @@ public sealed class TrainingSession : IDisposable
     /// <summary>The global gradient norm as a float64 0-d tensor on the parameters' device (no host read).</summary>
     private Tensor GradientNormTensor()
     {
-        var squares = _parameters.Where(p => p.grad is not null).Select(p => p.grad!.to(ScalarType.Float64).square().sum()).ToArray();
+        var squares = this.parameters.Where(p => p.grad is not null).Select(p => p.grad!.to(ScalarType.Float64).square().sum()).ToArray();
         return squares.Length == 0
-            ? torch.zeros([], ScalarType.Float64, _model.Field.Device)
+            ? torch.zeros([], ScalarType.Float64, this.model.Field.Device)
             : torch.stack(squares).sum().sqrt();
     }
 }

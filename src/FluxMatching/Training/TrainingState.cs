@@ -54,7 +54,10 @@ public static class TrainingState
         }
         finally
         {
-            if (File.Exists(tmp)) File.Delete(tmp);
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
         }
     }
 
@@ -67,26 +70,49 @@ public static class TrainingState
     {
         ArgumentNullException.ThrowIfNull(session);
         var adam = session.Fused ?? throw new NotSupportedException("Resuming needs the fused Adam (TrainerOptions.FusedAdam, the default).");
-        if (!File.Exists(file)) throw new InvalidDataException($"No training state at '{file}' (the checkpoint was not written by a training session).");
+        if (!File.Exists(file))
+        {
+            throw new InvalidDataException($"No training state at '{file}' (the checkpoint was not written by a training session).");
+        }
+
         try
         {
             using var reader = new BinaryReader(File.OpenRead(file));
-            if (reader.ReadString() != Magic) throw new InvalidDataException($"'{file}' is not a training state.");
+            if (reader.ReadString() != Magic)
+            {
+                throw new InvalidDataException($"'{file}' is not a training state.");
+            }
+
             int step = reader.ReadInt32();
             if (step != session.Model.StepsTrained)
+            {
                 throw new InvalidDataException($"Training state '{file}' is from step {step}, the checkpoint from step {session.Model.StepsTrained}; they were not written together.");
+            }
+
             int updates = reader.ReadInt32();
             var generators = session.Generators;
             int count = reader.ReadInt32();
-            if (count != generators.Count) throw new InvalidDataException($"Training state '{file}' holds {count} generator states; this session has {generators.Count}.");
+            if (count != generators.Count)
+            {
+                throw new InvalidDataException($"Training state '{file}' holds {count} generator states; this session has {generators.Count}.");
+            }
+
             foreach (var generator in generators)
             {
                 int stateLength = reader.ReadInt32();
                 using var current = generator.get_state();
                 long expected = current.numel() * current.element_size();
-                if (stateLength != expected) throw new InvalidDataException($"Training state '{file}' has a generator state of {stateLength} bytes; this session's has {expected}.");
+                if (stateLength != expected)
+                {
+                    throw new InvalidDataException($"Training state '{file}' has a generator state of {stateLength} bytes; this session's has {expected}.");
+                }
+
                 var bytes = reader.ReadBytes(stateLength);
-                if (bytes.Length != stateLength) throw new EndOfStreamException();
+                if (bytes.Length != stateLength)
+                {
+                    throw new EndOfStreamException();
+                }
+
                 using var restored = torch.tensor(bytes, ScalarType.Byte);
                 generator.set_state(restored);
             }
@@ -95,11 +121,17 @@ public static class TrainingState
             long length = reader.ReadInt32();
             long expectedBytes = adam.FirstMoment.numel() * adam.FirstMoment.element_size();
             if (dtype != (int)adam.FirstMoment.dtype || length != expectedBytes)
+            {
                 throw new InvalidDataException($"Training state '{file}' holds optimizer moments of {length} bytes ({(ScalarType)dtype}); this model needs {expectedBytes} ({adam.FirstMoment.dtype}).");
+            }
+
             Load(adam.FirstMoment, reader.ReadBytes((int)length));
             Load(adam.SecondMoment, reader.ReadBytes((int)length));
             adam.StepCount = t;
-            if (session.Averager is { } ema && updates >= 0) ema.Updates = updates;
+            if (session.Averager is { } ema && updates >= 0)
+            {
+                ema.Updates = updates;
+            }
         }
         catch (EndOfStreamException e)
         {
@@ -115,7 +147,11 @@ public static class TrainingState
 
     private static void Load(Tensor target, byte[] bytes)
     {
-        if (bytes.Length != target.numel() * target.element_size()) throw new EndOfStreamException();
+        if (bytes.Length != target.numel() * target.element_size())
+        {
+            throw new EndOfStreamException();
+        }
+
         using var _ = torch.no_grad();
         using var typed = target.dtype switch
         {

@@ -4,20 +4,20 @@ using FluxMatching.Models;
 
 public sealed class SampleCommandTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-cli-sample-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-cli-sample-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void A_checkpoint_loaded_onto_the_cpu_writes_the_samples_the_model_draws()
     {
-        var path = Path.Combine(_dir, "m.pt");
+        var path = Path.Combine(dir, "m.pt");
         using (var model = new FluxModel(new FluxModelConfig { Data = "moons", Hidden = 8 }, seed: 2))
         {
             model.Save(path);
         }
 
-        var csv = Path.Combine(_dir, "s.csv");
+        var csv = Path.Combine(dir, "s.csv");
         var run = CliRun.Of("sample", path, "--n", "30", "--steps", "3", "--seed", "4", "--device", "cpu", "--out", csv);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("wrote 30 samples", run.Out);

@@ -5,9 +5,9 @@ using FluxMatching.Models;
 
 public sealed class TrainCommandTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-cli-train-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-cli-train-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Theory]
     [InlineData("--field", "unet", "flux: --field must be one of mlp, transformer, not 'unet'.")]
@@ -15,7 +15,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--samples", "1", "flux: --samples must be ≥ 2; got 1.")]
     public void A_bad_value_is_one_line_naming_the_option_the_value_and_what_is_allowed(string option, string value, string expected)
     {
-        var line = CliRun.Of("train", option, value, "--steps", "1", "--out", _dir, "--quiet").OneLineError();
+        var line = CliRun.Of("train", option, value, "--steps", "1", "--out", dir, "--quiet").OneLineError();
         Assert.Equal(expected, line);
     }
 
@@ -23,9 +23,9 @@ public sealed class TrainCommandTests : IDisposable
     public void The_run_is_measured_by_the_shared_routine_against_the_data_it_writes()
     {
         var run = CliRun.Of("train", "--data", "moons", "--field", "mlp", "--hidden", "8", "--steps", "2", "--batch", "16",
-            "--samples", "40", "--no-baseline", "--quiet", "--device", "cpu", "--out", _dir, "--name", "r");
+            "--samples", "40", "--no-baseline", "--quiet", "--device", "cpu", "--out", dir, "--name", "r");
         Assert.True(run.ExitCode == 0, run.Error + run.Out);
-        var folder = Path.Combine(_dir, "r");
+        var folder = Path.Combine(dir, "r");
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")))!;
 
         // The oracle: the core's SampleEvaluation of the saved model with the run's seed and sample count.
@@ -44,11 +44,11 @@ public sealed class TrainCommandTests : IDisposable
     public void The_field_option_trains_and_saves_a_transformer()
     {
         var run = CliRun.Of("train", "--field", "transformer", "--hidden", "8", "--steps", "2", "--batch", "16",
-            "--samples", "20", "--no-baseline", "--quiet", "--out", _dir, "--name", "t");
+            "--samples", "20", "--no-baseline", "--quiet", "--out", dir, "--name", "t");
         Assert.True(run.ExitCode == 0, run.Error + run.Out);
-        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "t", "metrics.json")))!;
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "t", "metrics.json")))!;
         Assert.Equal("transformer", (string?)metrics["field"]);
-        using var model = FluxModel.Load(Path.Combine(_dir, "t", "flux.pt"));
+        using var model = FluxModel.Load(Path.Combine(dir, "t", "flux.pt"));
         Assert.IsType<FluxMatching.Fields.TransformerField>(model.Field);
     }
 }

@@ -8,16 +8,18 @@ using FluxMatching.Models;
 /// </summary>
 public sealed class CliBadInputTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-cli-bad-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-cli-bad-").FullName;
 
     public void Dispose()
     {
         if (!OperatingSystem.IsWindows())
         {
-            foreach (var d in Directory.GetDirectories(_dir, "*", SearchOption.AllDirectories))
+            foreach (var d in Directory.GetDirectories(this.dir, "*", SearchOption.AllDirectories))
+            {
                 File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
-        Directory.Delete(_dir, recursive: true);
+        Directory.Delete(this.dir, recursive: true);
     }
 
     /// <summary>`flux train` lines ({out} is a fresh empty folder) and a piece of the one line each must print.</summary>
@@ -58,7 +60,7 @@ public sealed class CliBadInputTests : IDisposable
     [MemberData(nameof(TrainCases))]
     public void A_bad_train_option_is_one_line_and_leaves_no_run_folder(string line, string expected)
     {
-        var output = Path.Combine(_dir, "runs");
+        var output = Path.Combine(this.dir, "runs");
         var message = Run([.. line.Split(' '), "--out", output, "--quiet"]);
         Assert.Contains(expected, message);
         Assert.False(Directory.Exists(output), $"'{line}' left {output} behind");
@@ -102,14 +104,18 @@ public sealed class CliBadInputTests : IDisposable
     [MemberData(nameof(SampleCases))]
     public void A_bad_sample_request_is_one_line_and_writes_nothing(string line, string expected)
     {
-        var ckpt = Path.Combine(_dir, "m.pt");
+        var ckpt = Path.Combine(this.dir, "m.pt");
         using (var model = new FluxModel(new FluxModelConfig { Hidden = 8, Depth = 1 }, seed: 1))
         {
             model.Save(ckpt);
         }
-        var csv = Path.Combine(_dir, "s.csv");
-        var args = line.Replace("{ckpt}", ckpt, StringComparison.Ordinal).Replace("{dir}", _dir, StringComparison.Ordinal).Split(' ').ToList();
-        if (!args.Contains("--out")) args.AddRange(["--out", csv]);
+        var csv = Path.Combine(this.dir, "s.csv");
+        var args = line.Replace("{ckpt}", ckpt, StringComparison.Ordinal).Replace("{dir}", this.dir, StringComparison.Ordinal).Split(' ').ToList();
+        if (!args.Contains("--out"))
+        {
+            args.AddRange(["--out", csv]);
+        }
+
         var message = Run([.. args]);
         Assert.Contains(expected, message);
         Assert.False(File.Exists(csv));
@@ -119,7 +125,7 @@ public sealed class CliBadInputTests : IDisposable
     [Fact]
     public void An_output_folder_that_is_a_file_is_one_line()
     {
-        var file = Path.Combine(_dir, "plain-file");
+        var file = Path.Combine(this.dir, "plain-file");
         File.WriteAllText(file, "x");
         var message = Run("train", "--out", file, "--steps", "1", "--quiet");
         Assert.Contains($"--out '{file}' is a file; allowed: a folder", message);
@@ -140,7 +146,7 @@ public sealed class CliBadInputTests : IDisposable
     [Fact]
     public void A_read_only_folder_for_the_samples_is_one_line()
     {
-        var ckpt = Path.Combine(_dir, "m.pt");
+        var ckpt = Path.Combine(this.dir, "m.pt");
         using (var model = new FluxModel(new FluxModelConfig { Hidden = 8, Depth = 1 }, seed: 1))
         {
             model.Save(ckpt);
@@ -158,9 +164,9 @@ public sealed class CliBadInputTests : IDisposable
         {
             return;   // a GPU machine: nothing is missing
         }
-        var message = Run("train", "--device", "cuda", "--out", Path.Combine(_dir, "runs"));
+        var message = Run("train", "--device", "cuda", "--out", Path.Combine(this.dir, "runs"));
         Assert.Contains("--device 'cuda' is not available", message);
-        Assert.False(Directory.Exists(Path.Combine(_dir, "runs")));
+        Assert.False(Directory.Exists(Path.Combine(this.dir, "runs")));
         Catalogue.Record("CLI", "flux train --device cuda (no GPU)", message);
     }
 
@@ -171,20 +177,24 @@ public sealed class CliBadInputTests : IDisposable
     {
         // A protocol-0 pickle whose reduce calls os.system (what a hostile PyTorch .pt holds): GLOBAL os.system,
         // MARK, STRING 'touch <marker>', TUPLE, REDUCE, STOP.
-        var marker = Path.Combine(_dir, "pwned");
-        var evil = Path.Combine(_dir, "evil.pt");
+        var marker = Path.Combine(this.dir, "pwned");
+        var evil = Path.Combine(this.dir, "evil.pt");
         File.WriteAllText(evil, $"cos\nsystem\n(S'touch {marker}'\ntR.");
         if (withSidecar)
         {
-            var good = Path.Combine(_dir, "good.pt");
-            using (var model = new FluxModel(new FluxModelConfig { Hidden = 8, Depth = 1 }, seed: 1)) model.Save(good);
+            var good = Path.Combine(this.dir, "good.pt");
+            using (var model = new FluxModel(new FluxModelConfig { Hidden = 8, Depth = 1 }, seed: 1))
+            {
+                model.Save(good);
+            }
+
             File.Copy(good + ".json", evil + ".json");
         }
-        var message = Run("sample", evil, "--n", "4", "--steps", "1", "--out", Path.Combine(_dir, "s.csv"));
+        var message = Run("sample", evil, "--n", "4", "--steps", "1", "--out", Path.Combine(this.dir, "s.csv"));
         Assert.Contains(expected, message);
         Assert.False(File.Exists(marker), "the pickle ran");
-        Assert.False(File.Exists(Path.Combine(_dir, "s.csv")));
-        Catalogue.Record("CLI", $"flux sample evil.pt (pickle calling os.system{(withSidecar ? ", beside a valid sidecar" : "")})", message.Replace(_dir, "<dir>", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(this.dir, "s.csv")));
+        Catalogue.Record("CLI", $"flux sample evil.pt (pickle calling os.system{(withSidecar ? ", beside a valid sidecar" : "")})", message.Replace(this.dir, "<dir>", StringComparison.Ordinal));
     }
 
     private static string Run(params string[] args)
@@ -199,9 +209,13 @@ public sealed class CliBadInputTests : IDisposable
     /// <summary>A folder this process cannot write: a 0555 folder, or (as root, who writes anywhere) a folder of /proc.</summary>
     private string ReadOnlyFolder()
     {
-        var folder = Path.Combine(_dir, "read-only");
+        var folder = Path.Combine(this.dir, "read-only");
         Directory.CreateDirectory(folder);
-        if (OperatingSystem.IsWindows()) return "/proc/self/fdinfo";   // not run there: the tests target Linux
+        if (OperatingSystem.IsWindows())
+        {
+            return "/proc/self/fdinfo";   // not run there: the tests target Linux
+        }
+
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         try
         {

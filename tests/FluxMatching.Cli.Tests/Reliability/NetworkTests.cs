@@ -11,9 +11,9 @@ using System.Text.RegularExpressions;
 /// </summary>
 public sealed partial class NetworkTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-net-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-net-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void A_run_owns_no_network_socket_and_its_report_loads_nothing_from_a_url()
@@ -22,13 +22,13 @@ public sealed partial class NetworkTests : IDisposable
         {
             return;   // not Linux: the /proc tables are not there
         }
-        var run = CliRun.Of("train", "--steps", "2", "--samples", "50", "--no-baseline", "--quiet", "--out", _dir, "--name", "r");
+        var run = CliRun.Of("train", "--steps", "2", "--samples", "50", "--no-baseline", "--quiet", "--out", dir, "--name", "r");
         Assert.True(run.ExitCode == 0, run.Error);
-        var sample = CliRun.Of("sample", Path.Combine(_dir, "r", "flux.pt"), "--n", "10", "--steps", "2", "--out", Path.Combine(_dir, "s.csv"));
+        var sample = CliRun.Of("sample", Path.Combine(dir, "r", "flux.pt"), "--n", "10", "--steps", "2", "--out", Path.Combine(dir, "s.csv"));
         Assert.True(sample.ExitCode == 0, sample.Error);
 
         Assert.Empty(NetworkSocketsOfThisProcess());
-        var html = File.ReadAllText(Path.Combine(_dir, "r", "report.html"));
+        var html = File.ReadAllText(Path.Combine(dir, "r", "report.html"));
         Assert.DoesNotMatch(RemoteReference(), html);
         Assert.Contains("plotly.js v", html);   // the library itself is in the page
     }
@@ -42,20 +42,34 @@ public sealed partial class NetworkTests : IDisposable
         foreach (var fd in Directory.GetFiles("/proc/self/fd"))
         {
             var target = new FileInfo(fd).LinkTarget;
-            if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal)) mine.Add(target[8..^1]);
+            if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal))
+            {
+                mine.Add(target[8..^1]);
+            }
         }
         var found = new List<string>();
         foreach (var table in new[] { "tcp", "tcp6", "udp", "udp6" })
         {
             var path = $"/proc/self/net/{table}";
-            if (!File.Exists(path)) continue;
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
             foreach (var line in File.ReadLines(path).Skip(1))
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length <= 9 || !mine.Contains(fields[9])) continue;
+                if (fields.Length <= 9 || !mine.Contains(fields[9]))
+                {
+                    continue;
+                }
+
                 var remote = fields[2].Split(':')[0];
                 bool loopback = remote is "0100007F" or "00000000000000000000000001000000" || remote.EndsWith("0100007F", StringComparison.Ordinal);
-                if (table.StartsWith("udp", StringComparison.Ordinal) || fields[3] == "0A" || !loopback) found.Add($"{table}: {line.Trim()}");
+                if (table.StartsWith("udp", StringComparison.Ordinal) || fields[3] == "0A" || !loopback)
+                {
+                    found.Add($"{table}: {line.Trim()}");
+                }
             }
         }
         return found;

@@ -5,6 +5,9 @@ public sealed class MpiFactAttribute : FactAttribute
 {
     public MpiFactAttribute()
     {
-        if (MpiLauncher.SkipReason is { } reason) Skip = reason;
+        if (MpiLauncher.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
     }
 }

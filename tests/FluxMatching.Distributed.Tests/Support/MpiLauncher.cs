@@ -21,19 +21,30 @@ public static class MpiLauncher
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var worker = typeof(Worker.WorkerProgram).Assembly.Location;
         var info = new ProcessStartInfo(Mpiexec!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-n", ranks.ToString(), dotnet, worker }.Concat(args)) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "-n", ranks.ToString(), dotnet, worker }.Concat(args))
+        {
+            info.ArgumentList.Add(a);
+        }
+
         var output = new StringBuilder();
         using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         var clock = Stopwatch.StartNew();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         bool exited = process.WaitForExit(timeout);
-        if (!exited) process.Kill(entireProcessTree: true);
+        if (!exited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
         process.WaitForExit();
-        lock (output) return new MpiRun(exited ? process.ExitCode : null, output.ToString(), clock.Elapsed);
+        lock (output)
+        {
+            return new MpiRun(exited ? process.ExitCode : null, output.ToString(), clock.Elapsed);
+        }
     }
 
     private static string? Find()
@@ -41,13 +52,19 @@ public static class MpiLauncher
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
         {
             var mpich = Path.Combine(dir, "mpiexec.mpich");
-            if (File.Exists(mpich)) return mpich;
+            if (File.Exists(mpich))
+            {
+                return mpich;
+            }
         }
 
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
         {
             var generic = Path.Combine(dir, "mpiexec");
-            if (File.Exists(generic) && IsHydra(generic)) return generic;
+            if (File.Exists(generic) && IsHydra(generic))
+            {
+                return generic;
+            }
         }
 
         return null;

@@ -25,7 +25,11 @@ internal static class DistributedBench
         using var model = new FluxModel(config, data, seed: 0);
         var options = new TrainerOptions { Threads = threads, Batch = batch, EmaDecay = 0, Seed = 0, GradientReducer = mpi };
         using var session = new TrainingSession(model, options);
-        for (int i = 0; i < 5; i++) session.Step();
+        for (int i = 0; i < 5; i++)
+        {
+            session.Step();
+        }
+
         var times = new double[steps];
         var reduce = new double[steps];
         for (int i = 0; i < steps; i++)

@@ -54,7 +54,11 @@ public static class WorkerProgram
             Steps = 25, Batch = 128, Seed = Scenarios.Seed, GradientReducer = mpi, CheckpointEvery = 25,
             CheckpointPath = Path.Combine(output, $"checkpoint-rank{mpi.Rank}.pt"),
         };
-        using (var model = new FluxModel(config, Scenarios.Seed)) Trainer.Train(model, options);
+        using (var model = new FluxModel(config, Scenarios.Seed))
+        {
+            Trainer.Train(model, options);
+        }
+
         mpi.Barrier();
         using var resumed = Checkpoint.Load(Path.Combine(output, "checkpoint-rank0.pt"));
         var result = Trainer.Train(resumed, options with { CheckpointEvery = 0 });

@@ -12,7 +12,11 @@ internal static class AnnDataPython
         string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add("-");
-        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
         using var p = Process.Start(start)!;
         p.StandardInput.Write(script);
         p.StandardInput.Close();

@@ -4,13 +4,13 @@ using FluxMatching.RnaVelocity;
 
 public sealed class H5adTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-h5ad-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-h5ad-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     private string Written()
     {
-        string path = Path.Combine(_dir, "small.h5ad");
+        string path = Path.Combine(dir, "small.h5ad");
         AnnDataPython.Run(AnnDataPython.WriteScript, path);
         return path;
     }
@@ -38,7 +38,7 @@ public sealed class H5adTests : IDisposable
     {
         var input = H5adReader.Read(Written(), "clusters", "umap", [("A", "B"), ("B", "C")]);
         var comparison = VelocityPipeline.Run(input.Data, new KineticTrainingOptions { Epochs = 1, Batch = 32 });
-        string output = Path.Combine(_dir, "velocity.h5ad");
+        string output = Path.Combine(dir, "velocity.h5ad");
         H5adWriter.WriteResults(output, input, comparison, VelocityMetricsJson.Serialize(comparison));
         var text = AnnDataPython.Run("""
 import sys, json, anndata as ad, numpy as np
@@ -57,7 +57,7 @@ print(a.n_obs, a.n_vars, a.layers["velocity"].shape, list(a.obs["clusters"].cat.
     [Fact]
     public void A_file_that_is_not_hdf5_gives_one_clear_line()
     {
-        string path = Path.Combine(_dir, "bad.h5ad");
+        string path = Path.Combine(dir, "bad.h5ad");
         File.WriteAllText(path, "not an hdf5 file at all");
         var e = Assert.Throws<InvalidDataException>(() => H5adReader.Read(path, "clusters", "umap", [("A", "B")]));
         Assert.Contains("is not an HDF5 (.h5ad) file", e.Message, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ print(a.n_obs, a.n_vars, a.layers["velocity"].shape, list(a.obs["clusters"].cat.
         Assert.Contains("obsm/X_tsne", e2.Message, StringComparison.Ordinal);
         var e3 = Assert.Throws<InvalidDataException>(() => H5adReader.Read(path, "clusters", "umap", [("A", "Z")]));
         Assert.Contains("'Z'", e3.Message, StringComparison.Ordinal);
-        string stripped = Path.Combine(_dir, "nomu.h5ad");
+        string stripped = Path.Combine(dir, "nomu.h5ad");
         AnnDataPython.Run("""
 import sys, anndata as ad
 a = ad.read_h5ad(sys.argv[1]); del a.layers["Mu"]; a.write_h5ad(sys.argv[2])
@@ -86,7 +86,7 @@ a = ad.read_h5ad(sys.argv[1]); del a.layers["Mu"]; a.write_h5ad(sys.argv[2])
     [Fact]
     public void Mismatched_layer_shapes_are_refused()
     {
-        string path = Path.Combine(_dir, "mismatch.h5ad");
+        string path = Path.Combine(dir, "mismatch.h5ad");
         // Build the mismatch with h5py directly: AnnData itself refuses to write layers of different shapes.
         AnnDataPython.Run(AnnDataPython.WriteScript, path);
         AnnDataPython.Run("""

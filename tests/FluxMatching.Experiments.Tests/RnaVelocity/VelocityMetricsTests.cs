@@ -32,7 +32,10 @@ public class VelocityMetricsTests
         var v = new double[n, 3];
         for (int c = 0; c < n; c++)
         {
-            for (int j = 0; j < 3; j++) v[c, j] = sign * (j + 1);
+            for (int j = 0; j < 3; j++)
+            {
+                v[c, j] = sign * (j + 1);
+            }
         }
 
         return v;
@@ -45,7 +48,11 @@ public class VelocityMetricsTests
     {
         var data = Line();
         var embedded = new double[20, 2];
-        for (int c = 0; c < 20; c++) embedded[c, 0] = sign;
+        for (int c = 0; c < 20; c++)
+        {
+            embedded[c, 0] = sign;
+        }
+
         var (mean, perEdge) = VelocityMetrics.CrossBoundaryCorrectness(data, embedded);
         Assert.Equal(sign, mean, 12);
         Assert.Equal(sign, perEdge["A>B"], 12);
@@ -74,7 +81,10 @@ public class VelocityMetricsTests
         var alternating = Uniform(20, 1);
         for (int c = 0; c < 20; c += 2)
         {
-            for (int j = 0; j < 3; j++) alternating[c, j] = -alternating[c, j];
+            for (int j = 0; j < 3; j++)
+            {
+                alternating[c, j] = -alternating[c, j];
+            }
         }
 
         Assert.True(VelocityMetrics.Coherence(data, alternating) < 0.1);

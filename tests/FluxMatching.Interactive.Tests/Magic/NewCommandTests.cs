@@ -4,27 +4,27 @@ using FluxMatching.Models;
 
 public sealed class NewCommandTests : IAsyncLifetime
 {
-    private NotebookKernel _nb = null!;
+    private NotebookKernel nb = null!;
 
-    public async Task InitializeAsync() => _nb = await NotebookKernel.StartAsync();
+    public async Task InitializeAsync() => nb = await NotebookKernel.StartAsync();
 
-    public Task DisposeAsync() { _nb.Dispose(); return Task.CompletedTask; }
+    public Task DisposeAsync() { nb.Dispose(); return Task.CompletedTask; }
 
     [Fact]
     public async Task New_creates_a_model_that_is_also_a_csharp_variable()
     {
-        var result = await _nb.OkAsync("#!flux new m --data moons --hidden 16 --depth 3 --sigma2 0.1 --loss dsm --seed 3");
+        var result = await nb.OkAsync("#!flux new m --data moons --hidden 16 --depth 3 --sigma2 0.1 --loss dsm --seed 3");
         Assert.Contains("FluxModel m", NotebookKernel.Html(result));
-        var model = _nb.Model("m");
+        var model = nb.Model("m");
         Assert.Equal(new FluxModelConfig { Data = "moons", Hidden = 16, Depth = 3, Sigma2 = 0.1, Loss = LossKind.Dsm }, model.Config);
-        Assert.Equal(16, await _nb.ValueAsync<int>("m.Config.Hidden"));
+        Assert.Equal(16, await nb.ValueAsync<int>("m.Config.Hidden"));
     }
 
     [Fact]
     public async Task New_annealed_takes_the_sigma_range()
     {
-        await _nb.OkAsync("#!flux new a --data ring --hidden 8 --annealed --sigma-min 0.05 --sigma-max 3");
-        var c = _nb.Model("a").Config;
+        await nb.OkAsync("#!flux new a --data ring --hidden 8 --annealed --sigma-min 0.05 --sigma-max 3");
+        var c = nb.Model("a").Config;
         Assert.True(c.Annealed);
         Assert.Equal((0.05, 3.0), (c.SigmaMin, c.SigmaMax));
     }
@@ -32,15 +32,15 @@ public sealed class NewCommandTests : IAsyncLifetime
     [Fact]
     public async Task New_again_replaces_the_model_and_the_variable()
     {
-        await _nb.OkAsync("#!flux new m --hidden 8");
-        await _nb.OkAsync("#!flux new m --hidden 12");
-        Assert.Equal(12, _nb.Model("m").Config.Hidden);
+        await nb.OkAsync("#!flux new m --hidden 8");
+        await nb.OkAsync("#!flux new m --hidden 12");
+        Assert.Equal(12, nb.Model("m").Config.Hidden);
     }
 
     [Fact]
     public async Task Unknown_data_set_names_the_allowed_ones()
     {
-        var message = await _nb.FailAsync("#!flux new m --data spiral");
+        var message = await nb.FailAsync("#!flux new m --data spiral");
         Assert.Contains("unknown --data 'spiral': not a built-in data set", message);
         Assert.Contains("ring, triangle, eight-gaussians, moons, checkerboard, swiss-roll", message);
     }
@@ -67,7 +67,7 @@ public sealed class NewCommandTests : IAsyncLifetime
     [InlineData("#!flux new m --data \"ring", "a double quote is not closed")]
     public async Task A_bad_new_line_fails_with_one_message_naming_the_mistake(string line, string expected)
     {
-        var message = await _nb.FailAsync(line);
+        var message = await nb.FailAsync(line);
         Assert.Contains(expected, message);
         Assert.StartsWith("#!flux", message.TrimStart());
     }
@@ -75,26 +75,30 @@ public sealed class NewCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_line_leaves_existing_models_intact()
     {
-        await _nb.OkAsync("#!flux new keep --hidden 8");
-        await _nb.FailAsync("#!flux new keep --hidden nope");
-        Assert.Equal(8, _nb.Model("keep").Config.Hidden);
-        await _nb.OkAsync("#!flux info keep");
+        await nb.OkAsync("#!flux new keep --hidden 8");
+        await nb.FailAsync("#!flux new keep --hidden nope");
+        Assert.Equal(8, nb.Model("keep").Config.Hidden);
+        await nb.OkAsync("#!flux info keep");
     }
 
     [Fact]
     public async Task Unknown_subcommands_and_a_bare_flux_list_the_subcommands()
     {
-        var message = await _nb.FailAsync("#!flux fit m");
+        var message = await nb.FailAsync("#!flux fit m");
         Assert.Contains("Unknown subcommand 'fit'", message);
         Assert.Contains("new, train, sample, plot, info, save, load", message);
-        Assert.Contains("needs a subcommand", await _nb.FailAsync("#!flux"));
+        Assert.Contains("needs a subcommand", await nb.FailAsync("#!flux"));
     }
 
     [Fact]
     public async Task Cuda_device_is_refused_where_there_is_no_gpu()
     {
-        if (TorchSharp.torch.cuda.is_available()) return;   // the refusal applies only without a GPU
-        var message = await _nb.FailAsync("#!flux new g --device cuda");
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return;   // the refusal applies only without a GPU
+        }
+
+        var message = await nb.FailAsync("#!flux new g --device cuda");
         Assert.StartsWith("#!flux new: --device 'cuda' is not available: libtorch sees no CUDA device in this process. Allowed here: cpu.", message);
         Assert.Contains("TorchSharp-cuda", message);   // which package brings a GPU
     }
@@ -102,14 +106,14 @@ public sealed class NewCommandTests : IAsyncLifetime
     [Fact]
     public async Task The_field_option_picks_the_models_field()
     {
-        await _nb.OkAsync("#!flux new f --field mlp --hidden 8 --device cpu");
-        Assert.IsType<FluxMatching.Fields.MlpField>(_nb.Model("f").Field);
-        var card = NotebookKernel.Html(await _nb.OkAsync("#!flux new t --field transformer --hidden 8"));
-        Assert.Equal("transformer", _nb.Model("t").Config.Field);
-        Assert.IsType<FluxMatching.Fields.TransformerField>(_nb.Model("t").Field);
+        await nb.OkAsync("#!flux new f --field mlp --hidden 8 --device cpu");
+        Assert.IsType<FluxMatching.Fields.MlpField>(nb.Model("f").Field);
+        var card = NotebookKernel.Html(await nb.OkAsync("#!flux new t --field transformer --hidden 8"));
+        Assert.Equal("transformer", nb.Model("t").Config.Field);
+        Assert.IsType<FluxMatching.Fields.TransformerField>(nb.Model("t").Field);
         Assert.Contains("transformer, 2 tokens × 8, 2 blocks, 4 heads", card);
-        await _nb.OkAsync("#!flux train t --steps 2 --batch 8");
-        Assert.Equal(2, _nb.Model("t").StepsTrained);
+        await nb.OkAsync("#!flux train t --steps 2 --batch 8");
+        Assert.Equal(2, nb.Model("t").StepsTrained);
         Assert.Contains("--field", FluxMatching.Interactive.Magic.FluxCommandSet.Get("new").Usage);
     }
 
@@ -120,8 +124,8 @@ public sealed class NewCommandTests : IAsyncLifetime
         Assert.Contains($"width of each hidden layer (default {FluxMatching.Models.FluxDefaults.Model.Hidden})", string.Join("\n",
             FluxMatching.Interactive.Magic.FluxCommandSet.Get("new").Options.Select(o => o.Description)));
         Assert.Contains("[--device cpu|cuda]", help);
-        await _nb.OkAsync("#!flux new d");
-        var model = _nb.Model("d");
+        await nb.OkAsync("#!flux new d");
+        var model = nb.Model("d");
         Assert.Equal(FluxMatching.Models.FluxDefaults.Model, model.Config);
     }
 }

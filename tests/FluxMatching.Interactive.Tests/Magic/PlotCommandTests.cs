@@ -4,21 +4,21 @@ using Microsoft.DotNet.Interactive.Events;
 
 public sealed class PlotCommandTests : IAsyncLifetime
 {
-    private NotebookKernel _nb = null!;
+    private NotebookKernel nb = null!;
 
     public async Task InitializeAsync()
     {
-        _nb = await NotebookKernel.StartAsync();
-        await _nb.OkAsync("#!flux new m --data ring --hidden 8");
-        await _nb.OkAsync("#!flux train m --steps 2 --batch 16");
+        nb = await NotebookKernel.StartAsync();
+        await nb.OkAsync("#!flux new m --data ring --hidden 8");
+        await nb.OkAsync("#!flux train m --steps 2 --batch 16");
     }
 
-    public Task DisposeAsync() { _nb.Dispose(); return Task.CompletedTask; }
+    public Task DisposeAsync() { nb.Dispose(); return Task.CompletedTask; }
 
     [Fact]
     public async Task Plot_without_flags_draws_the_field_arrows_over_the_data()
     {
-        var result = await _nb.OkAsync("#!flux plot m");
+        var result = await nb.OkAsync("#!flux plot m");
         var html = Assert.Single(result.Events.OfType<DisplayedValueProduced>()).FormattedValues.Single(v => v.MimeType == "text/html").Value;
         Assert.Contains("m: field f", html);
         Assert.Contains("fm-plotly-chart", html);
@@ -27,7 +27,7 @@ public sealed class PlotCommandTests : IAsyncLifetime
     [Fact]
     public async Task Each_flag_adds_one_chart_in_the_order_given_by_the_command()
     {
-        var result = await _nb.OkAsync("#!flux plot m --divergence --curl --streamlines --field --trajectories");
+        var result = await nb.OkAsync("#!flux plot m --divergence --curl --streamlines --field --trajectories");
         var charts = result.Events.OfType<DisplayedValueProduced>()
             .Select(e => e.FormattedValues.Single(v => v.MimeType == "text/html").Value).ToList();
         Assert.Equal(5, charts.Count);
@@ -42,8 +42,8 @@ public sealed class PlotCommandTests : IAsyncLifetime
     [Fact]
     public async Task Annealed_models_are_plotted_at_the_smallest_sigma()
     {
-        await _nb.OkAsync("#!flux new a --annealed --sigma-min 0.05 --hidden 8");
-        var html = NotebookKernel.Html(await _nb.OkAsync("#!flux plot a --curl"));
+        await nb.OkAsync("#!flux new a --annealed --sigma-min 0.05 --hidden 8");
+        var html = NotebookKernel.Html(await nb.OkAsync("#!flux plot a --curl"));
         Assert.Contains("at σ = 0.05", html);
     }
 
@@ -52,5 +52,5 @@ public sealed class PlotCommandTests : IAsyncLifetime
     [InlineData("#!flux plot m --curl 3", "unexpected word '3'")]
     [InlineData("#!flux plot nobody", "no model named 'nobody'")]
     public async Task A_bad_plot_line_fails_with_one_message(string line, string expected) =>
-        Assert.Contains(expected, await _nb.FailAsync(line));
+        Assert.Contains(expected, await nb.FailAsync(line));
 }

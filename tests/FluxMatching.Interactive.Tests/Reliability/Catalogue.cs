@@ -9,8 +9,15 @@ internal static class Catalogue
     public static void Record(string surface, string input, string message)
     {
         var file = Environment.GetEnvironmentVariable("FLUX_RELIABILITY_CATALOGUE");
-        if (string.IsNullOrEmpty(file)) return;
+        if (string.IsNullOrEmpty(file))
+        {
+            return;
+        }
+
         static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-        lock (Gate) File.AppendAllText(file, $"| {surface} | `{Cell(input)}` | {Cell(message)} |\n");
+        lock (Gate)
+        {
+            File.AppendAllText(file, $"| {surface} | `{Cell(input)}` | {Cell(message)} |\n");
+        }
     }
 }

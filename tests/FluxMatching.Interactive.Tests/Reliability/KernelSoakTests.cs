@@ -12,16 +12,16 @@ using Xunit.Abstractions;
 [Trait("Category", "Soak")]
 public sealed class KernelSoakTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-soak-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-soak-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public async Task Commands_in_one_kernel_keep_resident_memory_flat_after_warm_up()
     {
         int commands = int.TryParse(Environment.GetEnvironmentVariable("FLUX_SOAK_COMMANDS"), out var n) && n >= 40 ? n : 80;
         using var nb = await NotebookKernel.StartAsync();
-        var path = Path.Combine(_dir, "s.pt");
+        var path = Path.Combine(dir, "s.pt");
         string[] cycle =
         [
             "#!flux new s --data moons --hidden 32",
@@ -51,14 +51,21 @@ public sealed class KernelSoakTests(ITestOutputHelper output) : IDisposable
         }
         var baseline = rows.First(r => r.Command >= 40).RssMb;
         foreach (var r in rows.Where(r => r.Command > 40))
+        {
             Assert.True(r.RssMb <= baseline * 1.10, $"resident memory grew from {baseline:F1} MiB (command 40) to {r.RssMb:F1} MiB (command {r.Command})");
+        }
     }
 
     private static double ResidentMb()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
+        {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
                 return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
         return double.NaN;
     }
 }

@@ -13,8 +13,8 @@ public sealed class KernelWithModel : IAsyncLifetime
 
     public string Checkpoint => Path.Combine(Dir, "m.pt");
 
-    private double[][] _parameters = [];
-    private int _steps;
+    private double[][] parameters = [];
+    private int steps;
 
     public async Task InitializeAsync()
     {
@@ -22,8 +22,8 @@ public sealed class KernelWithModel : IAsyncLifetime
         await Nb.OkAsync("#!flux new m --data moons --hidden 8");
         await Nb.OkAsync("#!flux train m --steps 2 --batch 8");
         await Nb.OkAsync($"#!flux save m \"{Checkpoint}\"");
-        _parameters = Parameters(Nb.Model("m"));
-        _steps = Nb.Model("m").StepsTrained;
+        this.parameters = Parameters(Nb.Model("m"));
+        this.steps = Nb.Model("m").StepsTrained;
     }
 
     public Task DisposeAsync()
@@ -39,8 +39,8 @@ public sealed class KernelWithModel : IAsyncLifetime
         var info = NotebookKernel.Html(await Nb.OkAsync("#!flux info m"));
         Assert.Contains("FluxModel m", info);
         var model = Nb.Model("m");
-        Assert.Equal(_steps, model.StepsTrained);
-        Assert.Equal(_parameters, Parameters(model));
+        Assert.Equal(this.steps, model.StepsTrained);
+        Assert.Equal(this.parameters, Parameters(model));
     }
 
     public static double[][] Parameters(FluxModel model) =>

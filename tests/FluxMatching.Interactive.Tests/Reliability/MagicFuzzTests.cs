@@ -14,37 +14,37 @@ using Microsoft.DotNet.Interactive.Events;
 public sealed class MagicFuzzTests : IAsyncLifetime
 {
     private const int Lines = 2000;
-    private NotebookKernel _nb = null!;
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-fuzz-").FullName;
+    private NotebookKernel nb = null!;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-fuzz-").FullName;
 
     public async Task InitializeAsync()
     {
-        _nb = await NotebookKernel.StartAsync();
-        await _nb.OkAsync("#!flux new keep --data moons --hidden 8 --depth 1");
-        await _nb.OkAsync("#!flux train keep --steps 2 --batch 8");
-        await _nb.OkAsync("#!flux new m --hidden 8 --depth 1");
-        await _nb.OkAsync($"#!flux save m \"{Path.Combine(_dir, "good.pt")}\"");
-        File.WriteAllBytes(Path.Combine(_dir, "bad.pt"), [1, 2, 3]);
-        File.WriteAllText(Path.Combine(_dir, "bad.pt.json"), "{\"FormatVersion\": \"x\"}");
+        nb = await NotebookKernel.StartAsync();
+        await nb.OkAsync("#!flux new keep --data moons --hidden 8 --depth 1");
+        await nb.OkAsync("#!flux train keep --steps 2 --batch 8");
+        await nb.OkAsync("#!flux new m --hidden 8 --depth 1");
+        await nb.OkAsync($"#!flux save m \"{Path.Combine(dir, "good.pt")}\"");
+        File.WriteAllBytes(Path.Combine(dir, "bad.pt"), [1, 2, 3]);
+        File.WriteAllText(Path.Combine(dir, "bad.pt.json"), "{\"FormatVersion\": \"x\"}");
     }
 
     public Task DisposeAsync()
     {
-        _nb.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        nb.Dispose();
+        Directory.Delete(dir, recursive: true);
         return Task.CompletedTask;
     }
 
     [Fact]
     public async Task Two_thousand_random_lines_never_kill_the_kernel_or_change_a_model_they_do_not_name()
     {
-        var keep = KernelWithModel.Parameters(_nb.Model("keep"));
+        var keep = KernelWithModel.Parameters(nb.Model("keep"));
         var random = new Random(20261207);
         int succeeded = 0, failed = 0;
         for (int i = 0; i < Lines; i++)
         {
             var line = Line(random);
-            var result = await _nb.RunAsync(line);
+            var result = await nb.RunAsync(line);
             var failures = result.Events.OfType<CommandFailed>().ToList();
             if (failures.Count == 0)
             {
@@ -59,10 +59,13 @@ public sealed class MagicFuzzTests : IAsyncLifetime
                 Assert.DoesNotContain(" failed: ", message);   // the fallback for exceptions no check anticipated
                 Assert.DoesNotContain("Exception", message);
             }
-            if (i % 100 == 99) await _nb.OkAsync("#!flux info keep");
+            if (i % 100 == 99)
+            {
+                await nb.OkAsync("#!flux info keep");
+            }
         }
-        await _nb.OkAsync("#!flux info keep");
-        Assert.Equal(keep, KernelWithModel.Parameters(_nb.Model("keep")));
+        await nb.OkAsync("#!flux info keep");
+        Assert.Equal(keep, KernelWithModel.Parameters(nb.Model("keep")));
         Assert.True(failed > Lines / 2 && succeeded > 20, $"{succeeded} lines succeeded, {failed} failed: the grammar should produce both");
     }
 
@@ -87,9 +90,21 @@ public sealed class MagicFuzzTests : IAsyncLifetime
     {
         var words = new List<string> { r.Next(50) == 0 ? "#!FLUX" : "#!flux" };
         var sub = Subcommands[r.Next(Subcommands.Length)];
-        if (sub.Length > 0) words.Add(sub);
-        if (r.Next(4) > 0) words.Add(Names[r.Next(Names.Length)]);
-        if (sub is "save" or "load") words.Add(PathWord(r));
+        if (sub.Length > 0)
+        {
+            words.Add(sub);
+        }
+
+        if (r.Next(4) > 0)
+        {
+            words.Add(Names[r.Next(Names.Length)]);
+        }
+
+        if (sub is "save" or "load")
+        {
+            words.Add(PathWord(r));
+        }
+
         int extra = r.Next(0, 6);
         for (int k = 0; k < extra; k++)
         {
@@ -103,27 +118,43 @@ public sealed class MagicFuzzTests : IAsyncLifetime
         }
         // Keep successful work small: a train or sample line always caps its steps and points (a later duplicate of an
         // option makes the line fail, which is fine), and plots never draw trajectories of a long chain.
-        if (sub == "train") words.AddRange(["--steps", "2", "--batch", "8"]);
-        if (sub == "sample") words.AddRange(["--n", "4", "--steps", "2"]);
-        if (sub == "plot") words.Remove("--trajectories");
+        if (sub == "train")
+        {
+            words.AddRange(["--steps", "2", "--batch", "8"]);
+        }
+
+        if (sub == "sample")
+        {
+            words.AddRange(["--n", "4", "--steps", "2"]);
+        }
+
+        if (sub == "plot")
+        {
+            words.Remove("--trajectories");
+        }
+
         return string.Join(" ", words);
     }
 
     private string PathWord(Random r) => r.Next(6) switch
     {
-        0 => $"\"{Path.Combine(_dir, "good.pt")}\"",
-        1 => $"\"{Path.Combine(_dir, "bad.pt")}\"",
-        2 => $"\"{_dir}\"",
-        3 => $"\"{Path.Combine(_dir, "missing", "x.pt")}\"",
+        0 => $"\"{Path.Combine(dir, "good.pt")}\"",
+        1 => $"\"{Path.Combine(dir, "bad.pt")}\"",
+        2 => $"\"{dir}\"",
+        3 => $"\"{Path.Combine(dir, "missing", "x.pt")}\"",
         4 => "/proc/self/fdinfo/x.pt",
-        _ => $"\"{Path.Combine(_dir, "out-" + r.Next(5) + ".pt")}\"",
+        _ => $"\"{Path.Combine(dir, "out-" + r.Next(5) + ".pt")}\"",
     };
 
     private static string LongWord(Random r)
     {
         var sb = new StringBuilder();
         int n = r.Next(1000, 20000);
-        for (int i = 0; i < n; i++) sb.Append((char)('a' + r.Next(26)));
+        for (int i = 0; i < n; i++)
+        {
+            sb.Append((char)('a' + r.Next(26)));
+        }
+
         return r.Next(2) == 0 ? sb.ToString() : "--" + sb;
     }
 

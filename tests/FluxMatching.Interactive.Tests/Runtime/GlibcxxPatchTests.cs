@@ -18,7 +18,10 @@ public sealed class GlibcxxPatchTests
         var data = File.ReadAllBytes(TorchSharpShim());
         // Undo any earlier patch (the build patches the package copy) so the test starts from the shipped file.
         foreach (var need in GlibcxxPatch.ReadVersionNeeds(data).Where(n => GlibcxxPatch.WeakenedVersions.Contains(n.Name)))
+        {
             BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(need.FlagsOffset), (ushort)(need.Flags & ~2));
+        }
+
         Assert.Contains(GlibcxxPatch.ReadVersionNeeds(data), n => n.Name == "GLIBCXX_3.4.32" && (n.Flags & 2) == 0);
 
         var path = Path.Combine(Path.GetTempPath(), $"shim-{Guid.NewGuid():N}.so");

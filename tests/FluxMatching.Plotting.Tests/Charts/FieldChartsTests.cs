@@ -33,7 +33,9 @@ public class FieldChartsTests
             var x = ChartJson.Numbers(t.GetProperty("x"));
             var y = ChartJson.Numbers(t.GetProperty("y"));
             for (int o = 0; o < x.Length; o += QuiverGeometry.EntriesPerArrow)
+            {
                 Assert.Equal(0.3, Math.Sqrt(Math.Pow(x[o + 1] - x[o], 2) + Math.Pow(y[o + 1] - y[o], 2)), 6);
+            }
         }
         var carrier = traces.Single(t => ChartJson.Str(t, "mode") == "markers");
         var marker = carrier.GetProperty("marker");
@@ -85,7 +87,13 @@ public class FieldChartsTests
         var xs = Enumerable.Range(0, 20).Select(i => (double)i).ToArray();
         var z = new double[20, 20];
         for (int j = 0; j < 20; j++)
-            for (int i = 0; i < 20; i++) z[j, i] = i % 2 == 0 ? 1 : -0.5;
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                z[j, i] = i % 2 == 0 ? 1 : -0.5;
+            }
+        }
+
         z[3, 3] = 1000;   // one outlier in 400 values
         var grid = new ScalarGrid(xs, xs, z);
         Assert.Equal(1.0, FieldCharts.SymmetricLimit(grid));

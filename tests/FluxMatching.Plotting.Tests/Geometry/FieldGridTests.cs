@@ -8,16 +8,30 @@ public class FieldGridTests
     public void Curl_of_a_rigid_rotation_is_two_everywhere()
     {
         var grid = FieldGrid.Evaluate(LinearField.Rotation, Box, 21);
-        foreach (var c in grid.Curl().Values) Assert.Equal(2.0, c, 5);
-        foreach (var d in grid.Divergence().Values) Assert.Equal(0.0, d, 5);
+        foreach (var c in grid.Curl().Values)
+        {
+            Assert.Equal(2.0, c, 5);
+        }
+
+        foreach (var d in grid.Divergence().Values)
+        {
+            Assert.Equal(0.0, d, 5);
+        }
     }
 
     [Fact]
     public void Divergence_of_the_identity_field_is_two_and_its_curl_is_zero()
     {
         var grid = FieldGrid.Evaluate(LinearField.Identity, Box, 17);
-        foreach (var d in grid.Divergence().Values) Assert.Equal(2.0, d, 5);
-        foreach (var c in grid.Curl().Values) Assert.Equal(0.0, c, 5);
+        foreach (var d in grid.Divergence().Values)
+        {
+            Assert.Equal(2.0, d, 5);
+        }
+
+        foreach (var c in grid.Curl().Values)
+        {
+            Assert.Equal(0.0, c, 5);
+        }
     }
 
     [Fact]
@@ -28,10 +42,21 @@ public class FieldGridTests
         var u = new double[41, 41];
         var v = new double[41, 41];
         for (int j = 0; j < 41; j++)
-            for (int i = 0; i < 41; i++) (u[j, i], v[j, i]) = (-Math.Pow(xs[j], 3), Math.Pow(xs[i], 3));
+        {
+            for (int i = 0; i < 41; i++)
+            {
+                (u[j, i], v[j, i]) = (-Math.Pow(xs[j], 3), Math.Pow(xs[i], 3));
+            }
+        }
+
         var curl = new FieldGrid(xs, xs, u, v).Curl();
         for (int j = 1; j < 40; j++)
-            for (int i = 1; i < 40; i++) Assert.Equal(3 * xs[i] * xs[i] + 3 * xs[j] * xs[j], curl.Values[j, i], 0.02 + 1e-9);   // error h² per term
+        {
+            for (int i = 1; i < 40; i++)
+            {
+                Assert.Equal(3 * xs[i] * xs[i] + 3 * xs[j] * xs[j], curl.Values[j, i], 0.02 + 1e-9);   // error h² per term
+            }
+        }
     }
 
     [Fact]
@@ -41,11 +66,13 @@ public class FieldGridTests
         Assert.Equal([-1, -0.5, 0, 0.5, 1], grid.Xs);
         Assert.Equal([10, 11, 12, 13, 14], grid.Ys);
         for (int j = 0; j < 5; j++)
+        {
             for (int i = 0; i < 5; i++)
             {
                 Assert.Equal(grid.Xs[i], grid.U[j, i], 5);
                 Assert.Equal(grid.Ys[j], grid.V[j, i], 5);
             }
+        }
     }
 
     [Fact]
@@ -71,7 +98,10 @@ public class FieldGridTests
         Assert.Throws<ArgumentException>(() => FieldGrid.Evaluate(field, Box, 5));
         var grid = FieldGrid.Evaluate(field, Box, 5, new FieldEvaluationOptions { Sigma = 0.5 });
         Assert.Equal(0.5, field.LastSigma!.Value, 6);
-        foreach (var c in grid.Curl().Values) Assert.Equal(1.0, c, 5);
+        foreach (var c in grid.Curl().Values)
+        {
+            Assert.Equal(1.0, c, 5);
+        }
     }
 
     [Fact]
@@ -102,7 +132,13 @@ public class FieldGridTests
         Assert.Equal(grid.Xs, full.Xs);
         Assert.Equal(grid.Ys, full.Ys);
         for (int j = 0; j < 5; j++)
-            for (int i = 0; i < 5; i++) (full.U[j, i], full.V[j, i]).Should(grid.Xs[i], grid.Ys[j]);
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                (full.U[j, i], full.V[j, i]).Should(grid.Xs[i], grid.Ys[j]);
+            }
+        }
+
         var thin = FieldGrid.FromGrid(grid, values, stride: 2);
         Assert.Equal([-1, 0, 1], thin.Xs);
         Assert.Equal([10, 12, 14], thin.Ys);
@@ -119,7 +155,12 @@ public class FieldGridTests
         var plot = FieldGrid.Evaluate(field, new Bounds2D(-3, 3, -2, 2), 9);
         var analysis = GridEvaluator.EvaluateVectors(new Grid2D(-3, 3, -2, 2, 9, 9), field);
         for (int j = 0; j < 9; j++)
-            for (int i = 0; i < 9; i++) (plot.U[j, i], plot.V[j, i]).Should(analysis[i, j, 0], analysis[i, j, 1]);
+        {
+            for (int i = 0; i < 9; i++)
+            {
+                (plot.U[j, i], plot.V[j, i]).Should(analysis[i, j, 0], analysis[i, j, 1]);
+            }
+        }
     }
 
     [Fact]

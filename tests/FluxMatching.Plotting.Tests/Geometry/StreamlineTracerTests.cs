@@ -15,7 +15,9 @@ public class StreamlineTracerTests
         {
             Assert.Equal(151, lines[s].Count);
             for (int k = 0; k < lines[s].Count; k++)
+            {
                 Assert.Equal(radius[s], Math.Sqrt(lines[s].X[k] * lines[s].X[k] + lines[s].Y[k] * lines[s].Y[k]), 6);
+            }
         }
         // arc length 0.05 per step on the unit circle: after 10 steps the angle is +0.5 rad
         Assert.Equal(0.5, Math.Atan2(lines[0].Y[10], lines[0].X[10]), 4);

@@ -21,7 +21,13 @@ public class FluxReportTests(TwoModelReport report) : IClassFixture<TwoModelRepo
             var end = RingData.Sample(300, 12);
             var f = new double[300, 2];
             for (int i = 0; i < 300; i++)
-                for (int d = 0; d < 2; d++) f[i, d] = start[i, d] + (end[i, d] - start[i, d]) * t / 5.0;
+            {
+                for (int d = 0; d < 2; d++)
+                {
+                    f[i, d] = start[i, d] + (end[i, d] - start[i, d]) * t / 5.0;
+                }
+            }
+
             return f;
         }).ToList();
         return new ReportInput
@@ -50,7 +56,11 @@ public class FluxReportTests(TwoModelReport report) : IClassFixture<TwoModelRepo
     public void Report_contains_every_section_the_metrics_and_plotly_once()
     {
         var html = report.Html;
-        foreach (var id in FluxReport.SectionIds) Assert.Contains($"<section id=\"{id}\">", html);
+        foreach (var id in FluxReport.SectionIds)
+        {
+            Assert.Contains($"<section id=\"{id}\">", html);
+        }
+
         Assert.Contains("<h2>Flux beside DSM</h2>", html);
         Assert.Single(Regex.Matches(html, Regex.Escape("Copyright 2012-2024, Plotly, Inc.")));
         Assert.DoesNotContain("cdn.plot.ly", html);
@@ -109,7 +119,10 @@ public class FluxReportTests(TwoModelReport report) : IClassFixture<TwoModelRepo
         }
         finally
         {
-            if (keep is null) File.Delete(path);
+            if (keep is null)
+            {
+                File.Delete(path);
+            }
         }
     }
 }

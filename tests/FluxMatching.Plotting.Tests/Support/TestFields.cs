@@ -51,11 +51,11 @@ internal sealed class ThreeDField : IVectorField
 /// <summary>A one-layer TorchSharp module field, to check that plots follow the module's dtype.</summary>
 internal sealed class LinearModuleField : TrainableField
 {
-    private readonly TorchSharp.Modules.Linear _lin;
+    private readonly TorchSharp.Modules.Linear lin;
 
     public LinearModuleField(ScalarType dtype) : base(nameof(LinearModuleField))
     {
-        _lin = nn.Linear(2, 2, dtype: dtype);
+        lin = nn.Linear(2, 2, dtype: dtype);
         RegisterComponents();
     }
 
@@ -66,7 +66,7 @@ internal sealed class LinearModuleField : TrainableField
     public override Tensor Evaluate(Tensor x, Tensor? sigma = null)
     {
         LastDType = x.dtype;
-        return _lin.forward(x);
+        return lin.forward(x);
     }
 }
 

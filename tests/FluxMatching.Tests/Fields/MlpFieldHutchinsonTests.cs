@@ -67,7 +67,10 @@ public class MlpFieldHutchinsonTests
         var field64 = new MlpField(2, 64, 2).to(ScalarType.Float64);
         using (no_grad())
         {
-            foreach (var (a, b) in field64.parameters().Zip(field.parameters())) a.copy_(b);
+            foreach (var (a, b) in field64.parameters().Zip(field.parameters()))
+            {
+                a.copy_(b);
+            }
         }
 
         var gen = new Generator(17);

@@ -8,9 +8,9 @@ using FluxMatching.Training;
 /// <summary>One model over any registered field, chosen by <see cref="FluxModelConfig.Field"/>.</summary>
 public sealed class FieldChoiceTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-field-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-field-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void A_transformer_model_trains_in_the_one_loop_and_round_trips_through_a_checkpoint()
@@ -20,7 +20,7 @@ public sealed class FieldChoiceTests : IDisposable
         Assert.IsType<TransformerField>(model.Field);
         var result = Trainer.Train(model, new TrainerOptions { Steps = 2, Batch = 16 });
         Assert.Equal(2, result.StepsCompleted);
-        var path = Path.Combine(_dir, "t.pt");
+        var path = Path.Combine(dir, "t.pt");
         model.Save(path);
         using var loaded = FluxModel.Load(path);
         Assert.Equal("transformer", loaded.Config.Field);
@@ -34,7 +34,7 @@ public sealed class FieldChoiceTests : IDisposable
     public void A_checkpoint_written_before_the_field_setting_loads_as_an_mlp()
     {
         using var model = new FluxModel(new FluxModelConfig { Hidden = 8 }, seed: 3);
-        var path = Path.Combine(_dir, "old.pt");
+        var path = Path.Combine(dir, "old.pt");
         model.Save(path);
         var sidecar = JsonNode.Parse(File.ReadAllText(path + ".json"))!;
         var config = sidecar["Config"]!.AsObject();

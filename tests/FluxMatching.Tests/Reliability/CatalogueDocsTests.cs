@@ -22,7 +22,11 @@ internal static class Docs
     public static string Row(string input)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxNotebooks.sln"))) dir = dir.Parent;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxNotebooks.sln")))
+        {
+            dir = dir.Parent;
+        }
+
         Assert.NotNull(dir);
         var cell = $"| `{input.Replace("|", "\\|", StringComparison.Ordinal)}` |";
         var rows = File.ReadLines(Path.Combine(dir.FullName, "docs", "reliability.md")).Where(l => l.Contains(cell, StringComparison.Ordinal)).ToList();

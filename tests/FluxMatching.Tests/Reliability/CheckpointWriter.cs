@@ -32,7 +32,10 @@ public static class CheckpointWriter
     {
         using (no_grad())
         {
-            foreach (var p in model.parameters()) p.fill_(k);
+            foreach (var p in model.parameters())
+            {
+                p.fill_(k);
+            }
         }
         model.RecordStep(new FluxMatching.Training.StepOutcome(k, 0, Applied: true));
     }

@@ -11,15 +11,19 @@ using FluxMatching.Runtime;
 /// </summary>
 public sealed class CorruptCheckpointTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-corrupt-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-corrupt-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(this.dir, recursive: true);
 
     private string Saved(FluxModelConfig? config = null, bool float64 = false)
     {
-        var path = Path.Combine(_dir, "m.pt");
+        var path = Path.Combine(this.dir, "m.pt");
         using var model = new FluxModel(config ?? new FluxModelConfig { Hidden = 8, Depth = 1 }, seed: 5);
-        if (float64) model.to(ScalarType.Float64);
+        if (float64)
+        {
+            model.to(ScalarType.Float64);
+        }
+
         model.Save(path);
         return path;
     }
@@ -73,7 +77,7 @@ public sealed class CorruptCheckpointTests : IDisposable
         Assert.DoesNotContain("System.", line);
         Assert.DoesNotContain("Exception", line);
         Assert.Equal(before, Snapshot());
-        Catalogue.Record("checkpoint", damage, line.Replace(_dir, "<dir>", StringComparison.Ordinal));
+        Catalogue.Record("checkpoint", damage, line.Replace(this.dir, "<dir>", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -92,7 +96,10 @@ public sealed class CorruptCheckpointTests : IDisposable
         var before = keep.parameters().Select(p => p.detach().clone()).ToList();
         Damage(path, "weights truncated to half");
         Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path));
-        foreach (var (p, q) in keep.parameters().Zip(before)) Assert.True(p.equal(q).all().item<bool>());
+        foreach (var (p, q) in keep.parameters().Zip(before))
+        {
+            Assert.True(p.equal(q).all().item<bool>());
+        }
     }
 
     private void Damage(string path, string damage)
@@ -108,7 +115,11 @@ public sealed class CorruptCheckpointTests : IDisposable
                 File.WriteAllBytes(path, bytes);
                 break;
             case "weights of another architecture (hidden 16 for 8)":
-                using (var other = new FluxModel(new FluxModelConfig { Hidden = 16, Depth = 1 }, seed: 1)) other.save(path);
+                using (var other = new FluxModel(new FluxModelConfig { Hidden = 16, Depth = 1 }, seed: 1))
+                {
+                    other.save(path);
+                }
+
                 EditSidecar(path, j => j.Remove("WeightsSha256"));
                 break;
             case "float64 weights, sidecar says float32": EditSidecar(path, j => j["Dtype"] = "float32"); break;
@@ -133,5 +144,5 @@ public sealed class CorruptCheckpointTests : IDisposable
     }
 
     private SortedDictionary<string, string> Snapshot() =>
-        new(Directory.GetFiles(_dir).ToDictionary(f => Path.GetFileName(f)!, f => Convert.ToHexString(File.ReadAllBytes(f))), StringComparer.Ordinal);
+        new(Directory.GetFiles(this.dir).ToDictionary(f => Path.GetFileName(f)!, f => Convert.ToHexString(File.ReadAllBytes(f))), StringComparer.Ordinal);
 }

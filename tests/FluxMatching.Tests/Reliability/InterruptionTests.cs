@@ -10,14 +10,14 @@ using FluxMatching.Training;
 /// </summary>
 public sealed class InterruptionTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-interrupt-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-interrupt-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void A_process_killed_while_writing_a_checkpoint_always_leaves_one_that_loads_and_equals_what_was_saved()
     {
-        var path = Path.Combine(_dir, "m.pt");
+        var path = Path.Combine(dir, "m.pt");
         var random = new Random(16);
         int midWrite = 0, kills = 12;
         var seen = new List<int>();
@@ -29,17 +29,25 @@ public sealed class InterruptionTests : IDisposable
                 child.Kill();
                 child.WaitForExit();
             }
-            if (Directory.GetFiles(_dir).Any(f => f.Contains(".tmp-", StringComparison.Ordinal) || f.EndsWith(Checkpoint.PreviousSuffix, StringComparison.Ordinal)))
+            if (Directory.GetFiles(dir).Any(f => f.Contains(".tmp-", StringComparison.Ordinal) || f.EndsWith(Checkpoint.PreviousSuffix, StringComparison.Ordinal)))
+            {
                 midWrite++;
+            }
 
             using var loaded = Checkpoint.Load(path);
             int k = loaded.StepsTrained;
             Assert.True(k >= 1, $"kill {i}: step {k}");
             Assert.Equal(Enumerable.Range(1, k).Select(v => (double)v), loaded.LossHistory);
             foreach (var p in loaded.parameters())
+            {
                 Assert.True(p.eq(k).all().item<bool>(), $"kill {i}: checkpoint of step {k} holds other values");
+            }
+
             seen.Add(k);
-            foreach (var leftover in Directory.GetFiles(_dir).Where(f => f.Contains(".tmp-", StringComparison.Ordinal))) File.Delete(leftover);
+            foreach (var leftover in Directory.GetFiles(dir).Where(f => f.Contains(".tmp-", StringComparison.Ordinal)))
+            {
+                File.Delete(leftover);
+            }
         }
         // The kills landed inside saves (temporary or previous-weights files were left behind), not only between them.
         Assert.True(midWrite > 0, $"no kill landed inside a save (steps seen: {string.Join(", ", seen)})");
@@ -54,7 +62,10 @@ public sealed class InterruptionTests : IDisposable
         var options = Options() with { Steps = 20, ProgressEvery = 1 };
         var result = Trainer.Train(cancelled, options, new OnProgress(p =>
         {
-            if (p.Step == 5) cts.Cancel();
+            if (p.Step == 5)
+            {
+                cts.Cancel();
+            }
         }), cts.Token);
         Assert.Equal(StopReason.Cancelled, result.Reason);
         Assert.Equal(5, cancelled.StepsTrained);
@@ -75,7 +86,11 @@ public sealed class InterruptionTests : IDisposable
             Steps = 10,
             ExtraLoss = (m, x) =>
             {
-                if (m.StepsTrained != 3) return zeros(1, dtype: x.dtype).sum();
+                if (m.StepsTrained != 3)
+                {
+                    return zeros(1, dtype: x.dtype).sum();
+                }
+
                 var p = m.Field.parameters().First();
                 return what == "loss" ? (p.sum() * double.NaN) : (p - p.detach()).abs().sum().sqrt();
             },
@@ -94,15 +109,19 @@ public sealed class InterruptionTests : IDisposable
     public void Resuming_from_a_checkpoint_continues_bit_identically(bool annealed)
     {
         var config = new FluxModelConfig { Hidden = 16, Depth = 2, Annealed = annealed };
-        var path = Path.Combine(_dir, "run.pt");
-        var at10 = Path.Combine(_dir, "at10.pt");
+        var path = Path.Combine(dir, "run.pt");
+        var at10 = Path.Combine(dir, "at10.pt");
         var options = Options() with { CheckpointEvery = 10, CheckpointPath = path, WarmupSteps = 15, GradientClipNorm = 5 };
 
         using var uninterrupted = new FluxModel(config, seed: 7);
         using (var session = new TrainingSession(uninterrupted, options))
         {
             Trainer.Train(session, 10);
-            foreach (var suffix in new[] { "", ".json", TrainingState.Suffix }) File.Copy(path + suffix, at10 + suffix);
+            foreach (var suffix in new[] { "", ".json", TrainingState.Suffix })
+            {
+                File.Copy(path + suffix, at10 + suffix);
+            }
+
             Trainer.Train(session, 10);
         }
 
@@ -121,7 +140,7 @@ public sealed class InterruptionTests : IDisposable
     [Fact]
     public void Resuming_with_a_training_state_from_another_step_is_refused()
     {
-        var path = Path.Combine(_dir, "run.pt");
+        var path = Path.Combine(dir, "run.pt");
         var options = Options() with { CheckpointEvery = 5, CheckpointPath = path };
         using var model = Small();
         using (var session = new TrainingSession(model, options))
@@ -143,7 +162,9 @@ public sealed class InterruptionTests : IDisposable
     private static void AssertSameParameters(FluxModel expected, FluxModel actual)
     {
         foreach (var ((name, p), (_, q)) in expected.named_parameters().Zip(actual.named_parameters()))
+        {
             Assert.True(p.equal(q).all().item<bool>(), $"{name} differs");
+        }
     }
 
     private static Process StartWriter(string path)

@@ -5,18 +5,18 @@ using FluxMatching.Training;
 
 public sealed class CheckpointTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("flux-ckpt-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("flux-ckpt-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void A_saved_model_loads_back_with_the_same_field_and_training_state()
     {
         using var model = new FluxModel(new FluxModelConfig { Hidden = 8, Depth = 2, Annealed = true }, seed: 4);
         Trainer.Train(model, new TrainerOptions { Steps = 2, Batch = 16 });
-        var path = Path.Combine(_dir, "m.pt");
+        var path = Path.Combine(dir, "m.pt");
         model.Save(path);
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp-*"));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
         using var loaded = FluxModel.Load(path);
         Assert.Equal(model.Config, loaded.Config);
         Assert.Equal(2, loaded.StepsTrained);
@@ -32,7 +32,7 @@ public sealed class CheckpointTests : IDisposable
     public void A_corrupt_checkpoint_gives_a_clear_error()
     {
         using var model = new FluxModel(new FluxModelConfig { Hidden = 8 });
-        var path = Path.Combine(_dir, "bad.pt");
+        var path = Path.Combine(dir, "bad.pt");
         model.Save(path);
         File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
         var e = Assert.Throws<InvalidDataException>(() => FluxModel.Load(path));
@@ -45,7 +45,7 @@ public sealed class CheckpointTests : IDisposable
     public void A_checkpoint_of_another_dimension_or_architecture_is_rejected()
     {
         using var model = new FluxModel(new FluxModelConfig { Hidden = 8 });
-        var path = Path.Combine(_dir, "m.pt");
+        var path = Path.Combine(dir, "m.pt");
         model.Save(path);
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, expectedDimension: 3));
         Assert.Contains("dimension 2, expected 3", e.Message);
@@ -58,7 +58,7 @@ public sealed class CheckpointTests : IDisposable
     public void Saving_into_an_unwritable_place_names_the_path()
     {
         using var model = new FluxModel(new FluxModelConfig { Hidden = 8 });
-        var blocker = Path.Combine(_dir, "file");
+        var blocker = Path.Combine(dir, "file");
         File.WriteAllText(blocker, "x");
         var e = Assert.Throws<IOException>(() => model.Save(Path.Combine(blocker, "m.pt")));
         Assert.Contains(blocker, e.Message);

@@ -17,7 +17,10 @@ public class EmaTests
         var start = target.parameters().Select(p => p.detach().clone()).ToArray();
         using (torch.no_grad())
         {
-            foreach (var p in source.parameters()) p.add_(1.0);
+            foreach (var p in source.parameters())
+            {
+                p.add_(1.0);
+            }
         }
 
         ema.Update();
@@ -38,7 +41,10 @@ public class EmaTests
         var start = target.parameters().Select(p => p.detach().clone()).ToArray();
         using (torch.no_grad())
         {
-            foreach (var p in source.parameters()) p.add_(1.0);
+            foreach (var p in source.parameters())
+            {
+                p.add_(1.0);
+            }
         }
 
         ema.Update();   // β_1 = min(0.999, 2/11)

@@ -13,7 +13,10 @@ public class FusedAdamKernelTests
         var b = torch.nn.Linear(width, 37, dtype: dtype);
         using (torch.no_grad())
         {
-            foreach (var (pb, pa) in b.parameters().Zip(a.parameters())) pb.copy_(pa);
+            foreach (var (pb, pa) in b.parameters().Zip(a.parameters()))
+            {
+                pb.copy_(pa);
+            }
         }
 
         return (a, b);
@@ -40,7 +43,10 @@ public class FusedAdamKernelTests
             a.forward(x).square().sum().backward();
             using (torch.no_grad())
             {
-                foreach (var p in a.parameters()) p.grad!.mul_(0.25);
+                foreach (var p in a.parameters())
+                {
+                    p.grad!.mul_(0.25);
+                }
             }
 
             reference.step();

@@ -36,7 +36,10 @@ public class TrainerTests
         Assert.Equal(0, result.StepsCompleted);
         Assert.Equal(2, model.StepsTrained);
         Assert.Contains("last finite parameters", result.Message);
-        foreach (var (b, p) in before.Zip(model.Field.parameters())) Assert.True(b.eq(p).all().item<bool>());
+        foreach (var (b, p) in before.Zip(model.Field.parameters()))
+        {
+            Assert.True(b.eq(p).all().item<bool>());
+        }
     }
 
     [Fact]
@@ -44,7 +47,7 @@ public class TrainerTests
     {
         using var model = SmallRing();
         using var cts = new CancellationTokenSource();
-        var progress = new SyncProgress(p => { if (p.Step == 3) cts.Cancel(); });
+        var progress = new SyncProgress(p => { if (p.Step == 3) { cts.Cancel(); } });
         var result = Trainer.Train(model, Quick(50), progress, cts.Token);
         Assert.Equal(StopReason.Cancelled, result.Reason);
         Assert.Equal(3, result.StepsCompleted);
