@@ -2,6 +2,8 @@ namespace FluxMatching.Tests.Fields;
 
 using FluxMatching.Fields;
 
+/// <summary>Seeds torch's global generator before building modules, so it runs apart from tests that draw from it.</summary>
+[Collection(FluxMatching.Tests.Losses.GlobalRngCollection.Name)]
 public class TransformerFieldTests
 {
     private static readonly TransformerFieldConfig Tiny = new() { SequenceLength = 5, Features = 2, Hidden = 16, Heads = 2 };
