@@ -148,7 +148,8 @@ public sealed class SpringsRun : IDisposable
         if (Options.Objective == SpringsObjective.Dsm)
         {
             double s = sigma.ToDouble();
-            objective = DsmLoss.EpsilonKde(z => Field.EvaluateRaw(z, sigma), x, s * s, generator: draws).mean();
+            var fieldSigma = Options.DsmFieldTakesSigmaSquared ? sigma.square() : sigma;
+            objective = DsmLoss.EpsilonKde(z => Field.EvaluateRaw(z, fieldSigma), x, s * s, generator: draws).mean();
         }
         else
         {
