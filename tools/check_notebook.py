@@ -8,6 +8,10 @@ Code cells are matched by position (dotnet-repl drops cell metadata, so expectat
   contains that text and shows no stack trace;
 - every other cell must not produce an error output;
 - every string in a cell's flux.expect must appear in that cell's outputs (text/plain, text/html, streams, errors).
+The source notebook itself must read like the paper: its first code cell is the `#r "nuget:..."` line (the package
+source comes from outside, e.g. a NuGet.config beside the executed copy), no code cell builds Plotly traces by hand
+(SetProperty), submits code to a kernel (SubmitCode) or tweaks threads (set_num_threads), and no code cell is longer
+than MAX_CELL_LINES lines.
 Prints one line per problem and a summary line; exits 1 when there is a problem. Standard library only.
 """
 import html
@@ -16,6 +20,8 @@ import re
 import sys
 
 STACK_LINE = re.compile(r"^\s+at \S+\(.*\)", re.MULTILINE)
+MAX_CELL_LINES = 16
+FORBIDDEN = ("SetProperty", "SubmitCode", "set_num_threads")
 
 
 def text_of(value):
@@ -68,6 +74,24 @@ def check(executed, source):
         for text in flux.get("expect", []):
             if text not in everything:
                 problems.append(f"{where}: expected text {text!r} not found in the outputs")
+    return problems
+
+
+def lint(source):
+    """Problems of the source notebook itself (see the module docstring)."""
+    problems = []
+    cells = code_cells(source)
+    if not cells or not text_of(cells[0].get("source")).lstrip().startswith('#r "nuget:'):
+        problems.append('the first code cell is not the #r "nuget:..." line')
+    for index, cell in enumerate(cells, start=1):
+        code = text_of(cell.get("source"))
+        lines = code.strip("\n").splitlines()
+        where = f"cell {index} ({lines[0][:60] if lines else ''})"
+        for word in FORBIDDEN:
+            if word in code:
+                problems.append(f"{where}: uses {word}")
+        if len(lines) > MAX_CELL_LINES:
+            problems.append(f"{where}: {len(lines)} lines, more than {MAX_CELL_LINES}")
     return problems
 
 
@@ -129,7 +153,7 @@ def main(argv):
         return 1
     with open(source_path, encoding="utf-8") as f:
         source = json.load(f)
-    problems = check(executed, source)
+    problems = lint(source) + check(executed, source)
     if html_path:
         n = write_html(executed, html_path, label)
         print(f"  {label}: {n} HTML outputs written to {html_path}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Notebook checks: packs FluxMatching, FluxMatching.Plotting and FluxMatching.Interactive from the current commit into
-# artifacts/feed, runs every notebook in notebooks/ in quick mode (FLUX_QUICK=1) with dotnet-repl and with Jupyter
-# (nbconvert and the .NET kernel), checks each run with tools/check_notebook.py, writes its HTML outputs to
+# Notebook checks: packs FluxMatching, FluxMatching.Plotting, FluxMatching.Interactive and FluxMatching.Experiments from
+# the current commit into artifacts/feed, runs every notebook in notebooks/ in quick mode (FLUX_QUICK=1) with
+# dotnet-repl and with Jupyter (nbconvert and the .NET kernel), checks each run with tools/check_notebook.py, writes its
+# HTML outputs to
 # artifacts/<notebook>.<runner>.html and, when tools/check_html_render.py exists, checks in headless Chromium that the
 # charts render. Prints one line per check and ends with "N passed, N failed" (exit 1 when something failed).
 # Installs what a fresh machine lacks: dotnet-repl and dotnet-interactive in .tools/, Jupyter from apt.
@@ -85,20 +86,36 @@ if compgen -G "/usr/lib/x86_64-linux-gnu/libtorch_cpu.so*" > /dev/null || compge
 fi
 
 # ---- notebooks ----
-export FLUX_FEED="$ROOT/artifacts/feed" FLUX_QUICK="${FLUX_QUICK:-1}"
+# The notebooks only say `#r "nuget:FluxMatching.Interactive, 0.1.0"`; the package source is supplied from outside. Each
+# run executes a copy of the notebook in a fresh folder that holds a NuGet.config adding artifacts/feed as a source
+# (merged with the user's NuGet sources). Package restores of both runners honour it: dotnet-repl is started in that
+# folder, and nbconvert starts the .NET kernel with the notebook's folder as its working directory.
+export FLUX_QUICK="${FLUX_QUICK:-1}"
+unset FLUX_FEED
+RUNS="$(mktemp -d "${TMPDIR:-/tmp}/flux-notebooks.XXXXXX")"
+trap 'rm -rf "$RUNS"' EXIT
 notebooks="${FLUX_NOTEBOOKS:-$(cd notebooks && ls *.ipynb | sed 's/\.ipynb$//')}"
 for nb in $notebooks; do
   src="notebooks/$nb.ipynb"
   for runner in $RUNNERS; do
     step "$nb ($runner)"
-    out="$OUT/$nb.$runner.ipynb"; rm -f "$out"
+    out="$ROOT/$OUT/$nb.$runner.ipynb"; rm -f "$out"
+    dir="$RUNS/$nb.$runner"; mkdir -p "$dir"; cp "$src" "$dir/$nb.ipynb"
+    cat > "$dir/NuGet.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="flux-local-feed" value="$ROOT/artifacts/feed" />
+  </packageSources>
+</configuration>
+XML
     s=$SECONDS
     case "$runner" in
-      repl) timeout "$LIMIT" dotnet repl --run "$src" --exit-after-run --output-format ipynb --output-path "$out" \
-              < /dev/null > "$OUT/$nb.repl.log" 2>&1 ;;            # exits 2 when a cell failed: check_notebook decides
-      jupyter) timeout "$LIMIT" /usr/bin/jupyter nbconvert --to notebook --execute --allow-errors \
+      repl) (cd "$dir" && timeout "$LIMIT" dotnet repl --run "$nb.ipynb" --exit-after-run --output-format ipynb --output-path "$out" \
+              < /dev/null > "$ROOT/$OUT/$nb.repl.log" 2>&1) ;;     # exits 2 when a cell failed: check_notebook decides
+      jupyter) (cd "$dir" && timeout "$LIMIT" /usr/bin/jupyter nbconvert --to notebook --execute --allow-errors \
                  --ExecutePreprocessor.timeout="$LIMIT" --ExecutePreprocessor.kernel_name=.net-csharp \
-                 "$src" --output-dir "$OUT" --output "$nb.jupyter.ipynb" > "$OUT/$nb.jupyter.log" 2>&1 ;;
+                 "$nb.ipynb" --output-dir "$ROOT/$OUT" --output "$nb.jupyter.ipynb" > "$ROOT/$OUT/$nb.jupyter.log" 2>&1) ;;
       *) echo "unknown runner $runner"; result 1 "$nb ($runner)"; continue ;;
     esac
     took=$((SECONDS - s))

@@ -40,6 +40,12 @@ public sealed record SpringsRunOptions
     /// <summary>Largest σ of the log-uniform training noise (default 80).</summary>
     public double SigmaMax { get; init; } = 80.0;
 
+    /// <summary>DSM only: the noise level the field is given during training. False (default): σ, the level the
+    /// probability-flow ODE gives it at sampling, so training and sampling condition the field alike. True: σ², the
+    /// authors' setting (their <c>train.py</c> passes σ² to <c>dsm_loss_epsilon</c>, which calls the model with it,
+    /// while their sampler calls it with σ).</summary>
+    public bool DsmFieldTakesSigmaSquared { get; init; }
+
     /// <summary>Flux only: learn the truncated-exponential horizon proposal (default true, as the reference).</summary>
     public bool TimeProposal { get; init; } = true;
 

@@ -53,7 +53,9 @@ internal sealed class SpringsTrainable(
         if (options.Objective == SpringsObjective.Dsm)
         {
             double s = sigma.ToDouble();
-            return (DsmLoss.EpsilonKde(z => trained.EvaluateRaw(z, sigma), x, s * s, generator: draws).mean(), x);
+            // the authors' DSM network is given σ² in training (and σ at sampling): SpringsRunOptions.DsmFieldTakesSigmaSquared
+            var fieldSigma = options.DsmFieldTakesSigmaSquared ? sigma.square() : sigma;
+            return (DsmLoss.EpsilonKde(z => trained.EvaluateRaw(z, fieldSigma), x, s * s, generator: draws).mean(), x);
         }
 
         return (flux.Compute(trained, x, sigma, normalizer, proposal, generator: draws).Total.mean(), x);
