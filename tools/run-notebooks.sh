@@ -89,7 +89,8 @@ fi
 # The notebooks only say `#r "nuget:FluxMatching.Interactive, 0.1.0"`; the package source is supplied from outside. Each
 # run executes a copy of the notebook in a fresh folder that holds a NuGet.config adding artifacts/feed as a source
 # (merged with the user's NuGet sources). Package restores of both runners honour it: dotnet-repl is started in that
-# folder, and nbconvert starts the .NET kernel with the notebook's folder as its working directory.
+# folder, and nbconvert starts the .NET kernel with the notebook's folder as its working directory. The folder also
+# links datasets/ (notebook 07 reads datasets/iris.csv, found by walking up from the working directory).
 export FLUX_QUICK="${FLUX_QUICK:-1}"
 unset FLUX_FEED
 RUNS="$(mktemp -d "${TMPDIR:-/tmp}/flux-notebooks.XXXXXX")"
@@ -101,6 +102,7 @@ for nb in $notebooks; do
     step "$nb ($runner)"
     out="$ROOT/$OUT/$nb.$runner.ipynb"; rm -f "$out"
     dir="$RUNS/$nb.$runner"; mkdir -p "$dir"; cp "$src" "$dir/$nb.ipynb"
+    ln -s "$ROOT/datasets" "$dir/datasets"   # the repository's data files, found from the notebook's folder as in a clone
     cat > "$dir/NuGet.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>

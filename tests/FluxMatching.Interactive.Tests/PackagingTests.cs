@@ -7,7 +7,7 @@ public sealed class PackagingTests
     [Fact]
     public void The_extension_does_not_depend_on_assemblies_whose_version_differs_in_notebook_kernels()
     {
-        // Compiled against NuGet's newer patches (toolchain P10), these resolve in tests but not inside the kernel,
+        // Compiled against NuGet's newer patches (the registry serves a newer patch of a few transitive packages), these resolve in tests but not inside the kernel,
         // which ships its own copies: Microsoft.AspNetCore.Html.Abstractions 2.3.13 failed to load in dotnet-repl.
         var referenced = typeof(KernelExtension).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
         Assert.DoesNotContain("Microsoft.AspNetCore.Html.Abstractions", referenced);

@@ -1,7 +1,7 @@
 namespace FluxMatching.Controllable;
 
 /// <summary>
-/// A binned curve of exp1's compatibility panels (reference-code §3.2): the x range is cut into equal-width bins
+/// A binned curve of exp1's compatibility panels (the authors' experiments/exp1_controllable/test.py): the x range is cut into equal-width bins
 /// (the last bin closed), and each non-empty bin gives its centre, the mean of y and its standard error
 /// (ddof 1; 0 for a single value).
 /// </summary>

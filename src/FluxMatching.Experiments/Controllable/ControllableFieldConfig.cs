@@ -1,7 +1,7 @@
 namespace FluxMatching.Controllable;
 
 /// <summary>
-/// Constants of exp1's analytic field family (reference-code §3.2, the <c>Config</c> of
+/// Constants of exp1's analytic field family (the authors' experiments/exp1_controllable/test.py, the <c>Config</c> of
 /// <c>exp1_controllable/test.py</c>); the defaults reproduce the reference exactly.
 /// </summary>
 public sealed record ControllableFieldConfig

@@ -6,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// exp1's analytic field family on the σ-smoothed triangle mixture (reference-code §3.2, paper §4.1):
+/// exp1's analytic field family on the σ-smoothed triangle mixture (the authors' experiments/exp1_controllable/test.py, paper §4.1):
 /// f_θ(x) = s(x) + Σ_k θ_k b_k(x), θ ∈ R³, with s = ∇log p and the modes b_k of <see cref="ModeKind"/>, each scaled by
 /// 1/√max(E_p‖b_k^pres‖², eps) (the same diagonal for both columns, estimated from samples of p on the preserving
 /// modes). The density floor 1e-12 guards the division by p. All tensor methods take points [B, 2] of any float
@@ -48,7 +48,7 @@ public sealed class ControllableFieldFamily : IDisposable
     }
 
     /// <summary>
-    /// The reference's mode-scaling diagonal (seed 123, 1,200 samples; reference-code §5.6), for injection:
+    /// The reference's mode-scaling diagonal (seed 123, 1,200 samples; the authors' experiments/exp1_controllable/test.py, seed 123), for injection:
     /// [0.5894819361081126, 0.05526011045909902, 0.05200790273404271].
     /// </summary>
     public static IReadOnlyList<double> ReferenceModeScaling { get; } =

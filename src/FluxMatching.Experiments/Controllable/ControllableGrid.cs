@@ -4,7 +4,7 @@ using FluxMatching.Analysis;
 using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
-/// exp1's finite-difference grid (reference-code §3.2): n × n nodes on [−L, L]² (default 25 × 25 on [−5.5, 5.5]²,
+/// exp1's finite-difference grid (the authors' experiments/exp1_controllable/test.py): n × n nodes on [−L, L]² (default 25 × 25 on [−5.5, 5.5]²,
 /// h = 11/24), <c>ij</c> order (node i·n + j is (x_i, y_j)), with the sparse operators (MathNet.Numerics)
 /// <list type="bullet">
 /// <item>D2: central [1, −2, 1]/h² with reflecting ends (first row [−2, 2]/h², last row [2, −2]/h²);</item>

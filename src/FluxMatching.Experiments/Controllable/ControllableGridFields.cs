@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// The exp1 family tabulated on the grid (float64): the score, both mode columns, the grid weights
-/// w = p/Σp and the Gram matrices G_kl = Σ_i w_i b_k(x_i)·b_l(x_i) of each column (reference-code §3.2).
+/// w = p/Σp and the Gram matrices G_kl = Σ_i w_i b_k(x_i)·b_l(x_i) of each column (the authors' experiments/exp1_controllable/test.py).
 /// </summary>
 /// <param name="Score">s at the nodes [n², 2].</param>
 /// <param name="PreservingBasis">Scaled preserving modes [n², 3, 2].</param>

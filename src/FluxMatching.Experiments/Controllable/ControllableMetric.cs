@@ -1,6 +1,6 @@
 namespace FluxMatching.Controllable;
 
-/// <summary>The x axes of exp1's four compatibility panels (reference-code §3.2).</summary>
+/// <summary>The x axes of exp1's four compatibility panels (the authors' experiments/exp1_controllable/test.py).</summary>
 public enum ControllableMetric
 {
     /// <summary>"Mixing Speed" (preserving rows; steered by θ₀).</summary>

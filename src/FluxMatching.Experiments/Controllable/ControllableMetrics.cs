@@ -1,7 +1,7 @@
 namespace FluxMatching.Controllable;
 
 /// <summary>
-/// exp1's field metrics on the grid (reference-code §3.2) for a perturbation δu = f − s given at the nodes [n², 2]
+/// exp1's field metrics on the grid (the authors' experiments/exp1_controllable/test.py) for a perturbation δu = f − s given at the nodes [n², 2]
 /// and node weights w (normalised, e.g. <see cref="ControllableGridFields.Weights"/>):
 /// <list type="bullet">
 /// <item><see cref="TriangleAlignment"/> ("Triangle Shape"): the w-weighted cosine between δu and the preserving

@@ -3,7 +3,7 @@ namespace FluxMatching.Controllable;
 using TorchSharp;
 
 /// <summary>
-/// exp1's scan (reference-code §3.2, paper §4.1): for each θ, the rows of the four compatibility panels — the
+/// exp1's scan (the authors' experiments/exp1_controllable/test.py, paper §4.1): for each θ, the rows of the four compatibility panels — the
 /// preserving field's mixing speed, triangle alignment, Jacobian skewness, |DSM loss| and |flux loss|, and the
 /// violating field's distribution violation, |DSM loss| and |flux loss| — standardized by the mean losses of the
 /// violating rows. Also the 1-D axis scans and tie-breaks that pick the display fields.

@@ -1,6 +1,6 @@
 namespace FluxMatching.Controllable;
 
-/// <summary>Settings of <see cref="ControllableScan"/> (defaults: exp1, reference-code §3.2).</summary>
+/// <summary>Settings of <see cref="ControllableScan"/> (defaults: exp1, the authors' experiments/exp1_controllable/test.py).</summary>
 public sealed record ControllableScanOptions
 {
     /// <summary>Grid nodes per axis (default 25).</summary>

@@ -1,6 +1,6 @@
 namespace FluxMatching.Controllable;
 
-/// <summary>The rows of an exp1 scan with their standardisation (reference-code §3.2).</summary>
+/// <summary>The rows of an exp1 scan with their standardisation (the authors' experiments/exp1_controllable/test.py).</summary>
 /// <param name="Rows">One row per θ, in scan order.</param>
 /// <param name="DsmNormalizer">max(mean violating |DSM loss|, 1e-12).</param>
 /// <param name="FluxNormalizer">max(mean violating |flux loss|, 1e-12) (NaN when flux losses were skipped).</param>

@@ -2,7 +2,7 @@ namespace FluxMatching.Controllable;
 
 /// <summary>
 /// One θ of exp1's scan: the preserving field s + Σθ_k b_k^pres and the violating field s + Σθ_k b_k^viol
-/// (reference-code §3.2). Losses are stored as absolute values (as the reference does); the standardized losses are
+/// (the authors' experiments/exp1_controllable/test.py). Losses are stored as absolute values (as the reference does); the standardized losses are
 /// divided by the mean of the corresponding loss over the violating rows of the same scan.
 /// </summary>
 /// <param name="Theta">θ [3].</param>

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 
 /// <summary>
-/// The numbers of an exp1 scan that the paper's claim is about (reference-code §3.2, paper §4.1): ranges of the
+/// The numbers of an exp1 scan that the paper's claim is about (the authors' experiments/exp1_controllable/test.py, paper §4.1): ranges of the
 /// standardized losses over the preserving and violating fields, the raw flux-loss ranges, two DSM losses that the
 /// authors print, and the correlation of each standardized loss with the distribution violation.
 /// </summary>

@@ -5,7 +5,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The two scalar potentials of exp1 (reference-code §3.2) that generate the cycle and skew modes. Geometry is
+/// The two scalar potentials of exp1 (the authors' experiments/exp1_controllable/test.py) that generate the cycle and skew modes. Geometry is
 /// computed once in float64; evaluation works on points [B, 2] of any float dtype/device and is differentiable
 /// (to any order) in the points.
 /// <list type="bullet">

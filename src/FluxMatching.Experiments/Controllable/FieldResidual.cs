@@ -3,7 +3,7 @@ namespace FluxMatching.Controllable;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The flux residual of a member f = s + δu of the exp1 family at points x (reference-code §3.2):
+/// The flux residual of a member f = s + δu of the exp1 family at points x (the authors' experiments/exp1_controllable/test.py):
 /// r = ∇·δu + δu·s = (1/p)∇·(p δu), exact (autograd divergence). r ≡ 0 exactly when p is stationary under
 /// dX = f dt + √2 dW (paper Prop. 2.1).
 /// </summary>

@@ -3,7 +3,7 @@ namespace FluxMatching.Controllable;
 using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
-/// exp1's mixing speed (reference-code §3.2): for a drift u on the grid, the generator of dX = u dt + √2 dW is
+/// exp1's mixing speed (the authors' experiments/exp1_controllable/test.py): for a drift u on the grid, the generator of dX = u dt + √2 dW is
 /// G = Lap + diag(u_x) ∂x + diag(u_y) ∂y; for each observable f ∈ {x, y, r, cos θ, sin θ}, centred under the grid
 /// weights w (f̃ = f − w·f), ψ solves (−G + 1wᵀ) ψ = f̃ (the rank-one term pins the constants), and the integrated
 /// autocorrelation time is τ = 2 (w·(f̃ ψ)) / max(Var_w f, 1e-12) (non-finite → 1e8, floored at 1e-8). The speed is

@@ -1,7 +1,7 @@
 namespace FluxMatching.Controllable;
 
 /// <summary>
-/// The two columns of exp1's mode table (reference-code §3.2). With s = ∇log p and R the 90° rotation
+/// The two columns of exp1's mode table (the authors' experiments/exp1_controllable/test.py). With s = ∇log p and R the 90° rotation
 /// R(v) = (−v_y, v_x):
 /// <list type="bullet">
 /// <item><see cref="Preserving"/> ("distribution-compatible"): b0 = R s, b1 = −R ∇ψ_cycle / p, b2 = R ∇ψ_skew / p.

@@ -6,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// exp1's "detached" Monte-Carlo flux loss (<c>detached_flux_loss_mc</c>, reference-code §3.2): the estimator of
+/// exp1's "detached" Monte-Carlo flux loss (<c>detached_flux_loss_mc</c>, the authors' experiments/exp1_controllable/test.py): the estimator of
 /// §1.3 (paper Eq. 6) with three changes: the anchors x0 are exact samples of p (no data noise), the reference score
 /// is the exact mixture score s (no kernel), and the divergence in r = ∇·δu + δu·s is exact (autograd, third order
 /// through ψ). Per repeat: x0 ~ p [B, 2]; t = U·H; K substeps z ← ρ_h z + (1 − ρ_h)(z + σ² s(z)) + √(σ²(1 − ρ_h²)) ξ

@@ -1,6 +1,6 @@
 namespace FluxMatching.Controllable;
 
-/// <summary>Settings of <see cref="MonteCarloFluxLoss"/> (defaults: exp1, reference-code §3.2).</summary>
+/// <summary>Settings of <see cref="MonteCarloFluxLoss"/> (defaults: exp1, the authors' experiments/exp1_controllable/test.py).</summary>
 public sealed record MonteCarloFluxOptions
 {
     /// <summary>Anchors per repeat, exact samples of p (default 256; ≥ 2).</summary>

@@ -1,6 +1,6 @@
 namespace FluxMatching.Experiments;
 
-/// <summary>The training objective of an exp5 springs run (reference-code §3.6, paper §4.5).</summary>
+/// <summary>The training objective of an exp5 springs run (the authors' experiments/exp5_embed_structure, paper §4.5).</summary>
 public enum SpringsObjective
 {
     /// <summary>

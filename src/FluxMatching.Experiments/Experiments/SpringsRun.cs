@@ -9,7 +9,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// One exp5 run (reference-code §3.6, paper §4.5): a <see cref="TransformerField"/> (optionally causal) trained on
+/// One exp5 run (the authors' experiments/exp5_embed_structure, paper §4.5): a <see cref="TransformerField"/> (optionally causal) trained on
 /// the standardised springs trajectories [B, T, 4] with DSM or annealed Flux Matching by the library's one training
 /// loop (<see cref="TrainingSession"/>, <see cref="Trainer"/>): Adam, gradient clipping, non-finite steps skipped,
 /// an EMA copy (ema ← β·ema + (1 − β)·θ every step, no warm-up, as the reference), and the loop's periodic

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// Settings of one exp5 run (<see cref="SpringsRun"/>). The defaults are the reference's <c>train.py</c> settings
-/// (reference-code §3.6) except the field sizes, which default to the small CPU configuration of
+/// (the authors' experiments/exp5_embed_structure) except the field sizes, which default to the small CPU configuration of
 /// <see cref="TransformerFieldConfig"/>; use <see cref="TransformerFieldConfig.Paper"/> for hidden 512, depth 12, 8 heads.
 /// </summary>
 public sealed record SpringsRunOptions

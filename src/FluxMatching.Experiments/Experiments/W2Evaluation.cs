@@ -1,6 +1,6 @@
 namespace FluxMatching.Experiments;
 
-/// <summary>One exact-W2 evaluation of a springs run (reference-code §3.6).</summary>
+/// <summary>One exact-W2 evaluation of a springs run (the authors' experiments/exp5_embed_structure).</summary>
 /// <param name="Step">Optimizer steps taken when it was evaluated.</param>
 /// <param name="W2">Exact W2 between the generated and the training trajectories (standardised, flattened); +∞ when
 /// the sampler produced non-finite values.</param>

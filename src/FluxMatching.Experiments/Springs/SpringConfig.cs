@@ -1,7 +1,7 @@
 namespace FluxMatching.Springs;
 
 /// <summary>
-/// Constants of exp5's two coupled nonlinear damped springs between walls (reference-code §3.6, paper §4.5):
+/// Constants of exp5's two coupled nonlinear damped springs between walls (the authors' experiments/exp5_embed_structure, paper §4.5):
 /// q̈_i = −k_w q_i − k_c (q_i − q_j) − c q̇_i − κ q_i³, state (q1, v1, q2, v2). Defaults are the paper's values and
 /// the data script's CLI defaults ("release" initial conditions).
 /// </summary>

@@ -5,7 +5,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// exp5's data simulator (reference-code §3.6): classical RK4 with step dt on the coupled springs of
+/// exp5's data simulator (the authors' experiments/exp5_embed_structure): classical RK4 with step dt on the coupled springs of
 /// <see cref="SpringConfig"/>, batched over trajectories, in the dtype of the initial states. The reference works in
 /// float32 (every RK4 step in numpy float32 arithmetic); use float64 for accuracy studies.
 /// <para>Seeding: the reference draws its initial conditions from <c>numpy.random.default_rng(0)</c> (PCG64), which

@@ -5,7 +5,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// exp5's training set (reference-code §3.6): trajectories [N, T, 4] of the coupled springs, standardised per feature
+/// exp5's training set (the authors' experiments/exp5_embed_structure): trajectories [N, T, 4] of the coupled springs, standardised per feature
 /// (<see cref="TrajectoryStandardizer"/>). As an <see cref="IDataSource"/> it has D = T·4 and returns flattened
 /// normalised trajectories; <see cref="Epoch"/> yields shuffled mini-batches [b, T, 4] like the reference's
 /// DataLoader (batch 256, last batch kept).

@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// exp5's per-feature standardisation (reference-code §3.6): mean and population standard deviation (ddof 0) of
+/// exp5's per-feature standardisation (the authors' experiments/exp5_embed_structure): mean and population standard deviation (ddof 0) of
 /// each of the C features over all trajectories and time steps, the std floored at 1e-6; x̃ = (x − mean)/std.
 /// </summary>
 /// <param name="Mean">Per-feature mean [C].</param>

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class MoonsDataset : IDataSource
 {
-    // Cached Scalars: Sample runs once per training step (toolchain P16).
+    // Cached Scalars: Sample runs once per training step (cache or dispose Scalars in hot loops: each one holds a native handle).
     private static readonly Scalar Half = 0.5.ToScalar();
     private static readonly Scalar Quarter = 0.25.ToScalar();
     private static readonly Scalar One = 1.0.ToScalar();

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class RingDataset : IDataSource
 {
-    // Cached Scalars: Sample runs once per training step (toolchain P16).
+    // Cached Scalars: Sample runs once per training step (cache or dispose Scalars in hot loops: each one holds a native handle).
     private readonly Scalar twoPi = (2 * Math.PI).ToScalar();
     private readonly Scalar radiusScalar;
     private readonly Scalar widthScalar;

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class SwissRollDataset : IDataSource
 {
-    // Cached Scalars: Sample runs once per training step (toolchain P16).
+    // Cached Scalars: Sample runs once per training step (cache or dispose Scalars in hot loops: each one holds a native handle).
     private static readonly Scalar One = 1.0.ToScalar();
     private static readonly Scalar Two = 2.0.ToScalar();
     private static readonly Scalar OneAndHalfPi = (1.5 * Math.PI).ToScalar();

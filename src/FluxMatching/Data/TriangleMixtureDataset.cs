@@ -1,7 +1,7 @@
 namespace FluxMatching.Data;
 
 /// <summary>
-/// The three-Gaussian triangle of the paper's exp1 (controllable generative fields, reference-code §3.2): equal weights
+/// The three-Gaussian triangle of the paper's exp1 (controllable generative fields, the authors' experiments/exp1_controllable/test.py): equal weights
 /// 1/3, centres at radius 2.3 and angles π/2, 7π/6, 11π/6 — (0, 2.3), (−1.99186, −1.15), (1.99186, −1.15) — component
 /// std 0.65, smoothed with noise σ = 0.45, so every component is N(c_k, v·I) with v = 0.65² + 0.45² = 0.625.
 /// Closed forms: log p(x) = logsumexp_k(−‖x − c_k‖²/2v + log 1/3) − log(2πv), ∇log p = (Σ_k softmax_k(·)·c_k − x)/v.

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// A multilayer perceptron vector field: Linear/SiLU stack <c>D (+1) → hidden ×depth → D</c>, the authors' toy field
-/// (reference-code §2.1–2.2: 2→128→SiLU→128→SiLU→2; annealed 3→256→SiLU→256→SiLU→2). A noise-conditioned field
+/// (the authors' examples/flux_matching_quickstart.ipynb–2.2: 2→128→SiLU→128→SiLU→2; annealed 3→256→SiLU→256→SiLU→2). A noise-conditioned field
 /// takes concat([x, σ]) with σ itself (not log σ) expanded to [B, 1]. For x of rank &gt; 2 each sample is
 /// flattened to D, passed through the MLP and reshaped back.
 /// </summary>

@@ -6,7 +6,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>
-/// A transformer vector field over sequences (exp5's <c>TrajectoryDriftModel</c>, reference-code §3.6, paper §4.5):
+/// A transformer vector field over sequences (exp5's <c>TrajectoryDriftModel</c>, the authors' experiments/exp5_embed_structure, paper §4.5):
 /// h = Linear(C → H)(x) + sinusoidal position table [T, H] (+ σ context, broadcast over time); <c>Depth</c> pre-LN
 /// blocks attending over the time axis, optionally causal; head LN → Linear(H → C) gives <c>raw</c>, and the field is
 /// raw/σ (σ clamped ≥ 1e-12) when noise-conditioned. Accepts x as [B, T, C] or flattened [B, T·C] and returns the

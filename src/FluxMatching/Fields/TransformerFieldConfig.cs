@@ -1,7 +1,7 @@
 namespace FluxMatching.Fields;
 
 /// <summary>
-/// Sizes of <see cref="TransformerField"/> (exp5's <c>TrajectoryDriftModel</c>, reference-code §3.6). The defaults are
+/// Sizes of <see cref="TransformerField"/> (exp5's <c>TrajectoryDriftModel</c>, the authors' experiments/exp5_embed_structure). The defaults are
 /// small for CPU work; <see cref="Paper"/> holds the authors' training defaults (hidden 512, depth 12, 8 heads).
 /// </summary>
 public sealed record TransformerFieldConfig

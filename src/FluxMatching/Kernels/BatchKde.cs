@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// The batch kernel density estimate p̂_σ(z) = (1/B) Σ_b N(z; X_b, σ² I) of a detached reference set X [B, D], with
-/// its exact score ŝ = ∇log p̂_σ (reference-code §1.2, paper §2.7 step 2):
+/// its exact score ŝ = ∇log p̂_σ (the authors' src/flux_matching.py (batch-KDE score), paper §2.7 step 2):
 /// <code>ŝ(z) = ( Σ_b w_b(z) X_b − z ) / σ²,   w(z) = softmax_b( −‖z − X_b‖² / (2σ²) )</code>
 /// Every query method is differentiable in z (twice: the flux loss differentiates ŝ at the end point twice).
 /// <para>Algebra: ‖z‖² is constant along the softmax axis, so the logits are computed as

@@ -6,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Noise-annealed Flux Matching (paper §3.1, §3.5; reference-code §2.2): the flux loss of the σ-conditioned field
+/// Noise-annealed Flux Matching (paper §3.1, §3.5; the authors' examples/annealed_flux_matching_quickstart.ipynb): the flux loss of the σ-conditioned field
 /// f_θ(·; σ) at variance σ² (KDE bandwidth and anchor noise), normalised by the learned per-σ scale,
 /// total_i = ℓ_i / exp(s(σ)) + s(σ), plus, with a learned horizon proposal, its REINFORCE term
 /// −mean_i(ℓ_i / exp(s(σ))).detach() · log q(t; σ).

@@ -7,7 +7,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Denoising score matching baselines (reference-code §2.3 and §3.1 "DSM baselines"), per-sample losses [B] for a
+/// Denoising score matching baselines (the authors' examples/flux_vs_dsm_comparison.ipynb and §3.1 "DSM baselines"), per-sample losses [B] for a
 /// batch x [B, *S] and one noise draw ε ~ N(0, I) of x's shape (injectable), x_σ = x + σε:
 /// <list type="bullet">
 /// <item><see cref="EpsilonPlain"/>: Σ_dims (f(x_σ) + ε/σ)² (the comparison notebook; true-noise target).</item>

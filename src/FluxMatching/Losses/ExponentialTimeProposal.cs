@@ -6,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The authors' learned truncated-exponential proposal for the horizon t (reference-code §1.6, paper §3.4,
+/// The authors' learned truncated-exponential proposal for the horizon t (the authors' src/exponential.py, paper §3.4,
 /// "ExponentialIS"): q_λ(t) = λ e^{−λt} / (1 − e^{−λH}) on [0, H], with rate
 /// λ(σ) = 1 + softplus(a(log σ/4)) &gt; 1 where a is the affine two-layer head of <see cref="LogSigmaAffineNet"/>.
 /// It is trained only by its REINFORCE term <see cref="ReinforceLoss"/>; the flux loss divides by q(t).

@@ -6,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Supplies the random draws of one flux-loss call in the reference order (reference-code §1.3): each draw is taken
+/// Supplies the random draws of one flux-loss call in the reference order (the authors' src/flux_matching.py (flux_matching_loss)): each draw is taken
 /// from <see cref="FluxLossDraws"/> when injected (validated and moved to x's dtype/device) and otherwise drawn from
 /// the generator (null: the global generator) exactly as the reference draws it.
 /// </summary>

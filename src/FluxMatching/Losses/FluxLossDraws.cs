@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// Pre-drawn random numbers of one flux-loss call (fixture replay, variance studies). Each member left null is drawn
-/// from the generator at its place in the reference order (reference-code §1.3): anchor noise, horizon uniform,
+/// from the generator at its place in the reference order (the authors' src/flux_matching.py (flux_matching_loss)): anchor noise, horizon uniform,
 /// K substep noises, probe.
 /// </summary>
 /// <param name="AnchorNoise">ξ0 for the anchors x0 = x + σ ξ0: shape of x ([B, *S]) or [B, D].</param>

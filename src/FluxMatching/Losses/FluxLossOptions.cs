@@ -1,7 +1,7 @@
 namespace FluxMatching.Losses;
 
 /// <summary>
-/// Configuration of <see cref="FluxMatchingLoss"/>. The defaults are the authors' reference (reference-code §1.3):
+/// Configuration of <see cref="FluxMatchingLoss"/>. The defaults are the authors' reference (the authors' src/flux_matching.py (flux_matching_loss)):
 /// horizon H = 4, K = 4 exponential-integrator substeps, one Rademacher Hutchinson probe, no variance clamp.
 /// </summary>
 public sealed record FluxLossOptions

@@ -2,7 +2,7 @@ namespace FluxMatching.Losses;
 
 using static TorchSharp.torch;
 
-/// <summary>The result of one flux-loss call (reference-code §1.3).</summary>
+/// <summary>The result of one flux-loss call (the authors' src/flux_matching.py (flux_matching_loss)).</summary>
 /// <param name="PerSample">ℓ_i = −2 (f_θ(x0_i) − ŝ(x0_i))·ĝ_i, shape [B], x's dtype; carries the graph to θ through
 /// f_θ(x0) only. Only its batch mean is meaningful (§1.4).</param>
 /// <param name="T">The horizon t, a 0-d tensor in [0, H] (no grad).</param>

@@ -7,7 +7,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The Flux Matching loss exactly as the authors implement it (reference-code §1.3, paper Eq. 6 and §2.7): anchors
+/// The Flux Matching loss exactly as the authors implement it (the authors' src/flux_matching.py (flux_matching_loss), paper Eq. 6 and §2.7): anchors
 /// x0 = x + σξ0; K exponential-integrator Langevin substeps under the batch-KDE score ŝ for a horizon t ~ q;
 /// r̂ = ∇·u + u·ŝ with u = f_θ − ŝ at the end point x_t (Hutchinson probe, second-order autograd); g = ∇r̂(x_t)
 /// carried back to the anchors by the responsibility matrix W and e^{−t}/q(t); ℓ_i = −2 u_θ(x0_i)·ĝ_i.

@@ -6,7 +6,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The authors' two-layer auxiliary net on the noise level (reference-code §1.6–1.7): <c>input_layer</c>
+/// The authors' two-layer auxiliary net on the noise level (the authors' src/exponential.py–1.7): <c>input_layer</c>
 /// Linear(1→hidden) then <c>output_layer</c> Linear(hidden→1) with no nonlinearity between them, applied to
 /// log(σ)/4, so the output is an affine function of log σ (over-parameterised on purpose, as in the reference).
 /// Base of <see cref="ExponentialTimeProposal"/> and <see cref="LossNormalizer"/>.

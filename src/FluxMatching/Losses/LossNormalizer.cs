@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The authors' learned per-σ loss scale (reference-code §1.7, paper §3.3): s(σ) = a(log σ/4), affine in log σ
+/// The authors' learned per-σ loss scale (the authors' src/normalizer.py, paper §3.3): s(σ) = a(log σ/4), affine in log σ
 /// through the two-layer head of <see cref="LogSigmaAffineNet"/>, any sign (the reference's docstring says softplus,
 /// its code has none). Normalised loss: ℓ / exp(s(σ)) + s(σ) (uncertainty weighting; optimum s = log E[ℓ]).
 /// </summary>

@@ -46,7 +46,7 @@ public static class TorchRuntime
 
     /// <summary>
     /// Applies the recommended settings: flush denormals (the batch-KDE softmax weights underflow into float32
-    /// denormals, which slow every later operation 2×; toolchain P17) and raise glibc's mmap/trim thresholds so the
+    /// denormals, which slow every later operation 2×; float32 denormals slow every later operation) and raise glibc's mmap/trim thresholds so the
     /// allocator reuses the large per-step buffers instead of mapping and unmapping them.
     /// </summary>
     /// <param name="flushDenormals">Flush denormals to zero (default on). Call before the first parallel operation:

@@ -1,6 +1,6 @@
 namespace FluxMatching.Sampling;
 
-/// <summary>Settings of <see cref="ProbabilityFlowOdeSampler"/> (defaults: exp5's evaluation, reference-code §3.6).</summary>
+/// <summary>Settings of <see cref="ProbabilityFlowOdeSampler"/> (defaults: exp5's evaluation, the authors' experiments/exp5_embed_structure).</summary>
 public sealed record ProbabilityFlowOdeOptions
 {
     /// <summary>Points of the time grid t_0 = 1, …, t_{Steps−1} = TimeEnd (default 512; ≥ 2); Steps − 1 Euler steps,

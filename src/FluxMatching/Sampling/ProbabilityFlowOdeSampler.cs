@@ -7,8 +7,8 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The variance-exploding probability-flow ODE by explicit Euler (exp5's <c>reverse_ve_sample</c>, reference-code
-/// §3.6 and §5.4): σ(t) = σ_min (σ_max/σ_min)^t, g²(t) = 2 ln(σ_max/σ_min) σ(t)², dx/dt = −½ g²(t) s(x, σ(t)), on the
+/// The variance-exploding probability-flow ODE by explicit Euler (exp5's <c>reverse_ve_sample</c> in the authors'
+/// experiments/exp5_embed_structure): σ(t) = σ_min (σ_max/σ_min)^t, g²(t) = 2 ln(σ_max/σ_min) σ(t)², dx/dt = −½ g²(t) s(x, σ(t)), on the
 /// grid t_j = linspace(1, TimeEnd, Steps), from x₀ = σ_max·N(0, I):
 /// x ← x − ½ g²(t_j) s(x, σ(t_j)) (t_{j+1} − t_j). Deterministic after the start draw; NFE = Steps − 1 (511 by default);
 /// it stops at σ(TimeEnd) ≈ 0.0020213 without a denoising step. The field must be noise-conditioned (a score model

@@ -4,7 +4,7 @@ using FluxMatching.Controllable;
 using FluxMatching.Tests.Losses;
 
 /// <summary>
-/// exp1 golden values (reference-code §5.6, float64). ψ_cycle, ψ_skew, the edge geometry and log p are seed-free.
+/// exp1 golden values (the authors' experiments/exp1_controllable/test.py, seed 123, float64). ψ_cycle, ψ_skew, the edge geometry and log p are seed-free.
 /// The residual values depend on the seed-123 mode scaling: the tests marked "injected" use the documented diagonal
 /// (<see cref="ControllableFieldFamily.ReferenceModeScaling"/>); the seed-parity test checks separately that
 /// TorchSharp's generator reproduces that diagonal from seed 123.

@@ -3,7 +3,7 @@ namespace FluxMatching.Tests.Controllable;
 using FluxMatching.Controllable;
 
 /// <summary>
-/// exp1 grid metrics against reference-code §5.6. The score-field mixing speed is seed-free; the Gram matrices, DSM
+/// exp1 grid metrics against the authors' experiments/exp1_controllable/test.py, seed 123 The score-field mixing speed is seed-free; the Gram matrices, DSM
 /// losses and θ = +8 axis speeds depend on the seed-123 mode scaling and use the injected diagonal.
 /// </summary>
 public class ControllableGridMetricsTests

@@ -36,7 +36,7 @@ public class MonteCarloFluxLossTests
     [Fact]
     public void First_scan_row_reproduces_the_reference_violating_flux_loss_from_seed_123()
     {
-        // reference-code §5.6: the violating |flux| ranges over 27.999 … 218.660; the maximum belongs to the first θ of
+        // the authors' experiments/exp1_controllable/test.py, seed 123: the violating |flux| ranges over 27.999 … 218.660; the maximum belongs to the first θ of
         // the scan, (−2.5, −2.5, −2.5). One generator seeded 123 feeds the mode scaling (1,200 samples), the preserving
         // loss of that θ (64 repeats; here only its draws are replayed) and then the violating loss.
         using var scope = torch.NewDisposeScope();

@@ -4,7 +4,7 @@ using FluxMatching.Data;
 
 public class TriangleMixtureDatasetTests
 {
-    // reference-code.md §5.6 (exp1, float64): closed-form values at (0.3, −0.2), (1, 1), (−2, 0.5).
+    // The authors' exp1 (experiments/exp1_controllable/test.py, float64): closed-form values at (0.3, −0.2), (1, 1), (−2, 0.5).
     private static readonly double[,] Points = { { 0.3, -0.2 }, { 1, 1 }, { -2, 0.5 } };
     private static readonly double[,] GoldenScore =
     {

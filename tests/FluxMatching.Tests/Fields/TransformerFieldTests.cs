@@ -43,7 +43,7 @@ public class TransformerFieldTests
     [Fact]
     public void Parameter_counts_match_the_reference_configurations()
     {
-        // reference-code §5.5: 96/2/4 has 244,902 and 256/4/4 has 3,294,982 parameters including the 1,538 of the
+        // the authors' baselines: 96/2/4 has 244,902 and 256/4/4 has 3,294,982 parameters including the 1,538 of the
         // auxiliary ExponentialIS and LossNormalizer, which the field does not own.
         using (var small = new TransformerField(new TransformerFieldConfig { Hidden = 96, Depth = 2, Heads = 4 }))
         {

@@ -2,7 +2,7 @@ namespace FluxMatching.Tests.Losses;
 
 using FluxMatching.Losses;
 
-/// <summary>DSM baselines: golden values of reference-code §5.5 and an analytic oracle for the plain form.</summary>
+/// <summary>DSM baselines: golden values of the authors' baselines and an analytic oracle for the plain form.</summary>
 public class DsmLossTests
 {
     private static Tensor X => tensor(new[] { 0.5, -1.0, 1.5, 0.25, -0.75, 0.8 }, [3, 2]);

@@ -2,7 +2,7 @@ namespace FluxMatching.Tests.Losses;
 
 using FluxMatching.Losses;
 
-/// <summary>ExponentialIS golden values and invariants of reference-code §5.3.</summary>
+/// <summary>ExponentialIS golden values and invariants of the authors' src/exponential.py and src/normalizer.py</summary>
 public class ExponentialTimeProposalTests
 {
     private static ExponentialTimeProposal Zeroed(int hidden = 256)

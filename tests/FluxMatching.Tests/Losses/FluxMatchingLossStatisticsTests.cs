@@ -3,7 +3,7 @@ namespace FluxMatching.Tests.Losses;
 using FluxMatching.Kernels;
 using FluxMatching.Losses;
 
-/// <summary>Monte-Carlo checks of reference-code §5.2 items 4–5 on the §5.2 batch (σ² = 0.3).</summary>
+/// <summary>Monte-Carlo checks of the authors' loss items 4–5 on the §5.2 batch (σ² = 0.3).</summary>
 public class FluxMatchingLossStatisticsTests
 {
     private static readonly FluxMatchingLoss Rademacher = new();

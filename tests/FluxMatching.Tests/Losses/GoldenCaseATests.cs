@@ -2,7 +2,7 @@ namespace FluxMatching.Tests.Losses;
 
 using FluxMatching.Losses;
 
-/// <summary>Golden case A of reference-code §5.1 (float64), by seed parity and by injected draws.</summary>
+/// <summary>Golden case A of the authors' loss, seed-reproducible golden case (float64), by seed parity and by injected draws.</summary>
 [Collection(GlobalRngCollection.Name)]
 public class GoldenCaseATests
 {

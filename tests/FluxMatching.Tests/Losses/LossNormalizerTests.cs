@@ -2,7 +2,7 @@ namespace FluxMatching.Tests.Losses;
 
 using FluxMatching.Losses;
 
-/// <summary>LossNormalizer golden values of reference-code §5.3.</summary>
+/// <summary>LossNormalizer golden values of the authors' src/exponential.py and src/normalizer.py</summary>
 public class LossNormalizerTests
 {
     private static LossNormalizer Zeroed()

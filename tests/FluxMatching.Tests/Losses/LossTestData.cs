@@ -2,7 +2,7 @@ namespace FluxMatching.Tests.Losses;
 
 using FluxMatching.Kernels;
 
-/// <summary>The §5.2 batch of reference-code: x_b = (1, −2) + (1, 0.5) ⊙ N(0, I), B = 64, seed 7, float64.</summary>
+/// <summary>A test batch: x_b = (1, −2) + (1, 0.5) ⊙ N(0, I), B = 64, seed 7, float64.</summary>
 internal static class LossTestData
 {
     public const double Sigma2 = 0.3;

@@ -2,7 +2,7 @@ namespace FluxMatching.Tests.Losses;
 
 using FluxMatching.Losses;
 
-/// <summary>torch.manual_seed(0) parity of the proposal's own uniform draw (reference-code §5.3).</summary>
+/// <summary>torch.manual_seed(0) parity of the proposal's own uniform draw (the authors' src/exponential.py and src/normalizer.py).</summary>
 [Collection(GlobalRngCollection.Name)]
 public class ProposalSeedParityTests
 {
