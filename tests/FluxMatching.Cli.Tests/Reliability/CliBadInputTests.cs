@@ -1,5 +1,6 @@
 namespace FluxMatching.Cli.Tests.Reliability;
 
+using FluxMatching.Tests.Reliability;
 using FluxMatching.Models;
 
 /// <summary>

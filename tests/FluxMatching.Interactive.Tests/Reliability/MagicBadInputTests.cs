@@ -1,5 +1,6 @@
 namespace FluxMatching.Interactive.Tests.Reliability;
 
+using FluxMatching.Tests.Reliability;
 /// <summary>
 /// The catalogue of bad <c>#!flux</c> lines: each fails the cell with one message naming the option, the value and what
 /// is allowed (no stack trace, no .NET type name), the kernel answers the next command, and the trained model <c>m</c>
