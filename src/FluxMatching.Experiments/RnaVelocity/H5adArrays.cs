@@ -32,9 +32,21 @@ internal static class H5adArrays
         var group = (IH5Group)entry;
         string encoding = StringAttribute(group, "encoding-type") ?? "";
         var shape = group.Attribute("shape").Read<long[]>();
+        if (shape.Length != 2)
+        {
+            throw new InvalidDataException($"{path}: {key} has a shape of {shape.Length} numbers, expected 2.");
+        }
+
+        CheckSize(path, key, shape);
         var (indptr, indices, values) = Csr(file, key, path);
-        var result = new double[shape[0], shape[1]];
         bool csc = encoding == "csc_matrix";
+        long rows = csc ? shape[1] : shape[0], columns = csc ? shape[0] : shape[1];
+        if (indptr.Length != rows + 1 || indices.Any(i => i < 0 || i >= columns) || indptr.Zip(indptr.Skip(1)).Any(p => p.First > p.Second))
+        {
+            throw new InvalidDataException($"{path}: {key} is a malformed sparse matrix (indptr of {indptr.Length} entries for {rows} rows, or an index outside 0..{columns - 1}).");
+        }
+
+        var result = new double[shape[0], shape[1]];
         for (int r = 0; r < indptr.Length - 1; r++)
         {
             for (int k = indptr[r]; k < indptr[r + 1]; k++)
@@ -129,6 +141,7 @@ internal static class H5adArrays
     public static double[] Numbers(IH5Dataset dataset, string key, string path)
     {
         var type = dataset.Type;
+        CheckSize(path, key, dataset.Space.Dimensions.Select(d => (long)d).ToArray());
         return (type.Class, type.Size) switch
         {
             (H5DataTypeClass.FloatingPoint, 4) => dataset.Read<float[]>().Select(v => (double)v).ToArray(),
@@ -139,5 +152,29 @@ internal static class H5adArrays
             (H5DataTypeClass.FixedPoint, 8) => type.FixedPoint.IsSigned ? dataset.Read<long[]>().Select(v => (double)v).ToArray() : dataset.Read<ulong[]>().Select(v => (double)v).ToArray(),
             _ => throw new InvalidDataException($"{path}: {key} is not numeric ({type.Class}, {type.Size} bytes)."),
         };
+    }
+
+    /// <summary>Refuses a dataset whose header asks for more than the file can hold: at most 64× the file's size
+    /// (compressed data expand, rarely that much) and at least 1 GiB, before anything is allocated.</summary>
+    internal static void CheckSize(string path, string key, long[] dims)
+    {
+        double elements = 1;
+        foreach (var d in dims)
+        {
+            if (d < 0)
+            {
+                throw new InvalidDataException($"{path}: {key} has a negative dimension ({d}).");
+            }
+
+            elements *= d;
+        }
+
+        long fileBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
+        double allowed = Math.Max(1L << 30, 64.0 * fileBytes);
+        if (elements * sizeof(double) > allowed)
+        {
+            throw new InvalidDataException(
+                $"{path}: {key} claims [{string.Join(", ", dims)}] = {elements:G4} values ({elements * sizeof(double) / (1L << 30):G3} GiB as doubles) in a file of {fileBytes} bytes; refused as malformed.");
+        }
     }
 }

@@ -98,4 +98,22 @@ with h5py.File(sys.argv[1], "r+") as f:
         var e = Assert.Throws<InvalidDataException>(() => H5adReader.Read(path, "clusters", "umap", [("A", "B")]));
         Assert.Contains("layers/Mu is 90×5 but layers/Ms is 90×6", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_forged_layer_shape_is_refused_before_anything_is_allocated()
+    {
+        string path = Path.Combine(dir, "forged.h5ad");
+        AnnDataPython.Run(AnnDataPython.WriteScript, path);
+        // A chunked dataset that claims 10⁶ × 10⁶ doubles (8 TB) stores nothing until written: the file stays small.
+        AnnDataPython.Run("""
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    del f["layers/Mu"]
+    f.create_dataset("layers/Mu", shape=(10**6, 10**6), dtype="f8", chunks=(1, 1))
+""", path);
+        Assert.True(new FileInfo(path).Length < 10_000_000);
+        var e = Assert.Throws<InvalidDataException>(() => H5adReader.Read(path, "clusters", "umap", [("A", "B")]));
+        Assert.Contains("layers/Mu claims [1000000, 1000000]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("refused as malformed", e.Message, StringComparison.Ordinal);
+    }
 }
