@@ -60,36 +60,36 @@ public sealed record GeneLocalFixture(
     {
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
-        var shape = Numbers(Required(root, "x_shape")).Select(v => (long)v).ToArray();
+        var shape = FixtureJson.Numbers(FixtureJson.Required(root, "x_shape")).Select(v => (long)v).ToArray();
         if (shape.Length != 3 || shape[2] != 2)
         {
             throw new FormatException($"x_shape must be [B, G, 2], got [{string.Join(", ", shape)}].");
         }
 
-        var x = Numbers(Required(root, "x"));
+        var x = FixtureJson.Numbers(FixtureJson.Required(root, "x"));
         if (x.Length != shape[0] * shape[1] * 2)
         {
             throw new FormatException($"x has {x.Length} values, x_shape [{string.Join(", ", shape)}] needs {shape[0] * shape[1] * 2}.");
         }
 
         var parameters = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        var given = Required(root, "parameters");
+        var given = FixtureJson.Required(root, "parameters");
         foreach (var name in ParameterNames)
         {
             if (given.TryGetProperty(name, out var values))
             {
-                parameters[name] = Numbers(values);
+                parameters[name] = FixtureJson.Numbers(values);
             }
         }
 
         var expected = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        var exp = Required(root, "expected");
-        expected["loss"] = Numbers(Required(exp, "loss"));
+        var exp = FixtureJson.Required(root, "expected");
+        expected["loss"] = FixtureJson.Numbers(FixtureJson.Required(exp, "loss"));
         if (exp.TryGetProperty("grad", out var grads))
         {
             foreach (var property in grads.EnumerateObject())
             {
-                expected[$"grad.{property.Name}"] = Numbers(property.Value);
+                expected[$"grad.{property.Name}"] = FixtureJson.Numbers(property.Value);
             }
         }
 
@@ -98,45 +98,14 @@ public sealed record GeneLocalFixture(
             root.TryGetProperty("name", out var n) ? n.GetString() ?? "" : System.IO.Path.GetFileNameWithoutExtension(path),
             shape,
             x,
-            Required(root, "sigma2").GetDouble(),
+            FixtureJson.Required(root, "sigma2").GetDouble(),
             root.TryGetProperty("min_rate", out var mr) ? mr.GetDouble() : 1e-6,
             root.TryGetProperty("min_transcription", out var mt) ? mt.GetDouble() : 1e-6,
             parameters,
-            Required(root, "draws_in_order").EnumerateArray().Select(d => new FixtureDraw(
-                Required(d, "kind").GetString() ?? "",
-                Numbers(Required(d, "shape")).Select(v => (long)v).ToArray(),
-                Numbers(Required(d, "values")))).ToArray(),
+            FixtureJson.Required(root, "draws_in_order").EnumerateArray().Select(d => new FixtureDraw(
+                FixtureJson.Required(d, "kind").GetString() ?? "",
+                FixtureJson.Numbers(FixtureJson.Required(d, "shape")).Select(v => (long)v).ToArray(),
+                FixtureJson.Numbers(FixtureJson.Required(d, "values")))).ToArray(),
             expected);
     }
-
-    private static double[] Numbers(JsonElement e)
-    {
-        var list = new List<double>();
-        Collect(e, list);
-        return list.ToArray();
-    }
-
-    private static void Collect(JsonElement e, List<double> into)
-    {
-        if (e.ValueKind == JsonValueKind.Number)
-        {
-            into.Add(e.GetDouble());
-            return;
-        }
-
-        if (e.ValueKind != JsonValueKind.Array)
-        {
-            throw new FormatException($"Expected a number or an array of numbers, got {e.ValueKind}.");
-        }
-
-        foreach (var item in e.EnumerateArray())
-        {
-            Collect(item, into);
-        }
-    }
-
-    private static JsonElement Required(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value)
-            ? value
-            : throw new FormatException($"The fixture lacks the required entry '{name}'.");
 }

@@ -54,26 +54,26 @@ public sealed record ReferenceFixture(
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         var expected = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        Flatten(Required(root, "expected"), "", expected);
+        Flatten(FixtureJson.Required(root, "expected"), "", expected);
         var proposal = root.TryGetProperty("proposal", out var p) ? AffineNet(p, "proposal", expected) : null;
         var normalizer = root.TryGetProperty("normalizer", out var n) ? AffineNet(n, "normalizer", expected) : null;
         return new ReferenceFixture(
             path,
             root.TryGetProperty("name", out var name) ? name.GetString() ?? "" : System.IO.Path.GetFileNameWithoutExtension(path),
-            Required(root, "kind").GetString() ?? "",
-            Numbers(Required(root, "x_shape")).Select(v => (long)v).ToArray(),
-            Numbers(Required(root, "x")),
+            FixtureJson.Required(root, "kind").GetString() ?? "",
+            FixtureJson.Numbers(FixtureJson.Required(root, "x_shape")).Select(v => (long)v).ToArray(),
+            FixtureJson.Numbers(FixtureJson.Required(root, "x")),
             root.TryGetProperty("sigma2", out var s2) ? s2.GetDouble() : null,
             root.TryGetProperty("sigma", out var s) ? s.GetDouble() : null,
             root.TryGetProperty("horizon", out var h) ? h.GetDouble() : 4.0,
             root.TryGetProperty("simulation_steps", out var k) ? k.GetInt32() : 4,
-            Required(Required(root, "mlp"), "layers").EnumerateArray().Select(Layer).ToArray(),
+            FixtureJson.Required(FixtureJson.Required(root, "mlp"), "layers").EnumerateArray().Select(Layer).ToArray(),
             proposal,
             normalizer,
-            Required(root, "draws_in_order").EnumerateArray().Select(d => new FixtureDraw(
-                Required(d, "kind").GetString() ?? "",
-                Numbers(Required(d, "shape")).Select(v => (long)v).ToArray(),
-                Numbers(Required(d, "values")))).ToArray(),
+            FixtureJson.Required(root, "draws_in_order").EnumerateArray().Select(d => new FixtureDraw(
+                FixtureJson.Required(d, "kind").GetString() ?? "",
+                FixtureJson.Numbers(FixtureJson.Required(d, "shape")).Select(v => (long)v).ToArray(),
+                FixtureJson.Numbers(FixtureJson.Required(d, "values")))).ToArray(),
             expected);
     }
 
@@ -87,16 +87,16 @@ public sealed record ReferenceFixture(
             }
         }
 
-        return new FixtureAffineNet(Layer(Required(e, "input_layer")), Layer(Required(e, "output_layer")));
+        return new FixtureAffineNet(Layer(FixtureJson.Required(e, "input_layer")), Layer(FixtureJson.Required(e, "output_layer")));
     }
 
     private static FixtureLinearLayer Layer(JsonElement e)
     {
-        var weight = Required(e, "weight");
+        var weight = FixtureJson.Required(e, "weight");
         int rows = weight.GetArrayLength();
         int cols = rows == 0 ? 0 : weight[0].GetArrayLength();
-        var values = Numbers(weight);
-        var bias = Numbers(Required(e, "bias"));
+        var values = FixtureJson.Numbers(weight);
+        var bias = FixtureJson.Numbers(FixtureJson.Required(e, "bias"));
         if (values.Length != rows * cols || bias.Length != rows)
         {
             throw new FormatException($"A Linear layer has a ragged weight or a bias of the wrong length ({rows}×{cols}).");
@@ -120,7 +120,7 @@ public sealed record ReferenceFixture(
 
                 break;
             case JsonValueKind.Array when IsNumeric(e):
-                into[path] = Numbers(e);
+                into[path] = FixtureJson.Numbers(e);
                 break;
             case JsonValueKind.Array:
                 int i = 0;
@@ -139,35 +139,4 @@ public sealed record ReferenceFixture(
         JsonValueKind.Array => e.EnumerateArray().All(IsNumeric),
         _ => false,
     };
-
-    private static double[] Numbers(JsonElement e)
-    {
-        var list = new List<double>();
-        Collect(e, list);
-        return list.ToArray();
-    }
-
-    private static void Collect(JsonElement e, List<double> into)
-    {
-        if (e.ValueKind == JsonValueKind.Number)
-        {
-            into.Add(e.GetDouble());
-            return;
-        }
-
-        if (e.ValueKind != JsonValueKind.Array)
-        {
-            throw new FormatException($"Expected a number or an array of numbers, got {e.ValueKind}.");
-        }
-
-        foreach (var item in e.EnumerateArray())
-        {
-            Collect(item, into);
-        }
-    }
-
-    private static JsonElement Required(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value)
-            ? value
-            : throw new FormatException($"The fixture lacks the required entry '{name}'.");
 }

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 /// <summary>
 /// Runs the samplers' update x ← x + a_k f(x; σ_k) + b_k ξ_k for a fused sampler drift (<see cref="IFusedSamplerDrift"/>, e.g. an MLP) on the CPU with the chains split into
 /// one contiguous block per dedicated thread: each thread steps its block on its own for a chunk of steps, so there is
-/// no per-operation fork/join. A float32 field on a 512-bit CPU takes the fused pass (<see cref="FusedMlpDrift"/>:
+/// no per-operation fork/join. A float32 field on an AVX2 or AVX-512 CPU takes the fused pass (<see cref="FusedMlpDrift"/>:
 /// weights packed once per run, every layer on 8-chain tiles in L1, no libtorch call per step), also on one thread;
 /// otherwise each block makes single-threaded libtorch calls through <see cref="IFusedSamplerDrift.Infer"/>. The noise of a chunk
 /// of steps is drawn at once from the generator, which gives exactly the numbers of step-by-step draws when N·D is a
