@@ -43,6 +43,7 @@ internal static class FluxCommandSet
                 Placeholder: "mlp|transformer|…|VARIABLE", Completions: () => ModelChoices.Fields),
             new("--hidden", $"width of each hidden layer (default {FluxDefaults.Model.Hidden})"),
             new("--depth", $"number of hidden layers (default {FluxDefaults.Model.Depth})"),
+            new("--components", $"mixture components of a gmm or skew-gmm field (default {FluxDefaults.Model.Components})"),
             new("--sigma2", $"noise variance σ² of fixed-σ training (default {Number(FluxDefaults.Model.Sigma2)})", Placeholder: "X"),
             new("--annealed", "noise-annealed training: σ-conditioned field, σ from [sigma-min, sigma-max]", OptionKind.Flag),
             new("--sigma-min", $"smallest σ of annealed training (default {Number(FluxDefaults.Model.SigmaMin)})", Placeholder: "X"),

@@ -38,6 +38,7 @@ internal static class ModelCommands
             Data = userData?.Name ?? args.Value("--data") ?? defaults.Data,
             Hidden = args.Int("--hidden", defaults.Hidden, 1, 65536),
             Depth = args.Int("--depth", defaults.Depth, 1, 64),
+            Components = args.Int("--components", defaults.Components, 1, 4096),
             Sigma2 = args.Double("--sigma2", defaults.Sigma2, v => v > 0, "a number > 0"),
             Annealed = annealed,
             SigmaMin = args.Double("--sigma-min", defaults.SigmaMin, v => v > 0, "a number > 0"),

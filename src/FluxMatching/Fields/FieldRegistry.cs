@@ -5,7 +5,9 @@ using System.Collections.Concurrent;
 /// <summary>
 /// Builds a trainable field from its name and a <see cref="FieldSpec"/>: the one place that maps a configuration's
 /// field name (<c>FluxModelConfig.Field</c>, <c>--field</c>) to a type. Built in: "mlp" (<see cref="MlpField"/>,
-/// σ-conditioned when the spec says so) and "transformer" (<see cref="TransformerField"/> over D/T features per token).
+/// σ-conditioned when the spec says so), "transformer" (<see cref="TransformerField"/> over D/T features per token) and
+/// the analytic "gmm" / "skew-gmm" (<see cref="GaussianMixtureField"/>: the score of a learned Gaussian mixture, with a
+/// learned skew-symmetric part for "skew-gmm").
 /// Other fields register themselves with <see cref="Register"/>.
 /// </summary>
 public static class FieldRegistry
@@ -15,6 +17,8 @@ public static class FieldRegistry
         {
             ["mlp"] = s => new MlpField(s.Dimension, s.Hidden, s.Depth, s.NoiseConditioned, s.Name),
             ["transformer"] = s => new TransformerField(TransformerConfig(s), s.Name),
+            ["gmm"] = s => new GaussianMixtureField(s.Dimension, s.Components, skew: false, s.NoiseConditioned, s.Name),
+            ["skew-gmm"] = s => new GaussianMixtureField(s.Dimension, s.Components, skew: true, s.NoiseConditioned, s.Name),
         };
 
     /// <summary>The registered names, sorted.</summary>

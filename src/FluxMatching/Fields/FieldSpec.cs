@@ -24,6 +24,9 @@ public sealed record FieldSpec
     /// </summary>
     public int SequenceLength { get; init; }
 
+    /// <summary>Mixture components K of a Gaussian-mixture field ("gmm", "skew-gmm"). Default 8.</summary>
+    public int Components { get; init; } = 8;
+
     /// <summary>Module name of the built field. Default "field".</summary>
     public string Name { get; init; } = "field";
 }

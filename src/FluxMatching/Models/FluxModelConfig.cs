@@ -24,6 +24,9 @@ public sealed record FluxModelConfig
     /// </summary>
     public int SequenceLength { get; init; }
 
+    /// <summary>Mixture components K of a Gaussian-mixture field ("gmm", "skew-gmm"); 1 to 4,096. Default 8.</summary>
+    public int Components { get; init; } = 8;
+
     /// <summary>Width of each hidden layer of the field (MLP layers, transformer tokens). Default 128 (the authors'
     /// quickstart).</summary>
     public int Hidden { get; init; } = 128;
@@ -75,6 +78,11 @@ public sealed record FluxModelConfig
             throw new ArgumentOutOfRangeException(nameof(SequenceLength), SequenceLength, "sequence length must be ≥ 0 (0: one token per coordinate).");
         }
 
+        if (Components is < 1 or > 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Components), Components, "components must be between 1 and 4,096.");
+        }
+
         if (Hidden is < 1 or > 65536)
         {
             throw new ArgumentOutOfRangeException(nameof(Hidden), Hidden, "hidden must be between 1 and 65536.");
@@ -112,6 +120,6 @@ public sealed record FluxModelConfig
     public FieldSpec ToFieldSpec(int dimension, string name = "field") => new()
     {
         Dimension = dimension, Hidden = Hidden, Depth = Depth, NoiseConditioned = Annealed, Heads = Heads,
-        SequenceLength = SequenceLength, Name = name,
+        SequenceLength = SequenceLength, Components = Components, Name = name,
     };
 }

@@ -70,6 +70,8 @@ public static class ModelChoices
             "mlp" => $"MLP {dimension}{sigma} → {config.Hidden} × {config.Depth} → {dimension}",
             "transformer" => $"transformer{sigma}, {(config.SequenceLength == 0 ? dimension : config.SequenceLength)} tokens × {config.Hidden}, " +
                              $"{config.Depth} blocks, {config.Heads} heads",
+            "gmm" => $"Gaussian mixture{sigma}, {config.Components} components (its score)",
+            "skew-gmm" => $"skewed Gaussian mixture{sigma}, {config.Components} components ((I + A)·score)",
             var other => $"{other}{sigma}, {config.Hidden} × {config.Depth}",
         };
     }

@@ -50,7 +50,7 @@ public sealed class FieldChoiceTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => new FluxModel(new FluxModelConfig { Field = "resnet" }));
         Assert.Equal("Field", e.ParamName);
-        Assert.Contains("Allowed: mlp", e.Message);
+        Assert.Contains("Allowed: gmm, mlp", e.Message);
         Assert.Contains("transformer", e.Message);
     }
 
