@@ -69,7 +69,8 @@ internal static class AdaptiveHeunEuler
                 var error = slope.sub(corrector).mul_(halfStep);
                 using var rtolScalar = rtol.ToScalar();
                 using var atolScalar = atol.ToScalar();
-                var scale = torch.maximum(y.abs(), candidate.abs()).mul_(rtolScalar).add_(atolScalar);
+                // max(|y|, |y'|) as √max(y², y'²): libtorch's meta device has no abs kernel.
+                var scale = torch.maximum(y.square(), candidate.square()).sqrt_().mul_(rtolScalar).add_(atolScalar);
                 ratio = Read(errorNorm(error.div_(scale)));
                 candidate.MoveToOuterDisposeScope();
             }
@@ -131,7 +132,7 @@ internal static class AdaptiveHeunEuler
         using var scope = NewDisposeScope();
         using var rtolScalar = rtol.ToScalar();
         using var atolScalar = atol.ToScalar();
-        var scale = y.abs().mul_(rtolScalar).add_(atolScalar);
+        var scale = y.square().sqrt_().mul_(rtolScalar).add_(atolScalar);
         double d0 = Read(errorNorm(y.div(scale))), d1 = Read(errorNorm(slope.div(scale)));
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
         using var trialStep = (direction * h0).ToScalar();
