@@ -11,7 +11,7 @@ internal sealed record AdaptiveSolution(Tensor State, int Evaluations, int Accep
 /// dy/dt = F(t, y) from t₀ to t₁ (either direction): k₁ = F(t, y), k₂ = F(t + h, y + h k₁), y' = y + h(k₁ + k₂)/2, with
 /// the local error of Euler, e = h(k₁ − k₂)/2. The step is accepted when the error ratio
 /// ‖e / (atol + rtol·max(|y|, |y'|))‖ ≤ 1 (RMS norm, or the caller's), and the next step is
-/// h·min(10, max(0.2, 0.9·ratio^(−1/2))) (no shrink limit after an accepted step); the first step follows Hairer,
+/// h·min(10, max(0.2, 0.9·ratio^(−1/2))), never smaller than h after an accepted step (torchdiffeq's controller); the first step follows Hairer,
 /// Nørsett &amp; Wanner's selection (one extra evaluation). F is evaluated once per trial step plus once per accepted
 /// point. The error ratio is read on the host once per step; on libtorch's shape-only <c>meta</c> device, where no value
 /// can be read, every step is accepted and grows tenfold (a dry run of the same tensor operations).
