@@ -66,8 +66,8 @@ internal static class FluxCommandSet
         new("sample", "Draws samples and shows them against the data, with sample-quality metrics.", [Name()],
         [
             new("--n", $"number of samples (default {FluxDefaults.Sampling.N})"),
-            new("--sampler", "sampler (default: langevin, or reverse-sde for annealed models)", Placeholder: string.Join("|", ModelChoices.Samplers), Choices: ModelChoices.Samplers),
-            new("--steps", $"sampler steps (default {FluxDefaults.LangevinSteps} Langevin, {FluxDefaults.ReverseSdeSteps} reverse SDE)"),
+            new("--sampler", "sampler (default: langevin, or reverse-sde for annealed models; heun, pc and ode need an annealed model)", Placeholder: string.Join("|", ModelChoices.Samplers), Choices: ModelChoices.Samplers),
+            new("--steps", $"sampler steps (default {FluxDefaults.LangevinSteps} Langevin, {FluxDefaults.ReverseSdeSteps} reverse SDE, {FluxDefaults.HeunSteps} Heun, {FluxDefaults.PredictorCorrectorSteps} PC; ode adapts)"),
             new("--step-size", $"Langevin step size ε (default {Number(FluxDefaults.LangevinStepSize)})", Placeholder: "X"),
             Seed($"the sampler (default {FluxDefaults.Sampling.Seed})"),
         ]),

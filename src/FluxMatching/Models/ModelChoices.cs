@@ -11,8 +11,9 @@ public static class ModelChoices
     /// <summary>Values of <c>--loss</c>: "flux" (<see cref="LossKind.Flux"/>) and "dsm" (<see cref="LossKind.Dsm"/>).</summary>
     public static IReadOnlyList<string> Losses { get; } = ["flux", "dsm"];
 
-    /// <summary>Values of <c>--sampler</c>: "langevin" and "reverse-sde".</summary>
-    public static IReadOnlyList<string> Samplers { get; } = ["langevin", "reverse-sde"];
+    /// <summary>Values of <c>--sampler</c>: "langevin", "reverse-sde", and for noise-conditioned models "heun" (EDM),
+    /// "pc" (predictor–corrector) and "ode" (adaptive probability-flow ODE).</summary>
+    public static IReadOnlyList<string> Samplers { get; } = ["langevin", "reverse-sde", "heun", "pc", "ode"];
 
     /// <summary>Values of <c>--field</c>: the fields <see cref="FieldRegistry"/> builds ("mlp", the default, "transformer",
     /// and any registered since), read anew at every call.</summary>
@@ -29,13 +30,16 @@ public static class ModelChoices
     };
 
     /// <summary>Parses a sampler name; null or empty: null (the model's own sampler).</summary>
-    /// <param name="text">"langevin", "reverse-sde", or null.</param>
+    /// <param name="text">A name from <see cref="Samplers"/>, or null.</param>
     /// <param name="option">How the value is called in messages.</param>
     /// <exception cref="ArgumentException">One line naming the option, the value and the allowed names.</exception>
     public static SamplerKind? ParseSampler(string? text, string option = "--sampler") =>
         string.IsNullOrEmpty(text) ? null : Check(text, Samplers, option) switch
         {
             "reverse-sde" => SamplerKind.ReverseSde,
+            "heun" => SamplerKind.Heun,
+            "pc" => SamplerKind.PredictorCorrector,
+            "ode" => SamplerKind.ProbabilityFlowOde,
             _ => SamplerKind.Langevin,
         };
 
@@ -80,9 +84,16 @@ public static class ModelChoices
     /// <param name="loss">The loss.</param>
     public static string Name(LossKind loss) => loss == LossKind.Dsm ? "dsm" : "flux";
 
-    /// <summary>The word for a sampler: "langevin" or "reverse-sde".</summary>
+    /// <summary>The word for a sampler: one of <see cref="Samplers"/>.</summary>
     /// <param name="sampler">The sampler.</param>
-    public static string Name(SamplerKind sampler) => sampler == SamplerKind.ReverseSde ? "reverse-sde" : "langevin";
+    public static string Name(SamplerKind sampler) => sampler switch
+    {
+        SamplerKind.ReverseSde => "reverse-sde",
+        SamplerKind.Heun => "heun",
+        SamplerKind.PredictorCorrector => "pc",
+        SamplerKind.ProbabilityFlowOde => "ode",
+        _ => "langevin",
+    };
 
     private static string Check(string? text, IReadOnlyList<string> allowed, string option)
     {

@@ -91,7 +91,7 @@ public sealed class CliBadInputTests : IDisposable
         { "sample {ckpt} --n 0", "n must be at least 1; got 0." },
         { "sample {ckpt} --n -3", "n must be at least 1; got -3." },
         { "sample {ckpt} --n 1000000000", "--n 1000000000 is too large: sampling would need about" },
-        { "sample {ckpt} --sampler euler", "--sampler must be one of langevin, reverse-sde, not 'euler'." },
+        { "sample {ckpt} --sampler euler", "--sampler must be one of langevin, reverse-sde, heun, pc, ode, not 'euler'." },
         { "sample {ckpt} --sampler reverse-sde", "The reverse-SDE sampler needs a noise-conditioned (annealed) model; use langevin." },
         { "sample {ckpt} --steps 0", "sampler steps must be at least 1; got 0." },
         { "sample {ckpt} --step-size NaN", "the Langevin step size must be a finite number > 0; got NaN." },

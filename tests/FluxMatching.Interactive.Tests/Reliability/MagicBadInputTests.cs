@@ -48,7 +48,7 @@ public sealed class MagicBadInputTests(KernelWithModel fixture) : IClassFixture<
         { "#!flux train m extra", "unexpected word 'extra'. Usage: #!flux train NAME" },
         { "#!flux sample m --n 1", "--n must be a whole number from 2 to 1000000, got 1." },
         { "#!flux sample m --n 99999999999", "--n must be a whole number from 2 to 1000000, got 99999999999." },
-        { "#!flux sample m --sampler euler", "'euler' is not a valid --sampler. Allowed: langevin, reverse-sde." },
+        { "#!flux sample m --sampler euler", "'euler' is not a valid --sampler. Allowed: langevin, reverse-sde, heun, pc, ode." },
         { "#!flux sample m --sampler reverse-sde", "--sampler reverse-sde needs an annealed model (m was made without --annealed)." },
         { "#!flux sample m --step-size 0", "--step-size must be a number in (0, 10), got 0." },
         { "#!flux sample m --steps 0", "--steps must be a whole number from 1 to 10000000, got 0." },
