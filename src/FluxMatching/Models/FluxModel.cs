@@ -149,7 +149,9 @@ public sealed class FluxModel : nn.Module, ITrainable
     }
 
     /// <summary>
-    /// Draws samples from the model with the Langevin sampler (fixed σ) or the reverse SDE (annealed).
+    /// Draws samples from the model with the sampler the request names: by default the Langevin sampler (fixed σ) or the
+    /// reverse SDE (annealed); the EDM Heun, predictor–corrector and adaptive PF-ODE samplers go through
+    /// <see cref="ModelSampling.Sample"/>.
     /// </summary>
     /// <param name="request">Sampler settings; null members take the model's defaults.</param>
     /// <returns>Samples [N, D] on the model's device (and the trajectory [T, N, D] when requested).</returns>
@@ -171,8 +173,13 @@ public sealed class FluxModel : nn.Module, ITrainable
             throw new ArgumentOutOfRangeException(nameof(request), eps, "the Langevin step size must be a finite number > 0.");
         }
 
-        var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
         var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
+        if (kind is not (SamplerKind.Langevin or SamplerKind.ReverseSde))
+        {
+            return ModelSampling.Sample(this, request);
+        }
+
+        var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
         var dtype = Field.DType;
         int frames = Math.Max(1, request.Frames);
         if (Device.type == DeviceType.CPU)

@@ -18,6 +18,7 @@ public class ModelSamplingTests
         Assert.Equal(nfe, r.FunctionEvaluations);
         Assert.Equal(description, ModelSampling.Describe(model.Config, request, kind, r));
         Assert.True(r.Samples.eq(ModelSampling.Sample(model, request).Samples).all().item<bool>());
+        Assert.True(r.Samples.eq(model.Sample(request).Samples).all().item<bool>());   // the model's own entry point
     }
 
     [Fact]
