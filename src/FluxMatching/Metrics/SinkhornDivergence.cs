@@ -95,7 +95,7 @@ public static class SinkhornDivergence
             throw new ArgumentException($"x [{string.Join(", ", x.shape)}] and y [{string.Join(", ", y.shape)}] must share the point shape.", nameof(y));
         }
 
-        if (x.device != y.device || x.dtype != y.dtype || !x.is_floating_point())
+        if (x.device_type != y.device_type || x.device_index != y.device_index || x.dtype != y.dtype || !x.is_floating_point())
         {
             throw new ArgumentException($"x ({x.dtype}, {x.device}) and y ({y.dtype}, {y.device}) must share one floating dtype and device.", nameof(y));
         }
