@@ -29,7 +29,10 @@ public static class SinkhornDivergence
         var wxy = Cost(x, y, options);
         var wxx = Cost(x, x, options);
         var wyy = Cost(y, y, options);
-        return wxy.add(wxx, Scalars.MinusHalf).add(wyy, Scalars.MinusHalf).clamp_min(Scalars.Zero).MoveToOuterDisposeScope();
+        var sd = wxy.add(wxx, Scalars.MinusHalf).add(wyy, Scalars.MinusHalf);
+        // clamp at 0 as sd·1[sd > 0]: the same value and gradient as clamp_min, whose backward (where) has no meta
+        // kernel.
+        return sd.mul(sd.gt(Scalars.Zero).to(sd.dtype).detach()).MoveToOuterDisposeScope();
     }
 
     /// <summary>The entropic transport cost W = ⟨P, C⟩ of the Sinkhorn plan between uniform weights on x and y; 0-d.
@@ -73,12 +76,20 @@ public static class SinkhornDivergence
         var g = zeros([m], c.dtype, c.device);
         for (int i = 0; i < options.Iterations; i++)
         {
-            f = logA.sub(logK.add(g.unsqueeze(0)).logsumexp(1, keepdim: false));
-            g = logB.sub(logK.add(f.unsqueeze(1)).logsumexp(0, keepdim: false));
+            f = logA.sub(LogSumExp(logK.add(g.unsqueeze(0)), 1));
+            g = logB.sub(LogSumExp(logK.add(f.unsqueeze(1)), 0));
         }
 
         var plan = f.unsqueeze(1).add(logK).add(g.unsqueeze(0)).exp();
         return plan.mul(c).sum().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>log Σ exp along <paramref name="dim"/> with the (detached) maximum subtracted: libtorch's logsumexp
+    /// has no meta kernel, this runs on every device with the same values and gradient.</summary>
+    private static Tensor LogSumExp(Tensor a, long dim)
+    {
+        var m = a.amax([dim], keepdim: true).detach();
+        return a.sub(m).exp().sum([dim]).log().add(m.squeeze(dim));
     }
 
     private static void Check(Tensor x, Tensor y)
