@@ -12,8 +12,15 @@ public sealed record FastMixingToyOptions
     /// training draws for the flux loss). Default 0, 1, 2.</summary>
     public IReadOnlyList<long> Seeds { get; init; } = [0, 1, 2];
 
-    /// <summary>Optimizer steps per run. Default 600.</summary>
-    public int Steps { get; init; } = 600;
+    /// <summary>Flux-only steps shared by both arms before the comparison (0: none). Default 2000.</summary>
+    public int PretrainSteps { get; init; } = 2000;
+
+    /// <summary>Clean samples per step of the flux-only phase (also the KDE reference set). Default 256.</summary>
+    public int PretrainBatch { get; init; } = 256;
+
+    /// <summary>Optimizer steps per arm after the shared phase, with the mixing term or without it. Default 250.
+    /// </summary>
+    public int Steps { get; init; } = 250;
 
     /// <summary>Clean samples per step (the mixing term splits them in halves: Sinkhorn on 64 × 64 points). Default
     /// 128.</summary>
@@ -35,6 +42,9 @@ public sealed record FastMixingToyOptions
     /// <summary>Drift of the mixing step. Default the authors' (D − z)/σ.</summary>
     public MixingDrive Drive { get; init; } = MixingDrive.DenoiserOverSigma;
 
+    /// <summary>Clean samples per evaluation batch of the flux loss. Default 1024.</summary>
+    public int EvaluationBatch { get; init; } = 1024;
+
     /// <summary>Batches of the Monte-Carlo flux loss evaluated after training (fixed draws, the same for every field).
     /// Default 20.</summary>
     public int EvaluationBatches { get; init; } = 20;
@@ -50,6 +60,11 @@ public sealed record FastMixingToyOptions
         if (Steps < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be ≥ 1.");
+        }
+
+        if (PretrainSteps < 0 || PretrainBatch < 4 || EvaluationBatch < 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PretrainSteps), PretrainSteps, "pretrain steps must be ≥ 0 and the pretrain and evaluation batches ≥ 4.");
         }
 
         if (Batch < 4)

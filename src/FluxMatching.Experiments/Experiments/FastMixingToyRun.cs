@@ -10,8 +10,8 @@ namespace FluxMatching.Experiments;
 /// <param name="DistributionViolation">exp1's exact stationarity residual on the grid, √(Σ w r²) with
 /// r = ∇·δu + δu·s and δu = f − s (0 for any field that keeps p stationary).</param>
 /// <param name="DistanceFromScore">√(Σ w ‖f − s‖²) on the grid: how far the field moved away from the score.</param>
-/// <param name="FinalLoss">Mean training objective over the last tenth of the steps.</param>
-/// <param name="Seconds">Training time of the run.</param>
+/// <param name="FinalLoss">Mean training objective over the last tenth of the second phase.</param>
+/// <param name="Seconds">Training time of the run (both phases).</param>
 public sealed record FastMixingToyRun(
     long Seed,
     bool WithMixing,
