@@ -111,9 +111,10 @@ internal static class TrainJob
         }
     }
 
-    /// <summary>The main model and, with a baseline, the same model with the other loss.</summary>
+    /// <summary>The main model and, with a baseline, the same model with the other loss (without the mixing term).
+    /// </summary>
     private static List<FluxModelConfig> Configs(TrainJobSettings s) => s.Baseline
-        ? [s.Model, s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux }]
+        ? [s.Model, s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux, Mixing = 0 }]
         : [s.Model];
 
     private static TrainerOptions Options(TrainJobSettings s) => FluxDefaults.Training with

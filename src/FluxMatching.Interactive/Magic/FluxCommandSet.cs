@@ -49,6 +49,7 @@ internal static class FluxCommandSet
             new("--sigma-min", $"smallest σ of annealed training (default {Number(FluxDefaults.Model.SigmaMin)})", Placeholder: "X"),
             new("--sigma-max", $"largest σ of annealed training (default {Number(FluxDefaults.Model.SigmaMax)})", Placeholder: "X"),
             new("--loss", $"objective (default {ModelChoices.Name(FluxDefaults.Model.Loss)})", Placeholder: string.Join("|", ModelChoices.Losses), Choices: ModelChoices.Losses),
+            new("--mixing", $"weight of the fast-mixing regularizer added to the flux loss (the authors' 0.01; default {Number(FluxDefaults.Model.Mixing)}: off)", Placeholder: "X"),
             Seed("parameter initialisation (default 0)"),
             Device("the parameters"),
             new("--holdout", "fraction of your data held out for metrics (default 0)", Placeholder: "X"),

@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 internal static class ModelCommands
 {
     /// <summary><c>#!flux new NAME --data … [--field mlp|…] [--hidden N] [--depth N] [--sigma2 X | --annealed …]
-    /// [--loss flux|dsm] [--device cpu|cuda]</c>.</summary>
+    /// [--loss flux|dsm] [--mixing X] [--device cpu|cuda]</c>.</summary>
     public static async Task NewAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
     {
         var name = args.Positional("NAME")!;
@@ -44,6 +44,7 @@ internal static class ModelCommands
             SigmaMin = args.Double("--sigma-min", defaults.SigmaMin, v => v > 0, "a number > 0"),
             SigmaMax = args.Double("--sigma-max", defaults.SigmaMax, v => v > 0, "a number > 0"),
             Loss = args.Value("--loss") is { } loss ? ModelChoices.ParseLoss(loss) : defaults.Loss,
+            Mixing = args.Double("--mixing", defaults.Mixing, v => v >= 0, "a number ≥ 0"),
         };
         config = FieldArgument.Apply(config, args, ModelRegistry.FindCSharpKernel(session.Root), userData);
         if (config.SigmaMax <= config.SigmaMin)

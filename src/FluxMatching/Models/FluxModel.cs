@@ -58,6 +58,11 @@ public sealed class FluxModel : nn.Module, ITrainable
             {
                 Proposal = new ExponentialTimeProposal();
             }
+
+            if (config.Mixing > 0)
+            {
+                MixingNormalizer = new LossNormalizer(name: "mixing_normalizer");
+            }
         }
         register_module("field", Field);
         register_module("ema", Ema);
@@ -69,6 +74,11 @@ public sealed class FluxModel : nn.Module, ITrainable
         if (Proposal is not null)
         {
             register_module("proposal", Proposal);
+        }
+
+        if (MixingNormalizer is not null)
+        {
+            register_module("mixing_normalizer", MixingNormalizer);
         }
 
         foreach (var p in Ema.parameters())
@@ -102,6 +112,10 @@ public sealed class FluxModel : nn.Module, ITrainable
     /// <summary>The learned horizon proposal q(t), when <see cref="FluxModelConfig.TimeProposal"/> is set.</summary>
     public ExponentialTimeProposal? Proposal { get; }
 
+    /// <summary>The mixing regularizer's learned normalizer m(σ), when <see cref="FluxModelConfig.Mixing"/> &gt; 0.
+    /// </summary>
+    public LossNormalizer? MixingNormalizer { get; }
+
     /// <summary>Number of optimizer steps taken so far.</summary>
     public int StepsTrained { get; internal set; }
 
@@ -114,7 +128,7 @@ public sealed class FluxModel : nn.Module, ITrainable
     /// <summary>Number of trainable parameters (field and auxiliary nets; the EMA copy excluded).</summary>
     public long ParameterCount => TrainableParameters().Sum(p => p.numel());
 
-    /// <summary>The parameters an optimizer updates: field, normalizer and proposal (not the EMA copy).</summary>
+    /// <summary>The parameters an optimizer updates: field, normalizers and proposal (not the EMA copy).</summary>
     public IReadOnlyList<TorchSharp.Modules.Parameter> TrainableParameters()
     {
         var ps = new List<TorchSharp.Modules.Parameter>(Field.parameters());
@@ -126,6 +140,11 @@ public sealed class FluxModel : nn.Module, ITrainable
         if (Proposal is not null)
         {
             ps.AddRange(Proposal.parameters());
+        }
+
+        if (MixingNormalizer is not null)
+        {
+            ps.AddRange(MixingNormalizer.parameters());
         }
 
         return ps;

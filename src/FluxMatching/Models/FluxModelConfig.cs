@@ -54,6 +54,15 @@ public sealed record FluxModelConfig
     /// Flux only. Default false.</summary>
     public bool TimeProposal { get; init; }
 
+    /// <summary>Weight of exp4's fast-mixing regularizer (<see cref="Losses.MixingRegularizer"/>), added to the flux
+    /// objective as Mixing·(L_mix / e^{m(σ)} + m(σ)) with its own learned normalizer m; 0 (default): off. The authors
+    /// use 0.01. Flux only.</summary>
+    public double Mixing { get; init; }
+
+    /// <summary>The drift of the mixing regularizer's Langevin step. Default
+    /// <see cref="Losses.MixingDrive.DenoiserOverSigma"/> (the authors' (D − z)/σ = σ·f).</summary>
+    public Losses.MixingDrive MixingDrive { get; init; } = Losses.MixingDrive.DenoiserOverSigma;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     /// <param name="requireBuiltInData">Require <see cref="Data"/> to name a built-in data set.</param>
     public void Validate(bool requireBuiltInData = true)
@@ -111,6 +120,11 @@ public sealed record FluxModelConfig
         if (TimeProposal && Loss != LossKind.Flux)
         {
             throw new ArgumentException("The time proposal applies to the flux loss only.", nameof(TimeProposal));
+        }
+
+        if (!(Mixing >= 0) || !double.IsFinite(Mixing) || (Mixing > 0 && Loss != LossKind.Flux) || !Enum.IsDefined(MixingDrive))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mixing), Mixing, "mixing must be a finite number ≥ 0 (with a known drive), and > 0 only with the flux loss.");
         }
     }
 
