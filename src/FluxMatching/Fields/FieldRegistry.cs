@@ -5,7 +5,8 @@ using System.Collections.Concurrent;
 /// <summary>
 /// Builds a trainable field from its name and a <see cref="FieldSpec"/>: the one place that maps a configuration's
 /// field name (<c>FluxModelConfig.Field</c>, <c>--field</c>) to a type. Built in: "mlp" (<see cref="MlpField"/>,
-/// σ-conditioned when the spec says so) and "transformer" (<see cref="TransformerField"/> over D/T features per token).
+/// σ-conditioned when the spec says so), "transformer" (<see cref="TransformerField"/> over D/T features per token) and
+/// "kinetic" (<see cref="KineticField"/> over G = D/2 genes, (u, s) interleaved; D even, not σ-conditioned).
 /// Other fields register themselves with <see cref="Register"/>.
 /// </summary>
 public static class FieldRegistry
@@ -15,6 +16,7 @@ public static class FieldRegistry
         {
             ["mlp"] = s => new MlpField(s.Dimension, s.Hidden, s.Depth, s.NoiseConditioned, s.Name),
             ["transformer"] = s => new TransformerField(TransformerConfig(s), s.Name),
+            ["kinetic"] = Kinetic,
         };
 
     /// <summary>The registered names, sorted.</summary>
@@ -53,6 +55,23 @@ public static class FieldRegistry
         }
 
         return field;
+    }
+
+    /// <summary>The kinetic field of G = D/2 genes (D even; it takes no σ).</summary>
+    private static KineticField Kinetic(FieldSpec s)
+    {
+        if (s.Dimension < 2 || s.Dimension % 2 != 0)
+        {
+            throw new ArgumentException(
+                $"The kinetic field needs an even data dimension D = 2·genes ((u, s) per gene), got {s.Dimension}.", nameof(s));
+        }
+
+        if (s.NoiseConditioned)
+        {
+            throw new ArgumentException("The kinetic field is not σ-conditioned; train it with a fixed σ.", nameof(s));
+        }
+
+        return new KineticField(s.Dimension / 2);
     }
 
     /// <summary>The transformer's sizes for flat data of dimension D: T tokens of D/T features.</summary>

@@ -58,7 +58,7 @@ public static class ModelChoices
     }
 
     /// <summary>The field of a configuration in words, for model cards and reports: "MLP 2 + σ → 128 × 2 → 2",
-    /// "transformer, 2 tokens × 64, 2 blocks, 4 heads", or "unet, 128 × 2" for a registered field.</summary>
+    /// "transformer, 2 tokens × 64, 2 blocks, 4 heads", "kinetic, 60 genes", or "unet, 128 × 2" for a registered field.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dimension">Data dimension D.</param>
     public static string DescribeField(FluxModelConfig config, int dimension)
@@ -70,6 +70,7 @@ public static class ModelChoices
             "mlp" => $"MLP {dimension}{sigma} → {config.Hidden} × {config.Depth} → {dimension}",
             "transformer" => $"transformer{sigma}, {(config.SequenceLength == 0 ? dimension : config.SequenceLength)} tokens × {config.Hidden}, " +
                              $"{config.Depth} blocks, {config.Heads} heads",
+            "kinetic" => $"kinetic, {dimension / 2} genes",
             var other => $"{other}{sigma}, {config.Hidden} × {config.Depth}",
         };
     }
