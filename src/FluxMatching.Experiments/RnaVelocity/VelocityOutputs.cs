@@ -23,7 +23,7 @@ public static class VelocityOutputs
         var all = new Dictionary<string, object>(context) { ["data"] = label };
         string json = VelocityMetricsJson.Serialize(comparison, all);
         File.WriteAllText(Path.Combine(folder, "metrics.json"), json);
-        File.WriteAllText(Path.Combine(folder, "report.html"), VelocityReportHtml.Render(comparison, label));
+        File.WriteAllText(Path.Combine(folder, "report.html"), VelocityReportHtml.Render(comparison, label, truth));
         var skipped = H5adWriter.WriteResults(Path.Combine(folder, "velocity.h5ad"), input, comparison, json, truth);
         Console.WriteLine(Table(comparison));
         if (skipped.Count > 0)
