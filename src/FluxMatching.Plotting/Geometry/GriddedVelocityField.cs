@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 /// <summary>
 /// A 2-D field interpolated from velocities known at scattered points (e.g. RNA velocity projected onto an embedding),
 /// as scVelo's <c>velocity_embedding_grid</c>: on an n × n grid over the bounds, V(g) = Σ_c w_c v_c / max(1, Σ_c w_c)
-/// with Gaussian weights w_c = exp(−|g − x_c|²/(2h²)), h = <paramref name="smooth"/> × grid spacing; grid points whose
-/// mass Σ_c w_c is below <paramref name="minMass"/> × the largest mass are set to zero (streamlines stop there). Between
+/// with Gaussian weights w_c = exp(−|g − x_c|²/(2h²)), h = <c>smooth</c> × grid spacing; grid points whose
+/// mass Σ_c w_c is below <c>minMass</c> × the largest mass are set to zero (streamlines stop there). Between
 /// grid points the field is bilinear; outside the bounds it is zero. Evaluated on the CPU in float64 (a plotting aid).
 /// </summary>
 public sealed class GriddedVelocityField : IVectorField
