@@ -62,7 +62,7 @@ public static class ModelChoices
     }
 
     /// <summary>The field of a configuration in words, for model cards and reports: "MLP 2 + σ → 128 × 2 → 2",
-    /// "transformer, 2 tokens × 64, 2 blocks, 4 heads", or "unet, 128 × 2" for a registered field.</summary>
+    /// "transformer, 2 tokens × 64, 2 blocks, 4 heads", "kinetic, 60 genes", or "unet, 128 × 2" for a registered field.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dimension">Data dimension D.</param>
     public static string DescribeField(FluxModelConfig config, int dimension)
@@ -76,6 +76,7 @@ public static class ModelChoices
                              $"{config.Depth} blocks, {config.Heads} heads",
             "gmm" => $"Gaussian mixture{sigma}, {config.Components} components (its score)",
             "skew-gmm" => $"skewed Gaussian mixture{sigma}, {config.Components} components ((I + A)·score)",
+            "kinetic" => $"kinetic, {dimension / 2} genes",
             var other => $"{other}{sigma}, {config.Hidden} × {config.Depth}",
         };
     }

@@ -10,7 +10,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Theory]
-    [InlineData("--field", "resnet", "flux: --field must be one of gmm, mlp, skew-gmm, transformer, not 'resnet'.")]
+    [InlineData("--field", "resnet", "flux: --field must be one of gmm, kinetic, mlp, skew-gmm, transformer, not 'resnet'.")]
     [InlineData("--loss", "l2", "flux: --loss must be one of flux, dsm, not 'l2'.")]
     [InlineData("--samples", "1", "flux: --samples must be ≥ 2; got 1.")]
     public void A_bad_value_is_one_line_naming_the_option_the_value_and_what_is_allowed(string option, string value, string expected)

@@ -43,7 +43,7 @@ public sealed class CliBadInputTests : IDisposable
         { "train --lr 0", "lr must be a finite number > 0; got 0." },
         { "train --lr NaN", "lr must be a finite number > 0; got NaN." },
         { "train --data spiral", "Unknown data set 'spiral'. Allowed: ring, triangle, eight-gaussians, moons, checkerboard, swiss-roll." },
-        { "train --field resnet", "--field must be one of gmm, mlp, skew-gmm, transformer, not 'resnet'." },
+        { "train --field resnet", "--field must be one of gmm, kinetic, mlp, skew-gmm, transformer, not 'resnet'." },
         { "train --loss l2", "--loss must be one of flux, dsm, not 'l2'." },
         { "train --hidden 0", "hidden must be between 1 and 65536; got 0." },
         { "train --hidden 99999999999", "flux train: --hidden '99999999999' is not a whole number" },

@@ -56,7 +56,7 @@ public sealed class NewCommandTests : IAsyncLifetime
     [InlineData("#!flux new m --sigma-min 0.1", "--sigma-min and --sigma-max need --annealed")]
     [InlineData("#!flux new m --annealed --sigma-min 1 --sigma-max 0.5", "--sigma-max (0.5) must be greater than --sigma-min (1)")]
     [InlineData("#!flux new m --device tpu", "--device 'tpu' is not a device name. Allowed: cpu, cuda, cuda:N")]
-    [InlineData("#!flux new m --field resnet", "#!flux new: --field 'resnet' is neither a built-in field (gmm, mlp, skew-gmm, transformer) nor a C# variable holding a TorchSharp module.")]
+    [InlineData("#!flux new m --field resnet", "#!flux new: --field 'resnet' is neither a built-in field (gmm, kinetic, mlp, skew-gmm, transformer) nor a C# variable holding a TorchSharp module.")]
     [InlineData("#!flux new m --hidden", "option --hidden needs a value (N)")]
     [InlineData("#!flux new m --hidden 8 --hidden 9", "option --hidden is given twice")]
     [InlineData("#!flux new m --widht 8", "unknown option '--widht'. Allowed: --data, --field, --hidden")]

@@ -16,7 +16,7 @@ public sealed class MagicBadInputTests(KernelWithModel fixture) : IClassFixture<
         { "#!flux new 1x", "'1x' is not a valid model name. A name must be a C# identifier" },
         { "#!flux new class", "'class' is not a valid model name." },
         { "#!flux new q --data spiral", "unknown --data 'spiral': not a built-in data set (ring, triangle, eight-gaussians, moons, checkerboard, swiss-roll), a C# variable, or a .csv/.npy file." },
-        { "#!flux new q --field resnet", "--field 'resnet' is neither a built-in field (gmm, mlp, skew-gmm, transformer) nor a C# variable holding a TorchSharp module." },
+        { "#!flux new q --field resnet", "--field 'resnet' is neither a built-in field (gmm, kinetic, mlp, skew-gmm, transformer) nor a C# variable holding a TorchSharp module." },
         { "#!flux new q --hidden 0", "--hidden must be a whole number from 1 to 65536, got 0." },
         { "#!flux new q --hidden 99999999999", "--hidden must be a whole number from 1 to 65536, got 99999999999." },
         { "#!flux new q --depth -1", "--depth must be a whole number from 1 to 64, got -1." },
