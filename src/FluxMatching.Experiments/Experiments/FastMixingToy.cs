@@ -4,7 +4,9 @@ using System.Diagnostics;
 using FluxMatching.Controllable;
 using FluxMatching.Data;
 using FluxMatching.Losses;
+using FluxMatching.Analysis;
 using FluxMatching.Models;
+using FluxMatching.Plotting;
 using FluxMatching.Runtime;
 using FluxMatching.Training;
 using TorchSharp;
@@ -40,6 +42,7 @@ public static class FastMixingToy
         var weights = target.LogDensity(points).exp().data<double>().ToArray();
         var score = ToArray(target.Score(points));
         var mixer = new MixingSpeedCalculator(grid, weights);
+        var scoreGrid = OnPlotGrid(z => target.Score(z));
         double sigma = target.NoiseSigma;
         double scoreFlux = FluxLoss(z => target.Score(z), clean, sigma, options).Mean;
         var runs = new List<FastMixingToyRun>();
@@ -55,7 +58,7 @@ public static class FastMixingToy
         }
 
         points.Dispose();
-        return new FastMixingToyResult(options, mixer.MixingSpeed(score), scoreFlux, runs);
+        return new FastMixingToyResult(options, mixer.MixingSpeed(score), scoreFlux, runs, scoreGrid);
     }
 
     private static FastMixingToyRun Train(FastMixingToyOptions options, TriangleMixtureDataset clean, double sigma,
@@ -117,9 +120,15 @@ public static class FastMixingToy
         }
 
         var (mean, se) = FluxLoss(z => field.Evaluate(z), clean, sigma, options);
+        FieldGrid plot;
+        using (no_grad())
+        {
+            plot = OnPlotGrid(z => field.Evaluate(z.to(field.DType)).to(ScalarType.Float64));
+        }
+
         return new FastMixingToyRun(seed, withMixing, mixer.MixingSpeed(f), mean, se,
             ControllableMetrics.DistributionViolation(grid, delta, score, mixer.Weights), Math.Sqrt(distance), final,
-            seconds);
+            seconds) { Field = plot };
     }
 
     /// <summary>Mean and standard error of the flux loss over the evaluation batches (the same draws for every field:
@@ -141,6 +150,26 @@ public static class FastMixingToy
         double mean = values.Average();
         double var = values.Length > 1 ? values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1) : 0;
         return (mean, Math.Sqrt(var / values.Length));
+    }
+
+    /// <summary>A field evaluated on <see cref="FastMixingToyResult.PlotGrid"/> (float64 points [N, 2] in, [N, 2] out),
+    /// for streamline charts.</summary>
+    private static FieldGrid OnPlotGrid(Func<Tensor, Tensor> field)
+    {
+        using var scope = NewDisposeScope();
+        var grid = FastMixingToyResult.PlotGrid;
+        var values = ToArray(field(tensor(grid.PointsFlat(), [grid.Count, 2], ScalarType.Float64)).to(ScalarType.Float64));
+        var cube = new double[grid.Nx, grid.Ny, 2];
+        for (int i = 0; i < grid.Nx; i++)
+        {
+            for (int j = 0; j < grid.Ny; j++)
+            {
+                cube[i, j, 0] = values[grid.Index(i, j), 0];
+                cube[i, j, 1] = values[grid.Index(i, j), 1];
+            }
+        }
+
+        return FieldGrid.FromGrid(grid, cube);
     }
 
     private static double[,] ToArray(Tensor t)

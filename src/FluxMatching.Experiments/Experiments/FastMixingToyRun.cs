@@ -1,5 +1,7 @@
 namespace FluxMatching.Experiments;
 
+using FluxMatching.Plotting;
+
 /// <summary>One trained field of <see cref="FastMixingToy"/>.</summary>
 /// <param name="Seed">Initialization and training seed.</param>
 /// <param name="WithMixing">Whether the mixing term was in the objective (false: the control).</param>
@@ -21,4 +23,9 @@ public sealed record FastMixingToyRun(
     double DistributionViolation,
     double DistanceFromScore,
     double FinalLoss,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>The trained field on <see cref="FastMixingToyResult.PlotGrid"/> (for streamline charts, e.g.
+    /// <c>FieldCharts.GridStreamlines(run.Field)</c>).</summary>
+    public FieldGrid? Field { get; init; }
+}

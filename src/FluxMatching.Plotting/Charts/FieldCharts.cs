@@ -122,6 +122,20 @@ public static class FieldCharts
         PointSet? background = null, FieldEvaluationOptions? evaluation = null, FigureOptions? figure = null) =>
         Streamlines(StreamlineTracer.Trace(field, bounds, options, evaluation), bounds, options, background, figure);
 
+    /// <summary>Streamlines of a field known only on a square grid (e.g. a trained field evaluated once and kept in a
+    /// result record): the grid values are interpolated bilinearly (<see cref="GriddedVelocityField"/>) and traced
+    /// with RK4 as for a live field.</summary>
+    /// <param name="grid">Field values on an n × n grid with evenly spaced axes (n ≥ 4); the lines stay inside it.</param>
+    /// <param name="options">Seeds, step and style.</param>
+    /// <param name="background">Samples drawn in grey behind the lines, or null.</param>
+    /// <param name="figure">Title and size.</param>
+    public static GenericChart GridStreamlines(FieldGrid grid, StreamlineOptions? options = null, PointSet? background = null,
+        FigureOptions? figure = null)
+    {
+        var field = new GriddedVelocityField(grid);
+        return Streamlines(field, field.Bounds, options, background, null, figure);
+    }
+
     /// <summary>Draws precomputed streamlines (one NaN-separated line trace) and, at each line's seed, a small dot.</summary>
     /// <param name="lines">Polylines, e.g. from <see cref="StreamlineTracer.Trace"/>.</param>
     /// <param name="bounds">Axis ranges.</param>

@@ -95,6 +95,23 @@ public sealed class GriddedVelocityField : IVectorField
         }
     }
 
+    /// <summary>The field known on a square grid (e.g. a model evaluated by <see cref="FieldGrid.Evaluate"/>), bilinear
+    /// between the nodes and zero outside them.</summary>
+    /// <param name="grid">Values on an n × n grid with evenly spaced axes (n ≥ 4).</param>
+    public GriddedVelocityField(FieldGrid grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        if (grid.Xs.Length != grid.Ys.Length || grid.Xs.Length < 4)
+        {
+            throw new ArgumentException($"grid must be square with at least 4 nodes per axis; got {grid.Xs.Length} × {grid.Ys.Length}.", nameof(grid));
+        }
+
+        n = grid.Xs.Length;
+        Bounds = new Bounds2D(grid.Xs[0], grid.Xs[^1], grid.Ys[0], grid.Ys[^1]);
+        vx = (double[,])grid.U.Clone();
+        vy = (double[,])grid.V.Clone();
+    }
+
     /// <summary>The grid's region.</summary>
     public Bounds2D Bounds { get; }
 

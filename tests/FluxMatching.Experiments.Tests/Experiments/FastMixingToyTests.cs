@@ -34,6 +34,10 @@ public class FastMixingToyTests
         // The shared flux-only phase, then different objectives: the two trained fields differ.
         Assert.NotEqual(r.WithMixing[0].MixingSpeed, r.Control[0].MixingSpeed);
         Assert.Equal(2, lines.Count);
+        // The fields on the plotting grid, for streamlines: the score's and each run's, finite.
+        Assert.Equal(49, r.Score.Xs.Length);
+        Assert.All(r.Runs, run => Assert.True(run.Field!.U.Cast<double>().All(double.IsFinite)));
+        Assert.NotEqual(r.WithMixing[0].Field!.U[10, 10], r.Control[0].Field!.U[10, 10]);
     }
 
     [Fact]

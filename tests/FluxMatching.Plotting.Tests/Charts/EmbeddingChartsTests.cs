@@ -37,6 +37,34 @@ public class EmbeddingChartsTests
     }
 
     [Fact]
+    public void A_field_known_on_a_square_grid_is_interpolated_bilinearly_so_a_linear_field_comes_back_exactly()
+    {
+        // f(x, y) = (1 + 2x − y, 3y) on a 5 × 5 grid over [−1, 1]²: bilinear interpolation is exact for it.
+        var xs = new[] { -1.0, -0.5, 0.0, 0.5, 1.0 };
+        var u = new double[5, 5];
+        var v = new double[5, 5];
+        for (int j = 0; j < 5; j++)
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                (u[j, i], v[j, i]) = (1 + (2 * xs[i]) - xs[j], 3 * xs[j]);
+            }
+        }
+
+        var field = new GriddedVelocityField(new FieldGrid(xs, xs, u, v));
+        using var at = tensor(new double[] { 0.3, -0.7, -0.9, 0.15, 2.0, 0.0 }, [3, 2], ScalarType.Float64);
+        var f = field.Evaluate(at).data<double>().ToArray();
+        Assert.Equal(1 + 0.6 + 0.7, f[0], 12);
+        Assert.Equal(-2.1, f[1], 12);
+        Assert.Equal(1 - 1.8 - 0.15, f[2], 12);
+        Assert.Equal(0.45, f[3], 12);
+        Assert.Equal([0.0, 0.0], f[4..6]);
+        Assert.Throws<ArgumentException>(() => new GriddedVelocityField(new FieldGrid(xs, xs[..4], new double[4, 5], new double[4, 5])));
+        var lines = ChartJson.Traces(FieldCharts.GridStreamlines(new FieldGrid(xs, xs, u, v))).Single(t => ChartJson.Str(t, "name") == "streamlines");
+        Assert.True(ChartJson.Numbers(lines.GetProperty("x")).Count(double.IsFinite) > 10);
+    }
+
+    [Fact]
     public void The_stream_plot_traces_lines_along_the_velocity_over_one_trace_per_group()
     {
         var (points, velocity) = Shear();
