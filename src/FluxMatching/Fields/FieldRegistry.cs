@@ -5,7 +5,9 @@ using System.Collections.Concurrent;
 /// <summary>
 /// Builds a trainable field from its name and a <see cref="FieldSpec"/>: the one place that maps a configuration's
 /// field name (<c>FluxModelConfig.Field</c>, <c>--field</c>) to a type. Built in: "mlp" (<see cref="MlpField"/>,
-/// σ-conditioned when the spec says so) and "transformer" (<see cref="TransformerField"/> over D/T features per token).
+/// σ-conditioned when the spec says so), "transformer" (<see cref="TransformerField"/> over D/T features per token)
+/// and "unet" (<see cref="Images.EdmUNetField"/>, the authors' image U-Net with EDM preconditioning; always
+/// σ-conditioned; needs <see cref="FieldSpec.ImageShape"/>).
 /// Other fields register themselves with <see cref="Register"/>.
 /// </summary>
 public static class FieldRegistry
@@ -15,6 +17,7 @@ public static class FieldRegistry
         {
             ["mlp"] = s => new MlpField(s.Dimension, s.Hidden, s.Depth, s.NoiseConditioned, s.Name),
             ["transformer"] = s => new TransformerField(TransformerConfig(s), s.Name),
+            ["unet"] = s => new Images.EdmUNetField(UNetConfig(s), s.SigmaData),
         };
 
     /// <summary>The registered names, sorted.</summary>
@@ -53,6 +56,32 @@ public static class FieldRegistry
         }
 
         return field;
+    }
+
+    /// <summary>The U-Net's architecture for images of <see cref="FieldSpec.ImageShape"/>.</summary>
+    private static Images.UNetConfig UNetConfig(FieldSpec s)
+    {
+        if (s.ImageShape is not { Count: 3 } shape || shape[0] * shape[1] * shape[2] != s.Dimension)
+        {
+            throw new ArgumentException(
+                $"The unet field needs image data with a shape [C, H, W] (C·H·W = {s.Dimension}); this data set is " +
+                "not an image set (allowed: fashion-mnist, mnist or an image data source).", nameof(s));
+        }
+
+        if (!s.NoiseConditioned)
+        {
+            throw new ArgumentException(
+                "The unet field is noise-conditioned: it needs annealed training (--annealed).", nameof(s));
+        }
+
+        var config = new Images.UNetConfig
+        {
+            ImageChannels = shape[0], ImageHeight = shape[1], ImageWidth = shape[2], Channels = s.Channels,
+            ChannelMultipliers = [.. s.ChannelMultipliers], IsAttention = [.. s.AttentionLevels], Blocks = s.Blocks,
+            Dropout = s.Dropout,
+        };
+        config.Validate();
+        return config;
     }
 
     /// <summary>The transformer's sizes for flat data of dimension D: T tokens of D/T features.</summary>

@@ -40,9 +40,11 @@ public sealed class TrainingSession : IDisposable
         this.model = model;
         this.options = options;
         // data-parallel replica r draws its batches, σ, t and noise with seed + r (initialization keeps the seed)
+        // each micro-batch is one Compute() of an objective of Batch/M samples (its own data, σ, t and kernel)
+        var objectiveOptions = options.MicroBatches > 1 ? options with { Batch = options.Batch / options.MicroBatches } : options;
         this.objective = model.CreateObjective(options.GradientReducer is { Rank: > 0 } reducer
-            ? options with { Seed = options.Seed + reducer.Rank }
-            : options);
+            ? objectiveOptions with { Seed = options.Seed + reducer.Rank }
+            : objectiveOptions);
         this.parameters = model.TrainableParameters();
         if (options.FusedAdam)
         {
@@ -113,12 +115,12 @@ public sealed class TrainingSession : IDisposable
             LearningRate = this.options.LearningRate * Math.Min(1.0, (this.model.StepsTrained + 1.0) / this.options.WarmupSteps);
         }
 
-        var (total, x) = this.objective.Compute();
-        if (this.options.ExtraLoss is not null)
+        if (this.options.MicroBatches > 1)
         {
-            total = total + this.options.ExtraLoss(this.model, x);
+            return StepAccumulated(this.options.MicroBatches);
         }
 
+        var total = MicroBatchObjective();
         if (!onCpu)
         {
             return StepOffCpu(total);
@@ -143,6 +145,24 @@ public sealed class TrainingSession : IDisposable
             value = this.replicas.Average(value, this.model.StepsTrained);   // one all-reduce: mean gradients and loss
         }
 
+        return FinishOnCpu(value);
+    }
+
+    /// <summary>The objective of one (micro-)batch, with the extra loss when one is set.</summary>
+    private Tensor MicroBatchObjective()
+    {
+        var (total, x) = this.objective.Compute();
+        if (this.options.ExtraLoss is not null)
+        {
+            total = total + this.options.ExtraLoss(this.model, x);
+        }
+
+        return total;
+    }
+
+    /// <summary>The gradient norm check and update of a CPU step whose mean gradients are in place.</summary>
+    private StepOutcome FinishOnCpu(double value)
+    {
         double norm = GradientNorm();
         if (!double.IsFinite(norm))
         {
@@ -150,6 +170,61 @@ public sealed class TrainingSession : IDisposable
             return new StepOutcome(value, norm, Applied: false);
         }
         return Update(value, norm);
+    }
+
+    /// <summary>
+    /// One optimizer step over M micro-batches: each draws its own batch of Batch/M samples (σ, t, kernel) and is
+    /// back-propagated at once with weight 1/M, so the gradients accumulate to the mean of the micro-batches'
+    /// gradients and only one micro-batch graph is alive at a time. The loss is the mean of the micro-batch losses.
+    /// </summary>
+    private StepOutcome StepAccumulated(int m)
+    {
+        if (!gradientsClear)
+        {
+            ZeroGrad();
+        }
+
+        using var weight = (1.0 / m).ToScalar();
+        double value = 0.0;
+        Tensor? sum = null;
+        for (int i = 0; i < m; i++)
+        {
+            using var micro = torch.NewDisposeScope();
+            var scaled = MicroBatchObjective().mul(weight);
+            if (onCpu)
+            {
+                double v = scaled.ToDouble();
+                if (!double.IsFinite(v))
+                {
+                    // (data-parallel: the NaN makes every replica skip this step)
+                    double reported = this.replicas?.Average(v, this.model.StepsTrained) ?? v;
+                    ZeroGrad();
+                    return new StepOutcome(reported, double.NaN, Applied: false);
+                }
+
+                value += v;
+            }
+            else
+            {
+                var next = sum is null ? scaled.detach().clone() : sum.add(scaled.detach());
+                sum = next.MoveToOuterDisposeScope();
+            }
+
+            scaled.backward();
+            gradientsClear = false;
+        }
+
+        if (!onCpu)
+        {
+            return FinishOffCpu(sum!);
+        }
+
+        if (this.replicas is not null)
+        {
+            value = this.replicas.Average(value, this.model.StepsTrained);   // one all-reduce: mean gradients and loss
+        }
+
+        return FinishOnCpu(value);
     }
 
     /// <summary>A step on a device other than the CPU: backward first, then the loss and the gradient norm are read
@@ -163,6 +238,13 @@ public sealed class TrainingSession : IDisposable
 
         total.backward();
         gradientsClear = false;
+        return FinishOffCpu(total);
+    }
+
+    /// <summary>Off the CPU, after the backward pass(es): the loss and gradient norm read together, then the update.
+    /// </summary>
+    private StepOutcome FinishOffCpu(Tensor total)
+    {
         if (this.replicas is not null)
         {
             // data-parallel off the CPU: gradients and loss staged through host memory (a second synchronization)

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 /// f(z; σ) = (D(z; σ) − z)/σ² (a score parameterisation, Tweedie). The U-Net is registered as <c>nn_model</c> as in
 /// the authors' EDM module, so <see cref="Network"/>'s state dict is the authors' <c>UNet.state_dict()</c>.
 /// </summary>
-public sealed class EdmUNetField : TrainableField
+public sealed class EdmUNetField : TrainableField, IDenoiser
 {
     private readonly UNet nn_model;
 
