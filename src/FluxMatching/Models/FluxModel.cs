@@ -173,6 +173,20 @@ public sealed class FluxModel : nn.Module, ITrainable
         }
 
         var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
+        bool training = field.training;
+        field.eval();   // dropout (a U-Net's) is off while sampling
+        try
+        {
+            return SampleWith(field, request);
+        }
+        finally
+        {
+            field.train(training);
+        }
+    }
+
+    private SampleResult SampleWith(TrainableField field, SamplingRequest request)
+    {
         var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
         var dtype = Field.DType;
         int frames = Math.Max(1, request.Frames);
