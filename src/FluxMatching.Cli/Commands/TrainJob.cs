@@ -27,7 +27,13 @@ internal static class TrainJob
         }
         // Every setting is checked before the run folder is made: a bad command leaves nothing behind.
         Options(s).Validate();
-        var dimension = FluxMatching.Data.DataSources.Create(s.Model.Data).Dimension;   // an image set that is not installed: one line
+        var source = FluxMatching.Data.DataSources.Create(s.Model.Data);   // an image set that is not installed: one line
+        if (string.Equals(s.Model.Field, "unet", StringComparison.OrdinalIgnoreCase) && source is not FluxMatching.Data.IImageSource)
+        {
+            throw new ArgumentException($"--field unet needs image data (--data {string.Join("|", FluxMatching.Data.ImageDatasets.Names)}), not '{s.Model.Data}'.");
+        }
+
+        var dimension = source.Dimension;
         if (s.Device.type == TorchSharp.DeviceType.CPU)
         {
             MemoryEstimate.Require(MemoryEstimate.Training(s.Model, dimension, s.Batch, ScalarType.Float32), "--batch", s.Batch, "one training step");
