@@ -138,7 +138,12 @@ internal static class TrainJob
         }
 
         var other = s.Model.Loss != LossKind.Flux ? LossKind.Flux : s.Model.Annealed && IsImage(s) ? LossKind.DsmX0 : LossKind.Dsm;
-        return [s.Model, s.Model with { Loss = other, PerSampleSigma = other != LossKind.Flux && s.Model.PerSampleSigma }];
+        bool unet = string.Equals(s.Model.Field, "unet", StringComparison.OrdinalIgnoreCase);
+        return [s.Model, s.Model with
+        {
+            Loss = other, PerSampleSigma = other != LossKind.Flux && s.Model.PerSampleSigma,
+            TimeProposal = other == LossKind.Flux && (unet || s.Model.TimeProposal),
+        }];
     }
 
     private static TrainerOptions Options(TrainJobSettings s) => FluxDefaults.Training with

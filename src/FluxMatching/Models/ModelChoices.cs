@@ -161,8 +161,9 @@ public static class ModelChoices
 
     /// <summary>
     /// The image defaults a configuration takes when its field is "unet" (the authors' exp3): annealed training,
-    /// σ from the EDM log-normal (unless <paramref name="sigmaDistribution"/> says otherwise) and the sampling range
-    /// σ ∈ [0.002, 80] of the authors' EDM config. Other fields: the configuration with the σ distribution applied.
+    /// σ from the EDM log-normal (unless <paramref name="sigmaDistribution"/> says otherwise), the sampling range
+    /// σ ∈ [0.002, 80] of the authors' EDM config, and for the flux loss the learned exponential horizon proposal
+    /// with its REINFORCE term (the authors' <c>importance_sampler_net</c>). Other fields: the configuration with the σ distribution applied.
     /// </summary>
     /// <param name="config">The configuration.</param>
     /// <param name="sigmaDistribution">An explicit <c>--sigma-dist</c>, or null.</param>
@@ -177,7 +178,7 @@ public static class ModelChoices
         return config with
         {
             Annealed = true, SigmaDistribution = sigmaDistribution ?? SigmaDistribution.LogNormal,
-            SigmaMin = ImageSigmaMin, SigmaMax = ImageSigmaMax,
+            SigmaMin = ImageSigmaMin, SigmaMax = ImageSigmaMax, TimeProposal = config.Loss == LossKind.Flux,
         };
     }
 
