@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 /// <summary>
 /// The small image classifier whose penultimate features define "FD (in-project classifier)" and KID here (no
 /// Inception weights can be had offline): two 3×3 convolution stages (GroupNorm + ReLU + 2×2 max-pool each,
-/// C → 32 → 64 channels), a third 3×3 convolution (64 channels, GroupNorm + ReLU), a linear layer to
+/// C → 16 → 32 channels), a third 3×3 convolution (32 channels, GroupNorm + ReLU), a linear layer to
 /// <see cref="FeatureCount"/> features with ReLU (the penultimate features, like Inception's pool features they are
 /// non-negative) and a linear head to the class logits. Images [N, C, H, W] in [−1, 1], H and W divisible by 4.
 /// Parameters are drawn from a caller's generator (PyTorch's default bound 1/√fan_in), so training is reproducible
@@ -50,13 +50,13 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
         Classes = classes;
         FeatureCount = featureCount;
         body = nn.Sequential(
-            ("conv1", nn.Conv2d(channels, 32, 3, padding: 1)), ("norm1", Norm(8, 32)), ("act1", nn.ReLU()),
+            ("conv1", nn.Conv2d(channels, 16, 3, padding: 1)), ("norm1", Norm(4, 16)), ("act1", nn.ReLU()),
             ("pool1", nn.MaxPool2d(2)),
-            ("conv2", nn.Conv2d(32, 64, 3, padding: 1)), ("norm2", Norm(8, 64)), ("act2", nn.ReLU()),
+            ("conv2", nn.Conv2d(16, 32, 3, padding: 1)), ("norm2", Norm(8, 32)), ("act2", nn.ReLU()),
             ("pool2", nn.MaxPool2d(2)),
-            ("conv3", nn.Conv2d(64, 64, 3, padding: 1)), ("norm3", Norm(8, 64)), ("act3", nn.ReLU()),
+            ("conv3", nn.Conv2d(32, 32, 3, padding: 1)), ("norm3", Norm(8, 32)), ("act3", nn.ReLU()),
             ("flatten", nn.Flatten()));
-        penultimate = nn.Linear(64L * (height / 4) * (width / 4), featureCount);
+        penultimate = nn.Linear(32L * (height / 4) * (width / 4), featureCount);
         head = nn.Linear(featureCount, classes);
         testAccuracy = full(1, double.NaN, dtype: ScalarType.Float64);
         register_buffer("test_accuracy", testAccuracy);
