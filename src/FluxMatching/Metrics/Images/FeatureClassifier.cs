@@ -21,7 +21,6 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
     private readonly Sequential body;
     private readonly Linear penultimate;
     private readonly Linear head;
-    private readonly Tensor testAccuracy;
 
     /// <summary>Creates the network with parameters drawn from <paramref name="generator"/>.</summary>
     /// <param name="channels">Image channels C ≥ 1.</param>
@@ -58,8 +57,7 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
             ("flatten", nn.Flatten()));
         penultimate = nn.Linear(32L * (height / 4) * (width / 4), featureCount);
         head = nn.Linear(featureCount, classes);
-        testAccuracy = full(1, double.NaN, dtype: ScalarType.Float64);
-        register_buffer("test_accuracy", testAccuracy);
+        register_buffer("test_accuracy", full(1, double.NaN, dtype: ScalarType.Float64));
         RegisterComponents();
         Initialize(generator);
     }
@@ -82,12 +80,17 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Accuracy on the held-out split, in [0, 1], stored with the weights (NaN until measured).</summary>
     public double TestAccuracy
     {
-        get => testAccuracy.cpu().to(ScalarType.Float64).item<double>();
+        get
+        {
+            using var scope = NewDisposeScope();
+            return AccuracyBuffer.cpu().to(ScalarType.Float64).item<double>();
+        }
+
         set
         {
             using (no_grad())
             {
-                testAccuracy.fill_(value);
+                AccuracyBuffer.fill_(value);
             }
         }
     }
@@ -115,6 +118,10 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return nn.functional.relu(penultimate.forward(body.forward(images))).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The registered buffer (looked up each time: moving the module replaces it).</summary>
+    private Tensor AccuracyBuffer => get_buffer("test_accuracy") ??
+        throw new InvalidOperationException("The classifier has no test_accuracy buffer.");
 
     private static GroupNorm Norm(int groups, int channels) => nn.GroupNorm(groups, channels);
 

@@ -15,7 +15,7 @@ public static class ImageQuality
 {
     /// <summary>Measures generated images against a data set.</summary>
     /// <param name="samples">Generated images [N, C, H, W] in [−1, 1] (the data's shape, N ≥ 2), any device and dtype;
-    /// the features are computed on their device in float32.</param>
+    /// the features are computed on their device in the classifier's dtype (float32).</param>
     /// <param name="dataName"><c>fashion-mnist</c> or <c>mnist</c> (<see cref="ImageSplits.Load"/>).</param>
     /// <param name="options">Classifier, KID, seed, floor (null: defaults).</param>
     /// <param name="progress">The classifier's cache look-up and, when it must be trained, its steps.</param>
@@ -34,7 +34,7 @@ public static class ImageQuality
 
     /// <summary>Measures generated images with a given classifier and splits.</summary>
     /// <param name="samples">Generated images [N, C, H, W] in [−1, 1], N ≥ 2, any device and dtype.</param>
-    /// <param name="classifier">The feature classifier (moved to the samples' device in float32).</param>
+    /// <param name="classifier">The feature classifier (moved to the samples' device).</param>
     /// <param name="splits">The reference (training) and floor (test) images.</param>
     /// <param name="options">KID, seed, floor, batch size (null: defaults).</param>
     public static ImageQualityReport MeasureWith(Tensor samples, FeatureClassifier classifier, ImageSplits splits,
@@ -61,7 +61,7 @@ public static class ImageQuality
             throw new ArgumentException("samples hold NaN or infinite values.", nameof(samples));
         }
 
-        classifier.to(device, ScalarType.Float32);
+        classifier.to(device);
         classifier.eval();
         using var generator = new Generator((ulong)options.Seed);
         int n = (int)Math.Min(samples.size(0), train.Count);
@@ -103,7 +103,7 @@ public static class ImageQuality
             cancellationToken);
         var dev = device ?? CPU;
         using var scope = NewDisposeScope();
-        classifier.to(dev, ScalarType.Float32);
+        classifier.to(dev);
         classifier.eval();
         using var generator = new Generator((ulong)options.Seed);
         var referenceIndex = randperm(splits.Train.Count, generator: generator).narrow(0, 0, count);
@@ -119,6 +119,7 @@ public static class ImageQuality
         bool fromBytes)
     {
         using var noGrad = no_grad();
+        var dtype = classifier.parameters().First().dtype;
         var parts = new List<Tensor>();
         long n = images.size(0);
         for (long start = 0; start < n; start += batchSize)
@@ -126,8 +127,8 @@ public static class ImageQuality
             long size = Math.Min(batchSize, n - start);
             var chunk = images.narrow(0, start, size);
             var input = fromBytes
-                ? ImageDataset.ToModelRange(chunk, device)
-                : chunk.to(ScalarType.Float32, device);
+                ? ImageDataset.ToModelRange(chunk, device, dtype)
+                : chunk.to(dtype, device);
             parts.Add(classifier.Features(input));
         }
 

@@ -79,7 +79,7 @@ public class ClassifierTests : IDisposable
         using var fa = a.Features(images);
         using var fb = b.Features(images);
         using var fc = c.Features(images);
-        Assert.True(fa.equal(fb).item<bool>());
+        Assert.True(fa.allclose(fb, rtol: 0, atol: 0));
         Assert.False(fa.allclose(fc));
     }
 
@@ -104,7 +104,7 @@ public class ClassifierTests : IDisposable
         using var images = ImageDataset.ToModelRange(splits.Test.Images);
         using var a = trained.Features(images);
         using var b = loaded.Features(images);
-        Assert.True(a.equal(b).item<bool>());
+        Assert.True(a.allclose(b, rtol: 0, atol: 0));
     }
 
     [Theory]
