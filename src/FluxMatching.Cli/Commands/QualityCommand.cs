@@ -28,6 +28,7 @@ internal static class QualityCommand
         {
             var dev = CliOptions.ResolveDevice(r.GetValue(device)!, r.GetValue(threads));
             string dataName = r.GetValue(data)!;
+            var shape = ImageShape(dataName);
             var options = new ImageQualityOptions
             {
                 Seed = r.GetValue(seed),
@@ -45,8 +46,16 @@ internal static class QualityCommand
             if (r.GetValue(samples) is { } file)
             {
                 var cloud = NpyData.Read(file);
+                long pixels = shape.Aggregate(1L, (a, b) => a * b);
+                if (cloud.Dimension != pixels)
+                {
+                    throw new ArgumentException(
+                        $"--samples '{file}' holds [{cloud.Count}, {string.Join(", ", cloud.SampleShape)}]; {dataName} needs " +
+                        $"[N, {string.Join(", ", shape)}] or [N, {pixels}] images.");
+                }
+
                 using var images = cloud.Points.to(dev);
-                report = ImageQuality.Measure(images.reshape(ImageShape(dataName, cloud.Count)), dataName, options, progress);
+                report = ImageQuality.Measure(images.reshape([cloud.Count, .. shape]), dataName, options, progress);
             }
             else
             {
@@ -59,10 +68,10 @@ internal static class QualityCommand
         return cmd;
     }
 
-    /// <summary>[N, C, H, W] of the data set's images (28×28 grey for both data sets offered).</summary>
-    private static long[] ImageShape(string dataName, int n) => dataName switch
+    /// <summary>[C, H, W] of the data set's images (28×28 grey for both data sets offered).</summary>
+    private static long[] ImageShape(string dataName) => dataName switch
     {
-        "fashion-mnist" or "mnist" => [n, 1, 28, 28],
+        "fashion-mnist" or "mnist" => [1, 28, 28],
         _ => throw new ArgumentException($"--data '{dataName}' is not an image data set; allowed: {string.Join(", ", ImageDatasets.Names)}."),
     };
 
