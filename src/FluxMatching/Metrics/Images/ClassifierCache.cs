@@ -72,7 +72,7 @@ public static class ClassifierCache
         out string? problem)
     {
         var train = splits.Train;
-        int classes = Math.Max(2, (int)train.Labels.max().item<long>() + 1);
+        int classes = FeatureClassifier.ClassCount(train.Labels);
         var model = new FeatureClassifier(train.Channels, train.Height, train.Width, classes, options.FeatureCount);
         try
         {

@@ -30,7 +30,7 @@ public static class ClassifierTraining
         }
 
         var device = options.Device ?? CPU;
-        int classes = Math.Max(2, (int)train.Labels.max().item<long>() + 1);
+        int classes = FeatureClassifier.ClassCount(train.Labels);
         using var generator = new Generator((ulong)options.Seed);
         var model = new FeatureClassifier(train.Channels, train.Height, train.Width, classes, options.FeatureCount,
             generator);

@@ -95,6 +95,15 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>Number of classes of a data set's labels: the largest label + 1 (at least 2).</summary>
+    /// <param name="labels">[N] integer labels 0 … K − 1.</param>
+    public static int ClassCount(Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        using var max = labels.max();
+        return Math.Max(2, (int)max.item<long>() + 1);
+    }
+
     /// <summary>Class logits [N, classes] of images [N, C, H, W].</summary>
     /// <param name="images">[N, C, H, W] in [−1, 1], on the module's device and dtype.</param>
     public override Tensor forward(Tensor images)
@@ -128,13 +137,14 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
     private void Initialize(Generator? generator)
     {
         using var noGrad = no_grad();
-        foreach (var (name, module) in named_modules())
+        foreach (var module in modules())
         {
             switch (module)
             {
                 case Conv2d conv:
-                    Uniform(conv.weight!, conv.weight!.shape.Skip(1).Aggregate(1L, (a, b) => a * b), generator);
-                    Uniform(conv.bias!, conv.weight!.shape.Skip(1).Aggregate(1L, (a, b) => a * b), generator);
+                    long fanIn = conv.weight!.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+                    Uniform(conv.weight!, fanIn, generator);
+                    Uniform(conv.bias!, fanIn, generator);
                     break;
                 case Linear linear:
                     Uniform(linear.weight!, linear.weight!.shape[1], generator);
@@ -145,7 +155,6 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
                     norm.bias!.zero_();
                     break;
                 default:
-                    _ = name;
                     break;
             }
         }

@@ -33,7 +33,8 @@ public static class ImageQuality
     }
 
     /// <summary>Measures generated images with a given classifier and splits.</summary>
-    /// <param name="samples">Generated images [N, C, H, W] in [−1, 1], N ≥ 2, any device and dtype.</param>
+    /// <param name="samples">Generated images [N, C, H, W] in [−1, 1], N ≥ 2, any device and dtype (at most as many as
+    /// the training split holds are used).</param>
     /// <param name="classifier">The feature classifier (moved to the samples' device).</param>
     /// <param name="splits">The reference (training) and floor (test) images.</param>
     /// <param name="options">KID, seed, floor, batch size (null: defaults).</param>
@@ -149,7 +150,7 @@ public static class ImageQuality
         Generator generator)
     {
         double fd = FrechetDistance.Compute(x, reference);
-        var kid = KernelDistance.Compute(x, reference, options.Kid, generator.device == x.device ? generator : null);
+        var kid = KernelDistance.Compute(x, reference, options.Kid, generator);
         return new FeatureDistances((int)x.size(0), fd, kid);
     }
 }
