@@ -1,6 +1,7 @@
 namespace FluxMatching.Metrics.Images;
 
 using FluxMatching.Data;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,6 +31,7 @@ public static class ClassifierTraining
         }
 
         var device = options.Device ?? CPU;
+        TorchRuntime.SetFlushDenormal(true);   // per thread; float32 denormals would slow every later step
         int classes = FeatureClassifier.ClassCount(train.Labels);
         using var generator = new Generator((ulong)options.Seed);
         var model = new FeatureClassifier(train.Channels, train.Height, train.Width, classes, options.FeatureCount,
