@@ -82,7 +82,7 @@ internal static class BenchCommand
             {
                 "langevin" => BenchSampling(t, target),
                 "matmul" => BenchMatmul(t, target),
-                "unet-fmnist" or "unet-fmnist-dsm" => BenchUNet(name, t, r.GetValue(steps), r.GetValue(warmup), type, target),
+                "unet-fmnist" or "unet-fmnist-dsm" => BenchUNet(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast, target),
                 _ => r.GetValue(soak) ? Soak(name, r.GetValue(steps), type, fast, target) : BenchTraining(name, t, r.GetValue(steps), r.GetValue(warmup), type, fast, target),
             };
             line["device"] = DeviceParser.Name(target);
@@ -134,10 +134,11 @@ internal static class BenchCommand
         });
     }
 
-    /// <summary>The anchor's image configurations (<see cref="UNetBenchStep"/>), timed like the other steps.</summary>
-    private static JsonObject BenchUNet(string name, int threads, int steps, int warmup, ScalarType dtype, Device device)
+    /// <summary>The anchor's image configurations (<see cref="UNetBenchStep"/>: a model and a session of the one
+    /// training loop), timed like the other steps.</summary>
+    private static JsonObject BenchUNet(string name, int threads, int steps, int warmup, ScalarType dtype, bool fast, Device device)
     {
-        using var step = new UNetBenchStep(dsm: name.EndsWith("-dsm", StringComparison.Ordinal), dtype, device);
+        using var step = new UNetBenchStep(dsm: name.EndsWith("-dsm", StringComparison.Ordinal), dtype, device, fast);
         for (int i = 0; i < warmup; i++)
         {
             step.Step();
@@ -150,6 +151,7 @@ internal static class BenchCommand
             double c0 = CpuMilliseconds();
             long t0 = Stopwatch.GetTimestamp();
             step.Step();
+            Synchronize(device);
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             cpu[i] = CpuMilliseconds() - c0;
         }

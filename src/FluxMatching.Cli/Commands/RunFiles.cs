@@ -51,6 +51,12 @@ internal static class RunFiles
 
     public static void WriteReport(string path, TrainJobSettings s, IReadOnlyList<RunModelResult> results, Tensor data, MetricReport floor)
     {
+        if (results[0].Model.Data is FluxMatching.Data.IImageSource image)
+        {
+            WriteImageReport(path, s, results, data, floor, image);
+            return;
+        }
+
         if (data.shape[1] != 2)
         {
             return; // the report draws 2-D fields and samples
@@ -78,6 +84,37 @@ internal static class RunFiles
                     $"noise floor (fresh data against fresh data): MMD² {floor.Mmd2:G3}, energy distance {floor.EnergyDistance:G3}. " +
                     "Fields and samples use the EMA weights.";
         FluxReport.Save(new ReportInput { Title = $"Flux Matching on {c.Data}", Models = models, DataSamples = ToArray(data), Notes = notes }, path);
+    }
+
+    /// <summary>The report of an image run: sample grids of each model (EMA weights) beside fresh data, the loss
+    /// curves and the metrics table.</summary>
+    private static void WriteImageReport(string path, TrainJobSettings s, IReadOnlyList<RunModelResult> results, Tensor data,
+        MetricReport floor, FluxMatching.Data.IImageSource image)
+    {
+        long[] shape = [-1, image.Channels, image.Height, image.Width];
+        var grid = new ImageGridOptions { Min = -1, Max = 1 };
+        var c = s.Model;
+        var page = new HtmlPage($"Flux Matching on {c.Data}");
+        page.AddParagraph($"Data: {c.Data}; {s.Steps} steps, batch {s.Batch}, lr {s.LearningRate}, field {ModelChoices.DescribeField(c, (int)data.shape[1])}, " +
+                          $"seed {s.Seed}. Samples use the EMA weights; metrics against {data.shape[0]} fresh images (noise floor MMD² {floor.Mmd2:G3}).", "fm-note");
+        page.AddSection("samples", "Samples");
+        foreach (var r in results)
+        {
+            using var images = r.Samples.reshape(shape).clamp(-1, 1);
+            page.AddChart(ImageCharts.Grid(images, grid, new FigureOptions { Title = $"{r.Key} ({r.Evaluation.SamplerDescription})" }));
+        }
+
+        using (var fresh = data.reshape(shape))
+        {
+            page.AddChart(ImageCharts.Grid(fresh, grid, new FigureOptions { Title = "data" }));
+        }
+
+        page.AddSection("training", "Training");
+        page.AddChart(LossCharts.Curves(results.Select(r => new LossSeries(r.Key, r.Model.LossHistory))));
+        page.AddTable(["model", "MMD²", "energy distance", "sliced W2", "train s"], results.Select(r => (IReadOnlyList<string>)
+            [r.Key, r.Metrics.Mmd2.ToString("G4"), r.Metrics.EnergyDistance.ToString("G4"), r.Metrics.SlicedW2.ToString("G4"),
+             r.Training.Elapsed.TotalSeconds.ToString("F1")]));
+        File.WriteAllText(path, page.ToHtml());
     }
 
     private static double[,] ToArray(Tensor t)

@@ -26,8 +26,14 @@ internal static class TrainJob
             throw new ArgumentException($"--name '{runName}' is not a valid folder name.");
         }
         // Every setting is checked before the run folder is made: a bad command leaves nothing behind.
-        (FluxDefaults.Training with { Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed }).Validate();
-        var dimension = FluxMatching.Data.ToyDatasets.Create(s.Model.Data).Dimension;
+        Options(s).Validate();
+        var source = FluxMatching.Data.DataSources.Create(s.Model.Data);   // an image set that is not installed: one line
+        if (string.Equals(s.Model.Field, "unet", StringComparison.OrdinalIgnoreCase) && source is not FluxMatching.Data.IImageSource)
+        {
+            throw new ArgumentException($"--field unet needs image data (--data {string.Join("|", FluxMatching.Data.ImageDatasets.Names)}), not '{s.Model.Data}'.");
+        }
+
+        var dimension = source.Dimension;
         if (s.Device.type == TorchSharp.DeviceType.CPU)
         {
             MemoryEstimate.Require(MemoryEstimate.Training(s.Model, dimension, s.Batch, ScalarType.Float32), "--batch", s.Batch, "one training step");
@@ -54,8 +60,13 @@ internal static class TrainJob
         {
             throw new IOException($"--out '{s.OutputRoot}': cannot write the run folder '{dir}' ({UsageErrors.OneLine(e.Message)}). Allowed: a writable folder.", e);
         }
-        Console.WriteLine($"flux train: data={s.Model.Data} loss={ModelChoices.Name(s.Model.Loss)} steps={s.Steps} batch={s.Batch} " +
-                          $"sigma2={s.Model.Sigma2.ToString(CultureInfo.InvariantCulture)} device={DeviceParser.Name(s.Device)} threads={get_num_threads()} -> {dir}");
+        Console.WriteLine($"flux train: data={s.Model.Data} field={s.Model.Field} loss={ModelChoices.Name(s.Model.Loss)} steps={s.Steps} batch={s.Batch} " +
+                          (s.Model.Annealed ? "annealed " : $"sigma2={s.Model.Sigma2.ToString(CultureInfo.InvariantCulture)} ") +
+                          $"device={DeviceParser.Name(s.Device)} threads={get_num_threads()} -> {dir}");
+        if (IsImage(s))
+        {
+            Console.WriteLine($"  {ImageOptions.Describe(s.Model)}; micro-batches {s.MicroBatches}, lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, warm-up {s.WarmupSteps}, clip {s.GradientClipNorm.ToString(CultureInfo.InvariantCulture)}, EMA {s.EmaDecay.ToString(CultureInfo.InvariantCulture)}");
+        }
 
         var configs = Configs(s);
 
@@ -97,7 +108,7 @@ internal static class TrainJob
             var training = TrainWithProgress(model, options, key, s.ShowProgress);
             Console.WriteLine($"  {key}: {training.Message} ({training.StepsPerSecond:F1} steps/s)");
             model.Save(Path.Combine(dir, $"{key}.pt"));
-            var evaluation = SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = s.Samples, Seed = s.Seed });
+            var evaluation = SampleEvaluation.Run(model, FluxDefaults.Sampling with { N = s.Samples, Seed = s.Seed, Steps = IsImage(s) ? ImageSamplerSteps : null });
             Console.WriteLine($"  {key}: sampled {s.Samples} points ({evaluation.SamplerDescription}) in {evaluation.Elapsed.TotalSeconds:F1} s");
             SampleCsv.Write(Path.Combine(dir, $"samples-{key}.csv"), evaluation.Samples);
             var m = evaluation.Metrics!;
@@ -111,15 +122,33 @@ internal static class TrainJob
         }
     }
 
-    /// <summary>The main model and, with a baseline, the same model with the other loss (without the mixing term).
-    /// </summary>
-    private static List<FluxModelConfig> Configs(TrainJobSettings s) => s.Baseline
-        ? [s.Model, s.Model with { Loss = s.Model.Loss == LossKind.Flux ? LossKind.Dsm : LossKind.Flux, Mixing = 0 }]
-        : [s.Model];
+    /// <summary>Reverse-SDE steps of an image model's samples in the run's report (a CPU-sized preview).</summary>
+    private const int ImageSamplerSteps = 50;
+
+    private static bool IsImage(TrainJobSettings s) => FluxMatching.Data.DataSources.IsImage(s.Model.Data);
+
+    /// <summary>The main model and its baseline: flux against DSM (the authors' dsm-x0 for image data), any DSM
+    /// loss against flux; the baseline never has the mixing term.</summary>
+    private static List<FluxModelConfig> Configs(TrainJobSettings s)
+    {
+        if (!s.Baseline)
+        {
+            return [s.Model];
+        }
+
+        var other = s.Model.Loss != LossKind.Flux ? LossKind.Flux : s.Model.Annealed && IsImage(s) ? LossKind.DsmX0 : LossKind.Dsm;
+        bool unet = string.Equals(s.Model.Field, "unet", StringComparison.OrdinalIgnoreCase);
+        return [s.Model, s.Model with
+        {
+            Loss = other, Mixing = 0, PerSampleSigma = other != LossKind.Flux && s.Model.PerSampleSigma,
+            TimeProposal = other == LossKind.Flux && (unet || s.Model.TimeProposal),
+        }];
+    }
 
     private static TrainerOptions Options(TrainJobSettings s) => FluxDefaults.Training with
     {
         Steps = s.Steps, Batch = s.Batch, LearningRate = s.LearningRate, Seed = s.Seed, GradientReducer = s.Reducer,
+        WarmupSteps = s.WarmupSteps, GradientClipNorm = s.GradientClipNorm, EmaDecay = s.EmaDecay, MicroBatches = s.MicroBatches,
     };
 
     /// <summary>Data-parallel rank r &gt; 0: trains the same models in step with rank 0, which alone writes the run folder.</summary>

@@ -18,6 +18,18 @@ internal sealed record TrainJobSettings
     /// <summary>Adam learning rate (default: <see cref="FluxDefaults.Training"/>).</summary>
     public double LearningRate { get; init; } = FluxDefaults.Training.LearningRate;
 
+    /// <summary>Linear learning-rate warm-up steps (0: off).</summary>
+    public int WarmupSteps { get; init; } = FluxDefaults.Training.WarmupSteps;
+
+    /// <summary>Gradient-norm clip (0: off).</summary>
+    public double GradientClipNorm { get; init; } = FluxDefaults.Training.GradientClipNorm;
+
+    /// <summary>EMA decay of the sampling copy (0: off).</summary>
+    public double EmaDecay { get; init; } = FluxDefaults.Training.EmaDecay;
+
+    /// <summary>Micro-batches accumulated into one optimizer step.</summary>
+    public int MicroBatches { get; init; } = 1;
+
     /// <summary>Seed of everything random: initialization, training draws, the samplers (the fresh data and metric
     /// seeds follow it, see <see cref="SampleEvaluationOptions"/>).</summary>
     public long Seed { get; init; } = FluxDefaults.Training.Seed;

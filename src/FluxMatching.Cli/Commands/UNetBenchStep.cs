@@ -1,85 +1,68 @@
 namespace FluxMatching.Cli.Commands;
 
-using FluxMatching.Fields.Images;
-using FluxMatching.Losses;
+using FluxMatching.Data;
+using FluxMatching.Models;
+using FluxMatching.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
 /// One training step of the PyTorch anchor's image configurations (reference_step.py <c>unet-fmnist</c>,
-/// <c>unet-fmnist-dsm</c>): the authors' U-Net at 1×28×28 (32 channels, levels ×1 ×2 ×2, attention at 14×14, one
-/// block per level, dropout 0.1) with EDM preconditioning; a batch of 64 uniform images in [−1, 1]; one σ per batch
-/// with ln σ ~ N(−1.2, 1.2²); Flux: f = (D − z)/σ², the flux loss with uniform t, the learned loss normalizer
-/// (ℓ/e^s + s); DSM: the authors' <c>dsm_loss_x0</c>; Adam (lr 1e-4) over the U-Net (and normalizer).
+/// <c>unet-fmnist-dsm</c>), run by the one training loop: a <see cref="FluxModel"/> with the "unet" field (the authors'
+/// U-Net at 1×28×28: 32 channels, levels ×1 ×2 ×2, attention at 14×14, one block per level, dropout 0.1, EDM
+/// preconditioning) on uniform images in [−1, 1], one σ per batch with ln σ ~ N(−1.2, 1.2²); Flux: f = (D − z)/σ², the
+/// flux loss with uniform t and the learned loss normalizer (ℓ/e^s + s); DSM: the authors' <c>dsm_loss_x0</c>; a
+/// <see cref="TrainingSession"/> with Adam (lr 1e-4), batch 64, no clipping, no EMA.
 /// </summary>
 internal sealed class UNetBenchStep : IDisposable
 {
-    /// <summary>The anchor's U-Net configuration.</summary>
-    public static readonly UNetConfig FashionMnist = new()
+    /// <summary>The anchor's model: the U-Net settings of <see cref="FluxModelConfig"/>'s defaults at 28×28.</summary>
+    public static FluxModelConfig Config(bool dsm) => new()
     {
-        ImageChannels = 1, ImageHeight = 28, ImageWidth = 28, Channels = 32, ChannelMultipliers = [1, 2, 2],
-        IsAttention = [false, true, false], Blocks = 1, Dropout = 0.1,
+        Data = "uniform-images", Field = "unet", Annealed = true, SigmaDistribution = SigmaDistribution.LogNormal,
+        Loss = dsm ? LossKind.DsmX0 : LossKind.Flux, Channels = 32, ChannelMultipliers = [1, 2, 2],
+        AttentionLevels = [false, true, false], Blocks = 1, Dropout = 0.1, SigmaData = 0.5,
     };
 
     private const int Batch = 64;
-    private readonly EdmUNetField unet;
-    private readonly LossNormalizer? normalizer;
-    private readonly optim.Optimizer optimizer;
-    private readonly FluxMatchingLoss flux = new();
-    private readonly Generator generator;
-    private readonly ScalarType dtype;
-    private readonly Device device;
+    private readonly FluxModel model;
+    private readonly TrainingSession session;
 
-    public UNetBenchStep(bool dsm, ScalarType dtype, Device device)
+    public UNetBenchStep(bool dsm, ScalarType dtype, Device device, bool fast)
     {
-        manual_seed(0);
-        this.dtype = dtype;
-        this.device = device;
-        generator = new Generator(0, device);
-        unet = new EdmUNetField(FashionMnist).to(dtype).to(device);
-        unet.train();
-        var parameters = unet.parameters().ToList();
-        if (!dsm)
+        model = new FluxModel(Config(dsm), new UniformImages(1, 28, 28), seed: 0, device);
+        session = new TrainingSession(model, new TrainerOptions
         {
-            normalizer = new LossNormalizer().to(dtype).to(device);
-            parameters.AddRange(normalizer.parameters());
-        }
-
-        optimizer = optim.Adam(parameters, lr: 1e-4);
+            Batch = Batch, LearningRate = 1e-4, EmaDecay = 0, GradientClipNorm = 0, Dtype = dtype, FastRuntime = fast,
+            FusedAdam = fast, Seed = 0, Threads = get_num_threads(),
+        });
     }
 
     /// <summary>Parameters of the U-Net.</summary>
-    public long Parameters => unet.Network.parameters().Sum(p => p.numel());
+    public long Parameters => model.Field.parameters().Sum(p => p.numel());
 
-    public void Step()
-    {
-        using var scope = NewDisposeScope();
-        var x = rand([Batch, 1, 28, 28], dtype, device, generator: generator).mul_(2.0).sub_(1.0);
-        var sigma = randn([1], dtype, device, generator: generator).mul_(1.2).sub_(1.2).exp_();
-        double s = sigma.to(ScalarType.Float64).item<double>();
-        var sigmaBatch = sigma.expand(Batch);
-        Tensor loss;
-        if (normalizer is null)
-        {
-            loss = DsmLoss.X0Kde(z => unet.Denoise(z, sigmaBatch), x, s * s, unet.SigmaData, generator: generator)
-                .mean();
-        }
-        else
-        {
-            var perSample = flux.Compute(z => unet.Evaluate(z, sigmaBatch), x, s * s, generator: generator).PerSample;
-            loss = normalizer.Normalize(perSample, sigma).mean();
-        }
-
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-    }
+    public void Step() => session.Step();
 
     public void Dispose()
     {
-        optimizer.Dispose();
-        unet.Dispose();
-        normalizer?.Dispose();
-        generator.Dispose();
+        session.Dispose();
+        model.Dispose();
+    }
+
+    /// <summary>Uniform images in [−1, 1] (the anchor's synthetic batch), drawn from the step's generator.</summary>
+    private sealed class UniformImages(int channels, int height, int width) : IImageSource
+    {
+        public string Name => "uniform-images";
+
+        public int Dimension => Channels * Height * Width;
+
+        public int Channels => channels;
+
+        public int Height => height;
+
+        public int Width => width;
+
+        public Tensor Sample(int n, Generator? generator = null, Device? device = null, ScalarType dtype = ScalarType.Float32) =>
+            rand([n, Dimension], dtype, device ?? CPU, generator: generator).mul_(2.0).sub_(1.0);
     }
 }

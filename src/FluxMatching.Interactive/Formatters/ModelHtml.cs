@@ -19,7 +19,9 @@ internal static class ModelHtml
         var c = model.Config;
         int d = model.Data.Dimension;
         var noise = c.Annealed
-            ? $"annealed, σ ∈ [{HtmlText.Number(c.SigmaMin)}, {HtmlText.Number(c.SigmaMax)}]"
+            ? c.SigmaDistribution == SigmaDistribution.LogNormal
+                ? $"annealed, ln σ ~ N({HtmlText.Number(c.PMean)}, {HtmlText.Number(c.PStd)}²){(c.PerSampleSigma ? " per sample" : "")}, sampling σ ∈ [{HtmlText.Number(c.SigmaMin)}, {HtmlText.Number(c.SigmaMax)}]"
+                : $"annealed, σ ∈ [{HtmlText.Number(c.SigmaMin)}, {HtmlText.Number(c.SigmaMax)}]"
             : $"fixed σ² = {HtmlText.Number(c.Sigma2)}";
         var rows = new List<(string, string)>
         {

@@ -21,7 +21,7 @@ internal static class DataArgument
     /// <exception cref="InvalidDataException">A malformed file (one line naming the file, row and column).</exception>
     public static IDataSource? Resolve(string value, CSharpKernel? csharp, string prefix)
     {
-        if (ToyDatasets.Names.Contains(value))
+        if (DataSources.Contains(value))
         {
             return null;
         }
@@ -65,7 +65,7 @@ internal static class DataArgument
             }
 
             throw new FluxUsageException(
-                $"{prefix}: unknown --data '{path}': not a built-in data set ({string.Join(", ", ToyDatasets.Names)}), a C# variable, or a .csv/.npy file.");
+                $"{prefix}: unknown --data '{path}': not a built-in data set ({string.Join(", ", DataSources.Names)}), a C# variable, or a .csv/.npy file.");
         }
         if (!DataFiles.IsDataFile(full))
         {

@@ -16,7 +16,7 @@ internal static class FluxCommandSet
     public const string DirectiveName = "#!flux";
 
     /// <summary>The plot kinds of <c>#!flux plot</c> (flags).</summary>
-    public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories", "--pairs", "--marginals"];
+    public static readonly IReadOnlyList<string> PlotKinds = ["--field", "--streamlines", "--curl", "--divergence", "--trajectories", "--pairs", "--marginals", "--grid"];
 
     /// <summary>Allowed values of <c>--project</c>.</summary>
     public static readonly IReadOnlyList<string> Projections = ["coords", "pca"];
@@ -38,7 +38,7 @@ internal static class FluxCommandSet
         new("new", "Creates a model (an MLP field unless --field says otherwise) on a built-in data set or your own data.", [Name()],
         [
             new("--data", $"data: a built-in set (default {FluxDefaults.Model.Data}), a C# variable (Tensor [N, *S], float[,], double[,], IDataSource) or a .csv/.npy file",
-                Placeholder: string.Join("|", ToyDatasets.Names) + "|VARIABLE|FILE", Completions: () => ToyDatasets.Names),
+                Placeholder: string.Join("|", DataSources.Names) + "|VARIABLE|FILE", Completions: () => DataSources.Names),
             new("--field", $"the learned vector field: {string.Join(", ", ModelChoices.Fields)}, a registered one (default {FluxDefaults.Model.Field}) or a C# variable holding a TorchSharp Module<Tensor, Tensor> [B, *S] → [B, *S] (σ-conditioned Module<Tensor, Tensor, Tensor> with --annealed)",
                 Placeholder: "mlp|transformer|…|VARIABLE", Completions: () => ModelChoices.Fields),
             new("--hidden", $"width of each hidden layer (default {FluxDefaults.Model.Hidden})"),
@@ -48,8 +48,16 @@ internal static class FluxCommandSet
             new("--annealed", "noise-annealed training: σ-conditioned field, σ from [sigma-min, sigma-max]", OptionKind.Flag),
             new("--sigma-min", $"smallest σ of annealed training (default {Number(FluxDefaults.Model.SigmaMin)})", Placeholder: "X"),
             new("--sigma-max", $"largest σ of annealed training (default {Number(FluxDefaults.Model.SigmaMax)})", Placeholder: "X"),
-            new("--loss", $"objective (default {ModelChoices.Name(FluxDefaults.Model.Loss)})", Placeholder: string.Join("|", ModelChoices.Losses), Choices: ModelChoices.Losses),
+            new("--loss", $"objective (default {ModelChoices.Name(FluxDefaults.Model.Loss)}; dsm-x0 and edm are exp3's image baselines)", Placeholder: string.Join("|", ModelChoices.Losses), Choices: ModelChoices.Losses),
             new("--mixing", $"weight of the fast-mixing regularizer added to the flux loss (the authors' 0.01; default {Number(FluxDefaults.Model.Mixing)}: off)", Placeholder: "X"),
+            new("--channels", $"U-Net (--field unet): channels of the first level, a multiple of 32 (default {FluxDefaults.Model.Channels})"),
+            new("--channel-mults", $"U-Net: channel multiplier per level, comma-separated (default {string.Join(",", FluxDefaults.Model.ChannelMultipliers)})", Placeholder: "1,2,2"),
+            new("--attention", $"U-Net: 0-based levels with self-attention, comma-separated, or none (default {ModelChoices.FormatAttentionLevels(FluxDefaults.Model.AttentionLevels)})", Placeholder: "1|none"),
+            new("--blocks", $"U-Net: residual blocks per level (default {FluxDefaults.Model.Blocks})"),
+            new("--dropout", $"U-Net: dropout probability (default {Number(FluxDefaults.Model.Dropout)})", Placeholder: "X"),
+            new("--sigma-dist", "σ distribution of annealed training (default log-normal for --field unet, else log-uniform)", Placeholder: string.Join("|", ModelChoices.SigmaDistributions), Choices: ModelChoices.SigmaDistributions),
+            new("--per-sample-sigma", "one σ per sample instead of one per batch (dsm-x0)", OptionKind.Flag),
+            new("--flip", "image data: flip drawn images left-right with probability 1/2", OptionKind.Flag),
             Seed("parameter initialisation (default 0)"),
             Device("the parameters"),
             new("--holdout", "fraction of your data held out for metrics (default 0)", Placeholder: "X"),
@@ -81,6 +89,7 @@ internal static class FluxCommandSet
             new("--trajectories", "sampler trajectories", OptionKind.Flag),
             new("--pairs", "pairs grid of data against samples, with sample metrics (default for D ≠ 2)", OptionKind.Flag),
             new("--marginals", "histograms of each coordinate, data against samples", OptionKind.Flag),
+            new("--grid", "image models: a grid of samples (EMA weights) beside a grid of data images (default for image data)", OptionKind.Flag),
             new("--project", "axes of D-dimensional charts: the first coordinates or principal components (default coords)", Placeholder: "coords|pca", Choices: Projections),
             new("--dims", "number of axes k of D-dimensional charts (default min(D, 4), at most 8)"),
         ]),

@@ -20,7 +20,8 @@ internal static class ModelCommands
     {
         var name = args.Positional("NAME")!;
         ModelRegistry.ValidateName(name, args.Prefix);
-        bool annealed = args.Has("--annealed");
+        bool unet = string.Equals(args.Value("--field"), "unet", StringComparison.OrdinalIgnoreCase);
+        bool annealed = args.Has("--annealed") || unet;   // the U-Net is σ-conditioned
         if (annealed && args.Has("--sigma2"))
         {
             throw new FluxUsageException($"{args.Prefix}: use either --sigma2 X (fixed σ) or --annealed [--sigma-min X] [--sigma-max X], not both.");
@@ -46,7 +47,12 @@ internal static class ModelCommands
             Loss = args.Value("--loss") is { } loss ? ModelChoices.ParseLoss(loss) : defaults.Loss,
             Mixing = args.Double("--mixing", defaults.Mixing, v => v >= 0, "a number ≥ 0"),
         };
-        config = FieldArgument.Apply(config, args, ModelRegistry.FindCSharpKernel(session.Root), userData);
+        config = FieldArgument.Apply(ImageArguments(config, args), args, ModelRegistry.FindCSharpKernel(session.Root), userData);
+        config = ModelChoices.WithImageDefaults(config, ModelChoices.ParseSigmaDistribution(args.Value("--sigma-dist")));
+        if (unet && (args.Has("--sigma-min") || args.Has("--sigma-max")))
+        {
+            config = config with { SigmaMin = args.Double("--sigma-min", config.SigmaMin, v => v > 0, "a number > 0"), SigmaMax = args.Double("--sigma-max", config.SigmaMax, v => v > 0, "a number > 0") };
+        }
         if (config.SigmaMax <= config.SigmaMin)
         {
             throw new FluxUsageException($"{args.Prefix}: --sigma-max ({config.SigmaMax}) must be greater than --sigma-min ({config.SigmaMin}).");
@@ -65,6 +71,29 @@ internal static class ModelCommands
     }
 
     /// <summary><c>#!flux info [NAME]</c>: one model's card, or the list of models.</summary>
+    /// <summary>The U-Net and image options of <c>#!flux new</c> (parsing shared with <c>flux train</c>).</summary>
+    private static FluxModelConfig ImageArguments(FluxModelConfig config, FluxArguments args)
+    {
+        try
+        {
+            var multipliers = args.Value("--channel-mults") is { } m ? ModelChoices.ParseIntList(m, "--channel-mults") : config.ChannelMultipliers;
+            var attention = args.Value("--attention") is { } a
+                ? ModelChoices.ParseAttentionLevels(a, multipliers.Count)
+                : multipliers.Count == config.AttentionLevels.Count ? config.AttentionLevels : new bool[multipliers.Count];
+            return config with
+            {
+                Channels = args.Int("--channels", config.Channels, 32, 4096), ChannelMultipliers = multipliers, AttentionLevels = attention,
+                Blocks = args.Int("--blocks", config.Blocks, 1, 16),
+                Dropout = args.Double("--dropout", config.Dropout, v => v >= 0 && v < 1, "a number in [0, 1)"),
+                PerSampleSigma = args.Has("--per-sample-sigma"), HorizontalFlips = args.Has("--flip"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new FluxUsageException($"{args.Prefix}: {e.Message}");
+        }
+    }
+
     public static Task Info(NotebookSession session, FluxArguments args, KernelInvocationContext context)
     {
         if (args.Positional("NAME") is { } name)

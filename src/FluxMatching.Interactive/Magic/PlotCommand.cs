@@ -30,6 +30,12 @@ internal static class PlotCommand
         var name = args.Positional("NAME")!;
         var model = session.Models.Get(name, args.Prefix);
         var kinds = FluxCommandSet.PlotKinds.Where(args.Has).ToList();
+        if (kinds.Contains("--grid") || (kinds.Count == 0 && model.Data is IImageSource))
+        {
+            await ImageGridPlot.ShowAsync(session, model, name, args, context);
+            return;
+        }
+
         bool pairs = model.Data.Dimension != 2 || kinds.Contains("--pairs") || kinds.Contains("--marginals");
         if (kinds.Count == 0)
         {

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 /// <see cref="IDataSource"/> it yields flattened images [n, C·H·W]; <see cref="SampleBatch"/> keeps the image shape
 /// and the labels.
 /// </summary>
-public sealed class ImageDataSource : IDataSource
+public sealed class ImageDataSource : IImageSource
 {
     /// <summary>Creates the source.</summary>
     /// <param name="dataset">The images (kept on the CPU as bytes; only the drawn batch is converted).</param>
@@ -38,6 +38,15 @@ public sealed class ImageDataSource : IDataSource
 
     /// <inheritdoc />
     public int Dimension => Dataset.Channels * Dataset.Height * Dataset.Width;
+
+    /// <inheritdoc />
+    public int Channels => Dataset.Channels;
+
+    /// <inheritdoc />
+    public int Height => Dataset.Height;
+
+    /// <inheritdoc />
+    public int Width => Dataset.Width;
 
     /// <summary>Draws n flattened images, shape [n, C·H·W], values in [−1, 1].</summary>
     /// <param name="n">Number of images, ≥ 1.</param>

@@ -47,6 +47,24 @@ internal interface IOwnCpuKernels : IVectorField
 /// </summary>
 internal static class FieldCapabilities
 {
+    /// <summary>The denoiser D(z; σ) of a σ-conditioned field: its own (<see cref="IDenoiser"/>) or Tweedie's
+    /// z + σ² f(z; σ) with σ one element or [B] (broadcast over the sample's dimensions).</summary>
+    public static Func<Tensor, Tensor, Tensor> Denoiser(IVectorField field)
+    {
+        if (field is IDenoiser denoiser)
+        {
+            return denoiser.Denoise;
+        }
+
+        return (z, sigma) =>
+        {
+            var f = field.Evaluate(z, sigma);
+            long n = sigma.numel();
+            var column = sigma.to(z.dtype, z.device).reshape([n, .. Enumerable.Repeat(1L, (int)z.dim() - 1)]);
+            return z.add(f.mul(column.square()));
+        };
+    }
+
     /// <summary>The closed-form end-point terms, or null (the loss then differentiates the field twice by autograd).
     /// </summary>
     public static IClosedFormEndPoint? ClosedFormEndPoint(IVectorField field) => field as IClosedFormEndPoint;

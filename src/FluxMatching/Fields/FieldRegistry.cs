@@ -6,9 +6,10 @@ using System.Collections.Concurrent;
 /// Builds a trainable field from its name and a <see cref="FieldSpec"/>: the one place that maps a configuration's
 /// field name (<c>FluxModelConfig.Field</c>, <c>--field</c>) to a type. Built in: "mlp" (<see cref="MlpField"/>,
 /// σ-conditioned when the spec says so), "transformer" (<see cref="TransformerField"/> over D/T features per token),
-/// "kinetic" (<see cref="KineticField"/> over G = D/2 genes, (u, s) interleaved; D even, not σ-conditioned) and
+/// "kinetic" (<see cref="KineticField"/> over G = D/2 genes, (u, s) interleaved; D even, not σ-conditioned),
 /// the analytic "gmm" / "skew-gmm" (<see cref="GaussianMixtureField"/>: the score of a learned Gaussian mixture, with a
-/// learned skew-symmetric part for "skew-gmm").
+/// learned skew-symmetric part for "skew-gmm"), and "unet" (<see cref="Images.EdmUNetField"/>, the authors' image U-Net
+/// with EDM preconditioning; always σ-conditioned; needs <see cref="FieldSpec.ImageShape"/>).
 /// Other fields register themselves with <see cref="Register"/>.
 /// </summary>
 public static class FieldRegistry
@@ -21,6 +22,7 @@ public static class FieldRegistry
             ["gmm"] = s => new GaussianMixtureField(s.Dimension, s.Components, skew: false, s.NoiseConditioned, s.Name),
             ["skew-gmm"] = s => new GaussianMixtureField(s.Dimension, s.Components, skew: true, s.NoiseConditioned, s.Name),
             ["kinetic"] = Kinetic,
+            ["unet"] = s => new Images.EdmUNetField(UNetConfig(s), s.SigmaData),
         };
 
     /// <summary>The registered names, sorted.</summary>
@@ -76,6 +78,32 @@ public static class FieldRegistry
         }
 
         return new KineticField(s.Dimension / 2);
+    }
+
+    /// <summary>The U-Net's architecture for images of <see cref="FieldSpec.ImageShape"/>.</summary>
+    private static Images.UNetConfig UNetConfig(FieldSpec s)
+    {
+        if (s.ImageShape is not { Count: 3 } shape || shape[0] * shape[1] * shape[2] != s.Dimension)
+        {
+            throw new ArgumentException(
+                $"The unet field needs image data with a shape [C, H, W] (C·H·W = {s.Dimension}); this data set is " +
+                "not an image set (allowed: fashion-mnist, mnist or an image data source).", nameof(s));
+        }
+
+        if (!s.NoiseConditioned)
+        {
+            throw new ArgumentException(
+                "The unet field is noise-conditioned: it needs annealed training (--annealed).", nameof(s));
+        }
+
+        var config = new Images.UNetConfig
+        {
+            ImageChannels = shape[0], ImageHeight = shape[1], ImageWidth = shape[2], Channels = s.Channels,
+            ChannelMultipliers = [.. s.ChannelMultipliers], IsAttention = [.. s.AttentionLevels], Blocks = s.Blocks,
+            Dropout = s.Dropout,
+        };
+        config.Validate();
+        return config;
     }
 
     /// <summary>The transformer's sizes for flat data of dimension D: T tokens of D/T features.</summary>

@@ -26,6 +26,29 @@ public sealed record FieldSpec
 
     /// <summary>Mixture components K of a Gaussian-mixture field ("gmm", "skew-gmm"). Default 8.</summary>
     public int Components { get; init; } = 8;
+    /// <summary>Image shape [C, H, W] of image data (the data source's shape; C·H·W = <see cref="Dimension"/>), or
+    /// null for flat data (default). The "unet" field needs it.</summary>
+    public IReadOnlyList<int>? ImageShape { get; init; }
+
+    /// <summary>U-Net: channels of the first feature map (a multiple of 32, GroupNorm(32)). Default 32.</summary>
+    public int Channels { get; init; } = 32;
+
+    /// <summary>U-Net: channel multiplier per resolution level (each level but the last halves H and W). Default
+    /// 1, 2, 2.</summary>
+    public IReadOnlyList<int> ChannelMultipliers { get; init; } = [1, 2, 2];
+
+    /// <summary>U-Net: self-attention at each level (one entry per level). Default false, true, false.</summary>
+    public IReadOnlyList<bool> AttentionLevels { get; init; } = [false, true, false];
+
+    /// <summary>U-Net: residual blocks per level on the way down. Default 1.</summary>
+    public int Blocks { get; init; } = 1;
+
+    /// <summary>U-Net: dropout probability in the residual blocks, in [0, 1). Default 0.1.</summary>
+    public double Dropout { get; init; } = 0.1;
+
+    /// <summary>U-Net: σ_data of the EDM preconditioning (data standard deviation, images in [−1, 1]). Default 0.5.
+    /// </summary>
+    public double SigmaData { get; init; } = 0.5;
 
     /// <summary>Module name of the built field. Default "field".</summary>
     public string Name { get; init; } = "field";

@@ -63,6 +63,30 @@ public abstract class SigmaSampler
         return FromDraw(Draw(generator, device, dtype)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// σ for a batch of <paramref name="batch"/> samples, shape [B]: one σ per batch (the authors' exp3: a single
+    /// standard draw, expanded to [B]) or, with <paramref name="perSample"/>, B independent σ (the standard EDM loss).
+    /// </summary>
+    /// <param name="batch">B ≥ 1.</param>
+    /// <param name="perSample">True: B independent draws; false: one draw shared by the batch.</param>
+    /// <param name="generator">Generator on <paramref name="device"/> (null: the global generator).</param>
+    /// <param name="device">Device of σ (null: CPU).</param>
+    /// <param name="dtype">Element type of σ (float32 or float64).</param>
+    public Tensor SampleBatch(int batch, bool perSample, Generator? generator = null, Device? device = null,
+        ScalarType dtype = ScalarType.Float32)
+    {
+        if (batch < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be >= 1.");
+        }
+
+        using var scope = NewDisposeScope();
+        var draws = perSample
+            ? DrawShaped([batch], generator, device ?? CPU, dtype)
+            : DrawShaped([1], generator, device ?? CPU, dtype).expand(batch);
+        return FromDraw(draws).contiguous().MoveToOuterDisposeScope();
+    }
+
     /// <summary>The standard draw (a 0-d tensor): u ~ U[0, 1) for log-uniform, n ~ N(0, 1) for log-normal, the
     /// constant 0 for fixed (no generator use).</summary>
     /// <param name="generator">Generator (null: the global generator).</param>
@@ -73,6 +97,9 @@ public abstract class SigmaSampler
     /// <summary>Maps a standard draw to σ (any shape; elementwise).</summary>
     /// <param name="draw">u ∈ [0, 1) (log-uniform) or n (log-normal); ignored values for fixed.</param>
     public abstract Tensor FromDraw(Tensor draw);
+
+    /// <summary>Standard draws of the given shape (see <see cref="Draw"/>).</summary>
+    private protected abstract Tensor DrawShaped(long[] shape, Generator? generator, Device device, ScalarType dtype);
 
     private static void RequirePositive(double value, string name)
     {
@@ -87,6 +114,9 @@ public abstract class SigmaSampler
         public override Tensor Draw(Generator? generator, Device? device, ScalarType dtype) =>
             zeros(Array.Empty<long>(), dtype: dtype, device: device);
 
+        private protected override Tensor DrawShaped(long[] shape, Generator? generator, Device device, ScalarType dtype) =>
+            zeros(shape, dtype: dtype, device: device);
+
         public override Tensor FromDraw(Tensor draw) => full_like(draw, sigma);
     }
 
@@ -94,6 +124,9 @@ public abstract class SigmaSampler
     {
         public override Tensor Draw(Generator? generator, Device? device, ScalarType dtype) =>
             RandomDraws.Rand([], dtype, device ?? CPU, generator);
+
+        private protected override Tensor DrawShaped(long[] shape, Generator? generator, Device device, ScalarType dtype) =>
+            RandomDraws.Rand(shape, dtype, device, generator);
 
         public override Tensor FromDraw(Tensor draw)
         {
@@ -107,6 +140,9 @@ public abstract class SigmaSampler
     {
         public override Tensor Draw(Generator? generator, Device? device, ScalarType dtype) =>
             RandomDraws.Randn([], dtype, device ?? CPU, generator);
+
+        private protected override Tensor DrawShaped(long[] shape, Generator? generator, Device device, ScalarType dtype) =>
+            RandomDraws.Randn(shape, dtype, device, generator);
 
         public override Tensor FromDraw(Tensor draw)
         {

@@ -97,7 +97,22 @@ public static class Checkpoint
     /// <exception cref="FileNotFoundException">The checkpoint or its sidecar is missing.</exception>
     /// <exception cref="InvalidDataException">The sidecar or the weights are corrupt, or the dimension or
     /// architecture does not match; the message says which.</exception>
-    public static FluxModel Load(string path, Device? device = null, int? expectedDimension = null)
+    public static FluxModel Load(string path, Device? device = null, int? expectedDimension = null) =>
+        LoadWith(path, null, device, expectedDimension);
+
+    /// <summary>Loads a model saved by <see cref="Save"/> that was trained on a custom data source (e.g. your own
+    /// image set): the configuration and weights come from the checkpoint, the data from <paramref name="data"/>.
+    /// </summary>
+    /// <param name="path">Checkpoint file path.</param>
+    /// <param name="data">The data source the model was trained on (its dimension must match).</param>
+    /// <param name="device">Device to load onto (null: CPU).</param>
+    public static FluxModel Load(string path, FluxMatching.Data.IDataSource data, Device? device)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return LoadWith(path, data, device, null);
+    }
+
+    private static FluxModel LoadWith(string path, FluxMatching.Data.IDataSource? data, Device? device, int? expectedDimension)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (Directory.Exists(path))
@@ -120,7 +135,7 @@ public static class Checkpoint
         FluxModel model;
         try
         {
-            model = new FluxModel(info.Config, FluxMatching.Data.UserDataFiles.Load(path, info.Config.Data), 0, CPU);
+            model = new FluxModel(info.Config, data ?? FluxMatching.Data.UserDataFiles.Load(path, info.Config.Data), 0, CPU);
         }
         catch (ArgumentException e)
         {

@@ -42,13 +42,14 @@ public sealed class FluxModel : nn.Module, ITrainable
 
         config.Validate(requireBuiltInData: data is null);
         Config = config;
-        Data = data ?? ToyDatasets.Create(config.Data);
+        Data = data ?? DataSources.Create(config.Data, config.HorizontalFlips);
+        IReadOnlyList<int>? imageShape = Data is IImageSource image ? [image.Channels, image.Height, image.Width] : null;
         Device = device ?? CPU;
         using (var _ = torch.NewDisposeScope())
         {
             torch.manual_seed(seed);
-            Field = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, "field"));
-            Ema = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, "ema"));
+            Field = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, imageShape, "field"));
+            Ema = FieldRegistry.Create(config.Field, config.ToFieldSpec(Data.Dimension, imageShape, "ema"));
             if (config.Annealed && config.Loss == LossKind.Flux)
             {
                 Normalizer = new LossNormalizer();
@@ -199,6 +200,20 @@ public sealed class FluxModel : nn.Module, ITrainable
         }
 
         var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
+        bool training = field.training;
+        field.eval();   // dropout (a U-Net's) is off while sampling
+        try
+        {
+            return SampleWith(field, request, kind);
+        }
+        finally
+        {
+            field.train(training);
+        }
+    }
+
+    private SampleResult SampleWith(TrainableField field, SamplingRequest request, SamplerKind kind)
+    {
         var dtype = Field.DType;
         int frames = Math.Max(1, request.Frames);
         if (Device.type == DeviceType.CPU)
@@ -287,6 +302,6 @@ public sealed class FluxModel : nn.Module, ITrainable
     /// <param name="path">Checkpoint file path; the sidecar is written to <c>path + ".json"</c>.</param>
     public void Save(string path) => Checkpoint.Save(this, path);
 
-    /// <summary>Loads a model saved by <see cref="Save"/>, validating the file (see <see cref="Checkpoint.Load"/>).</summary>
+    /// <summary>Loads a model saved by <see cref="Save"/>, validating the file (see <see cref="Checkpoint.Load(string, Device?, int?)"/>).</summary>
     public static FluxModel Load(string path, Device? device = null) => Checkpoint.Load(path, device);
 }

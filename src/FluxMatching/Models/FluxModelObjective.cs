@@ -34,7 +34,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
         this.host = model.Device.type == DeviceType.CPU ? null : new Generator((ulong)generator.initial_seed() + 1, CPU);
         this.dtype = dtype;
         var c = model.Config;
-        sigmas = c.Annealed ? SigmaSampler.LogUniform(c.SigmaMin, c.SigmaMax) : SigmaSampler.Fixed(Math.Sqrt(c.Sigma2));
+        sigmas = c.Annealed ? c.CreateSigmaSampler() : SigmaSampler.Fixed(Math.Sqrt(c.Sigma2));
         mixing = model.MixingNormalizer is null ? null : new MixingRegularizer(new MixingRegularizerOptions { Drive = c.MixingDrive });
     }
 
@@ -47,6 +47,11 @@ internal sealed class FluxModelObjective : ITrainingObjective
         var x = this.model.Data.Sample(this.batch, this.generator, this.model.Device, this.dtype);
         var c = this.model.Config;
         var field = this.model.Field;
+        if (c.Loss is LossKind.DsmX0 or LossKind.Edm)
+        {
+            return (DenoisingObjective(x), x);
+        }
+
         if (c.Loss == LossKind.Dsm)
         {
             // DSM differentiates the field once: a field's first-order node where it has one.
@@ -95,6 +100,29 @@ internal sealed class FluxModelObjective : ITrainingObjective
         var r = this.mixing.Compute(this.model.Field, x, sigma, this.generator);
         var s = tensor(sigma, this.dtype, this.model.Device);
         return objective.add(MixingRegularizer.Normalized(r.Loss, this.model.MixingNormalizer, s, this.model.Config.Mixing));
+    }
+
+    /// <summary>
+    /// The x0-form baselines of exp3 on the denoiser D(z; σ) (<see cref="FieldCapabilities.Denoiser"/>): the authors'
+    /// <c>dsm_loss_x0</c> (batch-KDE posterior-mean target; one σ per batch, or per sample) or the standard EDM loss
+    /// (clean target, one σ per sample); both with the EDM weight λ(σ) = (σ² + σ_d²)/(σσ_d)².
+    /// </summary>
+    private Tensor DenoisingObjective(Tensor x)
+    {
+        var c = this.model.Config;
+        var denoiser = FieldCapabilities.Denoiser(this.model.Field);
+        if (c.Loss == LossKind.Edm || c.PerSampleSigma)
+        {
+            var s = sigmas.SampleBatch(this.batch, perSample: true, this.generator, this.model.Device, this.dtype);
+            return c.Loss == LossKind.Edm
+                ? EdmLoss.Compute(z => denoiser(z, s), x, s, c.SigmaData, generator: this.generator).mean()
+                : DsmLoss.X0KdePerSample(z => denoiser(z, s), x, s, c.SigmaData, generator: this.generator).mean();
+        }
+
+        var one = HostSigma();
+        double sigma = one.to(ScalarType.Float64).ToDouble();
+        var column = one.to(this.dtype, this.model.Device).reshape(1).expand(this.batch);
+        return DsmLoss.X0Kde(z => denoiser(z, column), x, sigma * sigma, c.SigmaData, generator: this.generator).mean();
     }
 
     /// <summary>σ of the step: on the CPU from the one generator (in x's dtype); elsewhere a float64 CPU draw.</summary>

@@ -49,22 +49,31 @@ public static class ModelSampling
         int every = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0;
         var config = model.Config;
         var generator = new Generator((ulong)request.Seed, model.Device);
-        return kind switch
+        bool training = field.training;
+        field.eval();   // dropout (a U-Net's) is off while sampling
+        try
         {
-            SamplerKind.Heun => new EdmHeunSampler(new EdmHeunOptions
+            return kind switch
             {
-                Steps = steps, SigmaMax = config.SigmaMax, SigmaMin = config.SigmaMin, ClampDenoised = clamp, RecordEvery = every,
-            }).Sample(field, request.N, generator, model.Device, dtype),
-            SamplerKind.PredictorCorrector => new PredictorCorrectorSampler(new PredictorCorrectorOptions
-            {
-                Steps = steps, SigmaMax = config.SigmaMax, SigmaMin = config.SigmaMin, ClampDenoised = clamp, RecordEvery = every,
-            }).Sample(field, request.N, generator, model.Device, dtype),
-            _ => new AdaptiveOdeSampler(new AdaptiveOdeOptions
-            {
-                SigmaMax = config.SigmaMax, SigmaMin = config.SigmaMin, ClampDenoised = clamp,
-                RecordEvery = request.RecordTrajectory ? 1 : 0,
-            }).Sample(field, request.N, generator, model.Device, dtype),
-        };
+                SamplerKind.Heun => new EdmHeunSampler(new EdmHeunOptions
+                {
+                    Steps = steps, SigmaMax = config.SigmaMax, SigmaMin = config.SigmaMin, ClampDenoised = clamp, RecordEvery = every,
+                }).Sample(field, request.N, generator, model.Device, dtype),
+                SamplerKind.PredictorCorrector => new PredictorCorrectorSampler(new PredictorCorrectorOptions
+                {
+                    Steps = steps, SigmaMax = config.SigmaMax, SigmaMin = config.SigmaMin, ClampDenoised = clamp, RecordEvery = every,
+                }).Sample(field, request.N, generator, model.Device, dtype),
+                _ => new AdaptiveOdeSampler(new AdaptiveOdeOptions
+                {
+                    SigmaMax = config.SigmaMax, SigmaMin = config.SigmaMin, ClampDenoised = clamp,
+                    RecordEvery = request.RecordTrajectory ? 1 : 0,
+                }).Sample(field, request.N, generator, model.Device, dtype),
+            };
+        }
+        finally
+        {
+            field.train(training);
+        }
     }
 
     /// <summary>The sampler of a run in words, e.g. "EDM Heun, 50 steps (NFE 99), σ from 80 to 0.002".</summary>

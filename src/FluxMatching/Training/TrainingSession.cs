@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 /// The one training loop's step: one <see cref="ITrainable"/>'s optimizer, EMA and objective, stepped one update at a
 /// time. <see cref="Trainer"/> loops over it; benchmarks, interactive front ends and the experiments drive it directly.
 /// </summary>
-public sealed class TrainingSession : IDisposable
+public sealed partial class TrainingSession : IDisposable
 {
     private readonly ITrainable model;
     private readonly TrainerOptions options;
@@ -40,9 +40,11 @@ public sealed class TrainingSession : IDisposable
         this.model = model;
         this.options = options;
         // data-parallel replica r draws its batches, σ, t and noise with seed + r (initialization keeps the seed)
+        // each micro-batch is one Compute() of an objective of Batch/M samples (its own data, σ, t and kernel)
+        var objectiveOptions = options.MicroBatches > 1 ? options with { Batch = options.Batch / options.MicroBatches } : options;
         this.objective = model.CreateObjective(options.GradientReducer is { Rank: > 0 } reducer
-            ? options with { Seed = options.Seed + reducer.Rank }
-            : options);
+            ? objectiveOptions with { Seed = options.Seed + reducer.Rank }
+            : objectiveOptions);
         this.parameters = model.TrainableParameters();
         if (options.FusedAdam)
         {
@@ -113,12 +115,12 @@ public sealed class TrainingSession : IDisposable
             LearningRate = this.options.LearningRate * Math.Min(1.0, (this.model.StepsTrained + 1.0) / this.options.WarmupSteps);
         }
 
-        var (total, x) = this.objective.Compute();
-        if (this.options.ExtraLoss is not null)
+        if (this.options.MicroBatches > 1)
         {
-            total = total + this.options.ExtraLoss(this.model, x);
+            return StepAccumulated(this.options.MicroBatches);
         }
 
+        var total = MicroBatchObjective();
         if (!onCpu)
         {
             return StepOffCpu(total);
@@ -143,6 +145,24 @@ public sealed class TrainingSession : IDisposable
             value = this.replicas.Average(value, this.model.StepsTrained);   // one all-reduce: mean gradients and loss
         }
 
+        return FinishOnCpu(value);
+    }
+
+    /// <summary>The objective of one (micro-)batch, with the extra loss when one is set.</summary>
+    private Tensor MicroBatchObjective()
+    {
+        var (total, x) = this.objective.Compute();
+        if (this.options.ExtraLoss is not null)
+        {
+            total = total + this.options.ExtraLoss(this.model, x);
+        }
+
+        return total;
+    }
+
+    /// <summary>The gradient norm check and update of a CPU step whose mean gradients are in place.</summary>
+    private StepOutcome FinishOnCpu(double value)
+    {
         double norm = GradientNorm();
         if (!double.IsFinite(norm))
         {
@@ -163,6 +183,13 @@ public sealed class TrainingSession : IDisposable
 
         total.backward();
         gradientsClear = false;
+        return FinishOffCpu(total);
+    }
+
+    /// <summary>Off the CPU, after the backward pass(es): the loss and gradient norm read together, then the update.
+    /// </summary>
+    private StepOutcome FinishOffCpu(Tensor total)
+    {
         if (this.replicas is not null)
         {
             // data-parallel off the CPU: gradients and loss staged through host memory (a second synchronization)

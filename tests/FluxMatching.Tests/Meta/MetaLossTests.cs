@@ -98,6 +98,26 @@ public class MetaLossTests
     }
 
     [Fact]
+    public void The_dsm_x0_loss_of_a_sigma_conditioned_mlp_through_its_tweedie_denoiser_runs_on_meta()
+    {
+        using var scope = NewDisposeScope();
+        var field = Moved(new MlpField(2, 16, 2, noiseConditioned: true));
+        var x = Batch(16);
+        var sigma = SigmaSampler.EdmLogNormal().SampleBatch(16, perSample: false, null, Meta);
+        var denoiser = FieldCapabilities.Denoiser(field);
+        OnMeta(denoiser(x, sigma), 16, 2);
+        OnMeta(DsmLoss.X0Kde(z => denoiser(z, sigma), x, 0.25), 16);
+    }
+
+    [Fact]
+    public void Sigmas_for_a_batch_drawn_for_meta_land_on_meta_shaped_b()
+    {
+        using var scope = NewDisposeScope();
+        OnMeta(SigmaSampler.EdmLogNormal().SampleBatch(8, perSample: true, null, Meta), 8);
+        OnMeta(SigmaSampler.LogUniform(0.02, 2.0).SampleBatch(8, perSample: false, null, Meta), 8);
+    }
+
+    [Fact]
     public void A_sigma_drawn_for_meta_lands_on_meta()
     {
         using var scope = NewDisposeScope();
