@@ -15,6 +15,7 @@ internal static partial class FluxCli
         VerifyReferenceCommand.Create(),
         BenchCommand.Create(),
         VelocityCommand.Create(),
+        QualityCommand.Create(),
     };
 
     /// <summary>Parses and runs a command line; returns the exit code (0 success, 2 a usage error printed as one line).</summary>

@@ -32,7 +32,9 @@ internal static class TrainCommand
         var name = new Option<string?>("--name") { Description = "Run name (default: <data>-<loss>)." };
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of the field.", DefaultValueFactory = _ => model.Hidden };
         var depth = new Option<int>("--depth") { Description = "Hidden layers of the field.", DefaultValueFactory = _ => model.Depth };
+        var components = new Option<int>("--components") { Description = "Mixture components of a gmm or skew-gmm field.", DefaultValueFactory = _ => model.Components };
         var annealed = new Option<bool>("--annealed") { Description = string.Create(CultureInfo.InvariantCulture, $"Noise-annealed training (σ-conditioned field, σ from {model.SigmaMin} to {model.SigmaMax}, reverse-SDE sampling).") };
+        var mixing = new Option<double>("--mixing") { Description = "Weight of exp4's fast-mixing regularizer added to the flux loss (the authors' 0.01; 0: off).", DefaultValueFactory = _ => model.Mixing };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the baseline trained the same way with the other loss." };
         var samples = new Option<int?>("--samples") { Description = $"Samples drawn from each model (and fresh data points) for metrics and plots. Default {FluxDefaults.Sampling.N} ({ImageOptions.ImageSamples} for image data)." };
         var device = CliOptions.Device();
@@ -41,16 +43,16 @@ internal static class TrainCommand
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel training over MPI: start with `mpiexec -n N flux train ... --distributed`; rank r draws its data with seed + r, gradients are averaged every step, rank 0 alone writes the run folder." };
         var cmd = new Command("train", "Train a model on a built-in data set (and a baseline with the other loss), then write checkpoints, samples, metrics.json and report.html to <out>/<name>/.")
         {
-            data, field, steps, loss, sigma2, batch, lr, warmup, clip, ema, microBatches, seed, output, name, hidden, depth, annealed,
-            noBaseline, samples, device, threads, quiet, distributed,
+            data, field, steps, loss, sigma2, batch, lr, warmup, clip, ema, microBatches, seed, output, name, hidden, depth, components,
+            annealed, mixing, noBaseline, samples, device, threads, quiet, distributed,
         };
         image.AddTo(cmd);
         int Train(ParseResult r, MpiGradientReducer? mpi) => CliOptions.Guard(() =>
         {
             var config = model with
             {
-                Data = r.GetValue(data)!, Hidden = r.GetValue(hidden), Depth = r.GetValue(depth), Sigma2 = r.GetValue(sigma2),
-                Annealed = r.GetValue(annealed), Loss = ModelChoices.ParseLoss(r.GetValue(loss)),
+                Data = r.GetValue(data)!, Hidden = r.GetValue(hidden), Depth = r.GetValue(depth), Components = r.GetValue(components), Sigma2 = r.GetValue(sigma2),
+                Annealed = r.GetValue(annealed), Loss = ModelChoices.ParseLoss(r.GetValue(loss)), Mixing = r.GetValue(mixing),
             };
             var full = image.Apply(ModelChoices.WithField(config, r.GetValue(field)), r);
             bool unet = string.Equals(full.Field, "unet", StringComparison.OrdinalIgnoreCase);

@@ -27,7 +27,13 @@ internal static class TrainJob
         }
         // Every setting is checked before the run folder is made: a bad command leaves nothing behind.
         Options(s).Validate();
-        var dimension = FluxMatching.Data.DataSources.Create(s.Model.Data).Dimension;   // an image set that is not installed: one line
+        var source = FluxMatching.Data.DataSources.Create(s.Model.Data);   // an image set that is not installed: one line
+        if (string.Equals(s.Model.Field, "unet", StringComparison.OrdinalIgnoreCase) && source is not FluxMatching.Data.IImageSource)
+        {
+            throw new ArgumentException($"--field unet needs image data (--data {string.Join("|", FluxMatching.Data.ImageDatasets.Names)}), not '{s.Model.Data}'.");
+        }
+
+        var dimension = source.Dimension;
         if (s.Device.type == TorchSharp.DeviceType.CPU)
         {
             MemoryEstimate.Require(MemoryEstimate.Training(s.Model, dimension, s.Batch, ScalarType.Float32), "--batch", s.Batch, "one training step");
@@ -116,14 +122,13 @@ internal static class TrainJob
         }
     }
 
-    /// <summary>The main model and, with a baseline, the same model with the other loss.</summary>
     /// <summary>Reverse-SDE steps of an image model's samples in the run's report (a CPU-sized preview).</summary>
     private const int ImageSamplerSteps = 50;
 
     private static bool IsImage(TrainJobSettings s) => FluxMatching.Data.DataSources.IsImage(s.Model.Data);
 
     /// <summary>The main model and its baseline: flux against DSM (the authors' dsm-x0 for image data), any DSM
-    /// loss against flux.</summary>
+    /// loss against flux; the baseline never has the mixing term.</summary>
     private static List<FluxModelConfig> Configs(TrainJobSettings s)
     {
         if (!s.Baseline)
@@ -132,7 +137,12 @@ internal static class TrainJob
         }
 
         var other = s.Model.Loss != LossKind.Flux ? LossKind.Flux : s.Model.Annealed && IsImage(s) ? LossKind.DsmX0 : LossKind.Dsm;
-        return [s.Model, s.Model with { Loss = other, PerSampleSigma = other != LossKind.Flux && s.Model.PerSampleSigma }];
+        bool unet = string.Equals(s.Model.Field, "unet", StringComparison.OrdinalIgnoreCase);
+        return [s.Model, s.Model with
+        {
+            Loss = other, Mixing = 0, PerSampleSigma = other != LossKind.Flux && s.Model.PerSampleSigma,
+            TimeProposal = other == LossKind.Flux && (unet || s.Model.TimeProposal),
+        }];
     }
 
     private static TrainerOptions Options(TrainJobSettings s) => FluxDefaults.Training with

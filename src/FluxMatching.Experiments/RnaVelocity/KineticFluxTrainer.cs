@@ -1,15 +1,15 @@
 namespace FluxMatching.RnaVelocity;
 
 using FluxMatching.Fields;
-using FluxMatching.Losses;
-using FluxMatching.Runtime;
+using FluxMatching.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Fits a <see cref="KineticField"/> to Mu/Ms with the <see cref="GeneLocalFluxLoss"/> as the authors' <c>FluxTrainer</c>
-/// does: epochs of shuffled batches, Adam, no clipping, no EMA. (The project's <c>Trainer</c> draws fresh batches from
-/// a data source each step; this experiment needs epochs over a fixed cell set, hence this small loop.)
+/// Fits a <see cref="KineticField"/> to Mu/Ms as the authors' <c>FluxTrainer</c> does — epochs of shuffled batches
+/// (<see cref="ShuffledEpochBatches"/>), Adam, no clipping, no EMA — through the one training loop
+/// (<see cref="Trainer"/> over a <see cref="KineticTrainable"/>, steps = epochs × ⌈N/B⌉), by the gene-local flux loss or
+/// the DSM baseline.
 /// </summary>
 public static class KineticFluxTrainer
 {
@@ -19,8 +19,10 @@ public static class KineticFluxTrainer
     /// <param name="options">Settings (null: the authors').</param>
     /// <param name="device">Where to train (null: CPU).</param>
     /// <param name="progress">Receives (epoch, mean loss of the epoch) after each epoch.</param>
+    /// <param name="objective">The flux loss (default) or the DSM baseline.</param>
     public static KineticFit Fit(double[,] mu, double[,] ms, KineticTrainingOptions? options = null,
-        Device? device = null, IProgress<(int Epoch, double Loss)>? progress = null)
+        Device? device = null, IProgress<(int Epoch, double Loss)>? progress = null,
+        KineticObjective objective = KineticObjective.Flux)
     {
         ArgumentNullException.ThrowIfNull(mu);
         ArgumentNullException.ThrowIfNull(ms);
@@ -38,49 +40,30 @@ public static class KineticFluxTrainer
         }
 
         device ??= CPU;
-        TorchRuntime.Configure();   // the per-gene KDE softmax underflows into float32 denormals
         var field = new KineticField(g);
         field.to(device);
         field.to(o.Dtype);
         using var cells = stack([ToTensor(mu), ToTensor(ms)], 2).to(o.Dtype, device);   // [N, G, 2]
-        using var adam = optim.Adam(field.parameters(), o.LearningRate);
-        using var generator = new Generator((ulong)o.Seed, device);
+        using var draws = new Generator((ulong)o.Seed, device);
         using var shuffle = new Generator((ulong)o.Seed + 1);
-        var loss = new GeneLocalFluxLoss();
-        var losses = new List<double>();
-        for (int epoch = 1; epoch <= o.Epochs; epoch++)
+        using var trainable = new KineticTrainable(field, cells, o.Batch, o.Sigma2, objective, shuffle, draws, progress);
+        var trainer = new TrainerOptions
         {
-            double sum = 0;
-            int steps = 0;
-            using var order = randperm(n, generator: shuffle);
-            for (int start = 0; start < n; start += o.Batch)
-            {
-                int size = Math.Min(o.Batch, n - start);
-                if (size < 2)
-                {
-                    continue;
-                }
-
-                using var scope = NewDisposeScope();
-                var batch = cells.index_select(0, order.narrow(0, start, size).to(device));
-                adam.zero_grad();
-                var value = loss.Compute(field, batch, o.Sigma2, generator: generator).Loss;
-                value.backward();
-                adam.step();
-                double v = value.ToDouble();
-                losses.Add(v);
-                sum += v;
-                steps++;
-            }
-
-            progress?.Report((epoch, steps > 0 ? sum / steps : double.NaN));
+            Steps = o.Epochs * trainable.StepsPerEpoch, Batch = o.Batch, LearningRate = o.LearningRate,
+            EmaDecay = 0, GradientClipNorm = 0, FusedAdam = false, Seed = o.Seed, Dtype = o.Dtype,
+            ProgressEvery = trainable.StepsPerEpoch,
+        };
+        var result = Trainer.Train(trainable, trainer);
+        if (result.Reason != StopReason.Completed)
+        {
+            throw new InvalidOperationException($"Training of the kinetic field ({objective}) stopped: {result.Message}");
         }
 
         using var _ = no_grad();
         using var evalScope = NewDisposeScope();
         var kinetics = field.Velocity(cells.select(2, 0), cells.select(2, 1));
         return new KineticFit(field, ToArray(kinetics.Ds, n, g), ToArray(kinetics.Du, n, g),
-            Values(field.Beta()), Values(field.Gamma()), losses);
+            Values(field.Beta()), Values(field.Gamma()), [.. trainable.Losses]);
     }
 
     private static Tensor ToTensor(double[,] a) =>

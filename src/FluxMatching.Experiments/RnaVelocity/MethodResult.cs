@@ -1,7 +1,7 @@
 namespace FluxMatching.RnaVelocity;
 
 /// <summary>One velocity method's output and metrics on a data set.</summary>
-/// <param name="Method">"Flux", "SteadyState" or "Truth".</param>
+/// <param name="Method">"Flux", "SteadyState", "DSM" or "Truth".</param>
 /// <param name="Velocity">Spliced velocity [N, G].</param>
 /// <param name="Embedded">Velocity projected onto the embedding [N, 2] (<see cref="VelocityEmbedding"/>).</param>
 /// <param name="CrossBoundaryCorrectness">CBDir pooled over the edges' cells.</param>

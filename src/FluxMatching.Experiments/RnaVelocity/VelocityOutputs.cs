@@ -23,9 +23,14 @@ public static class VelocityOutputs
         var all = new Dictionary<string, object>(context) { ["data"] = label };
         string json = VelocityMetricsJson.Serialize(comparison, all);
         File.WriteAllText(Path.Combine(folder, "metrics.json"), json);
-        File.WriteAllText(Path.Combine(folder, "report.html"), VelocityReportHtml.Render(comparison, label));
-        H5adWriter.WriteResults(Path.Combine(folder, "velocity.h5ad"), input, comparison, json, truth);
+        File.WriteAllText(Path.Combine(folder, "report.html"), VelocityReportHtml.Render(comparison, label, truth));
+        var skipped = H5adWriter.WriteResults(Path.Combine(folder, "velocity.h5ad"), input, comparison, json, truth);
         Console.WriteLine(Table(comparison));
+        if (skipped.Count > 0)
+        {
+            Console.WriteLine($"not copied from the input ({skipped.Count}): {string.Join("; ", skipped.Take(10))}");
+        }
+
         Console.WriteLine($"wrote {Path.Combine(folder, "velocity.h5ad")}, metrics.json and report.html");
         return 0;
     }

@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 internal static class ModelCommands
 {
     /// <summary><c>#!flux new NAME --data … [--field mlp|…] [--hidden N] [--depth N] [--sigma2 X | --annealed …]
-    /// [--loss flux|dsm] [--device cpu|cuda]</c>.</summary>
+    /// [--loss flux|dsm] [--mixing X] [--device cpu|cuda]</c>.</summary>
     public static async Task NewAsync(NotebookSession session, FluxArguments args, KernelInvocationContext context)
     {
         var name = args.Positional("NAME")!;
@@ -39,11 +39,13 @@ internal static class ModelCommands
             Data = userData?.Name ?? args.Value("--data") ?? defaults.Data,
             Hidden = args.Int("--hidden", defaults.Hidden, 1, 65536),
             Depth = args.Int("--depth", defaults.Depth, 1, 64),
+            Components = args.Int("--components", defaults.Components, 1, 4096),
             Sigma2 = args.Double("--sigma2", defaults.Sigma2, v => v > 0, "a number > 0"),
             Annealed = annealed,
             SigmaMin = args.Double("--sigma-min", defaults.SigmaMin, v => v > 0, "a number > 0"),
             SigmaMax = args.Double("--sigma-max", defaults.SigmaMax, v => v > 0, "a number > 0"),
             Loss = args.Value("--loss") is { } loss ? ModelChoices.ParseLoss(loss) : defaults.Loss,
+            Mixing = args.Double("--mixing", defaults.Mixing, v => v >= 0, "a number ≥ 0"),
         };
         config = FieldArgument.Apply(ImageArguments(config, args), args, ModelRegistry.FindCSharpKernel(session.Root), userData);
         config = ModelChoices.WithImageDefaults(config, ModelChoices.ParseSigmaDistribution(args.Value("--sigma-dist")));

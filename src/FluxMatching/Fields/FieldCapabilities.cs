@@ -85,8 +85,31 @@ internal static class FieldCapabilities
     public static Tensor Drift(IVectorField field, Tensor x, Tensor? sigma) =>
         SamplerDrift(field, x) is { } drift ? drift.Infer(x, sigma) : field.Evaluate(x, sigma);
 
+    /// <summary>The denoiser D(x; σ) for a sampler step (under no_grad): the field's own (<see cref="IDenoiser"/>) where
+    /// it has one, else Tweedie's formula x + σ²·f(x; σ) with f from <see cref="Drift"/>.</summary>
+    /// <param name="field">A noise-conditioned field.</param>
+    /// <param name="x">Points [B, D].</param>
+    /// <param name="sigma">σ: a 0-d tensor or [B].</param>
+    public static Tensor Denoise(IVectorField field, Tensor x, Tensor sigma) =>
+        field is IDenoiser denoiser ? denoiser.Denoise(x, sigma) : Tweedie(x, sigma, Drift(field, x, sigma));
+
+    /// <summary>The denoiser D(x; σ) through autograd (for divergences): the field's own where it has one, else
+    /// x + σ²·f(x; σ) with f from <see cref="IVectorField.Evaluate"/> (never the gradient-free fused drift).</summary>
+    /// <param name="field">A noise-conditioned field.</param>
+    /// <param name="x">Points [B, D].</param>
+    /// <param name="sigma">σ: a 0-d tensor or [B].</param>
+    public static Tensor DifferentiableDenoise(IVectorField field, Tensor x, Tensor sigma) =>
+        field is IDenoiser denoiser ? denoiser.Denoise(x, sigma) : Tweedie(x, sigma, field.Evaluate(x, sigma));
+
     /// <summary>True when the field's CPU training step runs its own kernels on .NET workers (libtorch then runs
     /// single-threaded).</summary>
     public static bool RunsOwnCpuKernels(IVectorField field) =>
         field is IOwnCpuKernels && field.Device.type == DeviceType.CPU;
+
+    private static Tensor Tweedie(Tensor x, Tensor sigma, Tensor f)
+    {
+        using var scope = NewDisposeScope();
+        var variance = sigma.dim() == 0 ? sigma.square() : sigma.square().reshape(-1, 1);
+        return x.add(f.mul(variance)).MoveToOuterDisposeScope();
+    }
 }

@@ -5,9 +5,11 @@ using System.Collections.Concurrent;
 /// <summary>
 /// Builds a trainable field from its name and a <see cref="FieldSpec"/>: the one place that maps a configuration's
 /// field name (<c>FluxModelConfig.Field</c>, <c>--field</c>) to a type. Built in: "mlp" (<see cref="MlpField"/>,
-/// σ-conditioned when the spec says so), "transformer" (<see cref="TransformerField"/> over D/T features per token)
-/// and "unet" (<see cref="Images.EdmUNetField"/>, the authors' image U-Net with EDM preconditioning; always
-/// σ-conditioned; needs <see cref="FieldSpec.ImageShape"/>).
+/// σ-conditioned when the spec says so), "transformer" (<see cref="TransformerField"/> over D/T features per token),
+/// "kinetic" (<see cref="KineticField"/> over G = D/2 genes, (u, s) interleaved; D even, not σ-conditioned),
+/// the analytic "gmm" / "skew-gmm" (<see cref="GaussianMixtureField"/>: the score of a learned Gaussian mixture, with a
+/// learned skew-symmetric part for "skew-gmm"), and "unet" (<see cref="Images.EdmUNetField"/>, the authors' image U-Net
+/// with EDM preconditioning; always σ-conditioned; needs <see cref="FieldSpec.ImageShape"/>).
 /// Other fields register themselves with <see cref="Register"/>.
 /// </summary>
 public static class FieldRegistry
@@ -17,6 +19,9 @@ public static class FieldRegistry
         {
             ["mlp"] = s => new MlpField(s.Dimension, s.Hidden, s.Depth, s.NoiseConditioned, s.Name),
             ["transformer"] = s => new TransformerField(TransformerConfig(s), s.Name),
+            ["gmm"] = s => new GaussianMixtureField(s.Dimension, s.Components, skew: false, s.NoiseConditioned, s.Name),
+            ["skew-gmm"] = s => new GaussianMixtureField(s.Dimension, s.Components, skew: true, s.NoiseConditioned, s.Name),
+            ["kinetic"] = Kinetic,
             ["unet"] = s => new Images.EdmUNetField(UNetConfig(s), s.SigmaData),
         };
 
@@ -56,6 +61,23 @@ public static class FieldRegistry
         }
 
         return field;
+    }
+
+    /// <summary>The kinetic field of G = D/2 genes (D even; it takes no σ).</summary>
+    private static KineticField Kinetic(FieldSpec s)
+    {
+        if (s.Dimension < 2 || s.Dimension % 2 != 0)
+        {
+            throw new ArgumentException(
+                $"The kinetic field needs an even data dimension D = 2·genes ((u, s) per gene), got {s.Dimension}.", nameof(s));
+        }
+
+        if (s.NoiseConditioned)
+        {
+            throw new ArgumentException("The kinetic field is not σ-conditioned; train it with a fixed σ.", nameof(s));
+        }
+
+        return new KineticField(s.Dimension / 2);
     }
 
     /// <summary>The U-Net's architecture for images of <see cref="FieldSpec.ImageShape"/>.</summary>

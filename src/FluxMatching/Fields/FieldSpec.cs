@@ -24,6 +24,8 @@ public sealed record FieldSpec
     /// </summary>
     public int SequenceLength { get; init; }
 
+    /// <summary>Mixture components K of a Gaussian-mixture field ("gmm", "skew-gmm"). Default 8.</summary>
+    public int Components { get; init; } = 8;
     /// <summary>Image shape [C, H, W] of image data (the data source's shape; C·H·W = <see cref="Dimension"/>), or
     /// null for flat data (default). The "unet" field needs it.</summary>
     public IReadOnlyList<int>? ImageShape { get; init; }

@@ -52,7 +52,8 @@ public sealed class GeneLocalFluxLoss
     /// </summary>
     /// <param name="field">f over [B, 2G] (a <see cref="KineticField"/>, or any field with D = 2G and the
     /// (u₀, s₀, u₁, s₁, …) layout), on x's device and dtype.</param>
-    /// <param name="x">Cells [B, G, 2] (u, s per gene), B ≥ 2, float32 or float64; also the KDE's reference set.</param>
+    /// <param name="x">Cells [B, G, 2] (u, s per gene), B ≥ 1, float32 or float64; also the KDE's reference set (one cell is
+    /// its own reference, as in the authors' last partial batch of an epoch).</param>
     /// <param name="sigma2">Kernel and anchor-noise variance σ² &gt; 0 (the authors: 1e-3).</param>
     /// <param name="draws">Optional pre-drawn numbers (shapes of x or [B, 2G]; <see cref="FluxLossDraws.HorizonUniform"/>
     /// is the uniform of τ = u·H).</param>
@@ -150,10 +151,10 @@ public sealed class GeneLocalFluxLoss
 
     private static void Validate(IVectorField field, Tensor x, double sigma2)
     {
-        if (x.dim() != 3 || x.size(2) != 2 || x.size(0) < 2)
+        if (x.dim() != 3 || x.size(2) != 2 || x.size(0) < 1)
         {
             throw new ArgumentException(
-                $"x must have shape [B, G, 2] with B >= 2 (cells, genes, (u, s)), got [{string.Join(", ", x.shape)}].",
+                $"x must have shape [B, G, 2] with B >= 1 (cells, genes, (u, s)), got [{string.Join(", ", x.shape)}].",
                 nameof(x));
         }
 

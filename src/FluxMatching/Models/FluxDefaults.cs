@@ -15,6 +15,13 @@ public static class FluxDefaults
     /// <summary>Reverse-SDE steps over the σ grid when a request leaves them open: 1,000.</summary>
     public const int ReverseSdeSteps = 1000;
 
+    /// <summary>EDM Heun steps N when a request leaves them open: 50 (NFE 99, the authors' exp3 <c>edm_sample</c>).</summary>
+    public const int HeunSteps = 50;
+
+    /// <summary>Predictor–corrector steps N when a request leaves them open: 100 (NFE 200, within the authors' exp4
+    /// sweep).</summary>
+    public const int PredictorCorrectorSteps = 100;
+
     /// <summary>Langevin step size ε when a request leaves it open: 0.01 (the authors' quickstart).</summary>
     public const double LangevinStepSize = 0.01;
 
@@ -41,8 +48,16 @@ public static class FluxDefaults
         return config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin;
     }
 
-    /// <summary>Sampler steps when a request leaves them open: <see cref="LangevinSteps"/> or
-    /// <see cref="ReverseSdeSteps"/>.</summary>
+    /// <summary>Sampler steps when a request leaves them open: <see cref="LangevinSteps"/>, <see cref="ReverseSdeSteps"/>,
+    /// <see cref="HeunSteps"/> or <see cref="PredictorCorrectorSteps"/> (0 for the adaptive ODE, whose steps follow
+    /// its tolerances).</summary>
     /// <param name="sampler">The sampler.</param>
-    public static int StepsFor(SamplerKind sampler) => sampler == SamplerKind.ReverseSde ? ReverseSdeSteps : LangevinSteps;
+    public static int StepsFor(SamplerKind sampler) => sampler switch
+    {
+        SamplerKind.ReverseSde => ReverseSdeSteps,
+        SamplerKind.Heun => HeunSteps,
+        SamplerKind.PredictorCorrector => PredictorCorrectorSteps,
+        SamplerKind.ProbabilityFlowOde => 0,
+        _ => LangevinSteps,
+    };
 }

@@ -59,6 +59,11 @@ public sealed class FluxModel : nn.Module, ITrainable
             {
                 Proposal = new ExponentialTimeProposal();
             }
+
+            if (config.Mixing > 0)
+            {
+                MixingNormalizer = new LossNormalizer(name: "mixing_normalizer");
+            }
         }
         register_module("field", Field);
         register_module("ema", Ema);
@@ -70,6 +75,11 @@ public sealed class FluxModel : nn.Module, ITrainable
         if (Proposal is not null)
         {
             register_module("proposal", Proposal);
+        }
+
+        if (MixingNormalizer is not null)
+        {
+            register_module("mixing_normalizer", MixingNormalizer);
         }
 
         foreach (var p in Ema.parameters())
@@ -103,6 +113,10 @@ public sealed class FluxModel : nn.Module, ITrainable
     /// <summary>The learned horizon proposal q(t), when <see cref="FluxModelConfig.TimeProposal"/> is set.</summary>
     public ExponentialTimeProposal? Proposal { get; }
 
+    /// <summary>The mixing regularizer's learned normalizer m(σ), when <see cref="FluxModelConfig.Mixing"/> &gt; 0.
+    /// </summary>
+    public LossNormalizer? MixingNormalizer { get; }
+
     /// <summary>Number of optimizer steps taken so far.</summary>
     public int StepsTrained { get; internal set; }
 
@@ -115,7 +129,7 @@ public sealed class FluxModel : nn.Module, ITrainable
     /// <summary>Number of trainable parameters (field and auxiliary nets; the EMA copy excluded).</summary>
     public long ParameterCount => TrainableParameters().Sum(p => p.numel());
 
-    /// <summary>The parameters an optimizer updates: field, normalizer and proposal (not the EMA copy).</summary>
+    /// <summary>The parameters an optimizer updates: field, normalizers and proposal (not the EMA copy).</summary>
     public IReadOnlyList<TorchSharp.Modules.Parameter> TrainableParameters()
     {
         var ps = new List<TorchSharp.Modules.Parameter>(Field.parameters());
@@ -127,6 +141,11 @@ public sealed class FluxModel : nn.Module, ITrainable
         if (Proposal is not null)
         {
             ps.AddRange(Proposal.parameters());
+        }
+
+        if (MixingNormalizer is not null)
+        {
+            ps.AddRange(MixingNormalizer.parameters());
         }
 
         return ps;
@@ -150,7 +169,9 @@ public sealed class FluxModel : nn.Module, ITrainable
     }
 
     /// <summary>
-    /// Draws samples from the model with the Langevin sampler (fixed σ) or the reverse SDE (annealed).
+    /// Draws samples from the model with the sampler the request names: by default the Langevin sampler (fixed σ) or the
+    /// reverse SDE (annealed); the EDM Heun, predictor–corrector and adaptive PF-ODE samplers go through
+    /// <see cref="ModelSampling.Sample"/>.
     /// </summary>
     /// <param name="request">Sampler settings; null members take the model's defaults.</param>
     /// <returns>Samples [N, D] on the model's device (and the trajectory [T, N, D] when requested).</returns>
@@ -172,12 +193,18 @@ public sealed class FluxModel : nn.Module, ITrainable
             throw new ArgumentOutOfRangeException(nameof(request), eps, "the Langevin step size must be a finite number > 0.");
         }
 
+        var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
+        if (kind is not (SamplerKind.Langevin or SamplerKind.ReverseSde))
+        {
+            return ModelSampling.Sample(this, request);
+        }
+
         var field = request.UseEma && StepsTrained > 0 ? Ema : Field;
         bool training = field.training;
         field.eval();   // dropout (a U-Net's) is off while sampling
         try
         {
-            return SampleWith(field, request);
+            return SampleWith(field, request, kind);
         }
         finally
         {
@@ -185,9 +212,8 @@ public sealed class FluxModel : nn.Module, ITrainable
         }
     }
 
-    private SampleResult SampleWith(TrainableField field, SamplingRequest request)
+    private SampleResult SampleWith(TrainableField field, SamplingRequest request, SamplerKind kind)
     {
-        var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
         var dtype = Field.DType;
         int frames = Math.Max(1, request.Frames);
         if (Device.type == DeviceType.CPU)

@@ -29,6 +29,9 @@ public sealed record FluxModelConfig
     /// </summary>
     public int SequenceLength { get; init; }
 
+    /// <summary>Mixture components K of a Gaussian-mixture field ("gmm", "skew-gmm"); 1 to 4,096. Default 8.</summary>
+    public int Components { get; init; } = 8;
+
     /// <summary>Width of each hidden layer of the field (MLP layers, transformer tokens). Default 128 (the authors'
     /// quickstart).</summary>
     public int Hidden { get; init; } = 128;
@@ -94,6 +97,15 @@ public sealed record FluxModelConfig
     /// Flux only. Default false.</summary>
     public bool TimeProposal { get; init; }
 
+    /// <summary>Weight of exp4's fast-mixing regularizer (<see cref="Losses.MixingRegularizer"/>), added to the flux
+    /// objective as Mixing·(L_mix / e^{m(σ)} + m(σ)) with its own learned normalizer m; 0 (default): off. The authors
+    /// use 0.01. Flux only.</summary>
+    public double Mixing { get; init; }
+
+    /// <summary>The drift of the mixing regularizer's Langevin step. Default
+    /// <see cref="Losses.MixingDrive.DenoiserOverSigma"/> (the authors' (D − z)/σ = σ·f).</summary>
+    public Losses.MixingDrive MixingDrive { get; init; } = Losses.MixingDrive.DenoiserOverSigma;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     /// <param name="requireBuiltInData">Require <see cref="Data"/> to name a built-in data set.</param>
     public void Validate(bool requireBuiltInData = true)
@@ -116,6 +128,11 @@ public sealed record FluxModelConfig
         if (SequenceLength < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(SequenceLength), SequenceLength, "sequence length must be ≥ 0 (0: one token per coordinate).");
+        }
+
+        if (Components is < 1 or > 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Components), Components, "components must be between 1 and 4,096.");
         }
 
         if (Hidden is < 1 or > 65536)
@@ -148,6 +165,10 @@ public sealed record FluxModelConfig
             throw new ArgumentException("The time proposal applies to the flux loss only.", nameof(TimeProposal));
         }
 
+        if (!(Mixing >= 0) || !double.IsFinite(Mixing) || (Mixing > 0 && Loss != LossKind.Flux) || !Enum.IsDefined(MixingDrive))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mixing), Mixing, "mixing must be a finite number ≥ 0 (with a known drive), and > 0 only with the flux loss.");
+        }
         ValidateImageSettings();
     }
 
@@ -215,11 +236,12 @@ public sealed record FluxModelConfig
         SigmaDistribution == other.SigmaDistribution && PMean.Equals(other.PMean) && PStd.Equals(other.PStd) &&
         PerSampleSigma == other.PerSampleSigma && Sigma2.Equals(other.Sigma2) && Annealed == other.Annealed &&
         SigmaMin.Equals(other.SigmaMin) && SigmaMax.Equals(other.SigmaMax) && Loss == other.Loss &&
-        TimeProposal == other.TimeProposal;
+        TimeProposal == other.TimeProposal && Components == other.Components && Mixing.Equals(other.Mixing) &&
+        MixingDrive == other.MixingDrive;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Data, Field, Hidden, Depth, Channels, Loss, Annealed,
-        HashCode.Combine(Sigma2, SigmaMin, SigmaMax, SigmaDistribution, PerSampleSigma, TimeProposal, Blocks));
+        HashCode.Combine(Sigma2, SigmaMin, SigmaMax, SigmaDistribution, PerSampleSigma, TimeProposal, Blocks, HashCode.Combine(Components, Mixing)));
 
     /// <summary>The field's sizes for data of dimension <paramref name="dimension"/>.</summary>
     /// <param name="dimension">Data dimension D.</param>
@@ -234,7 +256,7 @@ public sealed record FluxModelConfig
     public FieldSpec ToFieldSpec(int dimension, IReadOnlyList<int>? imageShape, string name) => new()
     {
         Dimension = dimension, Hidden = Hidden, Depth = Depth, NoiseConditioned = Annealed, Heads = Heads,
-        SequenceLength = SequenceLength, Name = name, ImageShape = imageShape, Channels = Channels,
+        SequenceLength = SequenceLength, Components = Components, Name = name, ImageShape = imageShape, Channels = Channels,
         ChannelMultipliers = ChannelMultipliers, AttentionLevels = AttentionLevels, Blocks = Blocks, Dropout = Dropout,
         SigmaData = SigmaData,
     };

@@ -24,6 +24,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
     private readonly SigmaSampler sigmas;
     private readonly FluxMatchingLoss flux = new();
     private readonly AnnealedFluxLoss annealed = new();
+    private readonly MixingRegularizer? mixing;
 
     public FluxModelObjective(FluxModel model, int batch, Generator generator, ScalarType dtype)
     {
@@ -34,6 +35,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
         this.dtype = dtype;
         var c = model.Config;
         sigmas = c.Annealed ? c.CreateSigmaSampler() : SigmaSampler.Fixed(Math.Sqrt(c.Sigma2));
+        mixing = model.MixingNormalizer is null ? null : new MixingRegularizer(new MixingRegularizerOptions { Drive = c.MixingDrive });
     }
 
     /// <inheritdoc />
@@ -75,14 +77,29 @@ internal sealed class FluxModelObjective : ITrainingObjective
                 objective = objective + this.model.Proposal.ReinforceLoss(r.T.expand(this.batch), sigmaT, objective.detach()).mean();
             }
 
-            return (objective, x);
+            return (WithMixing(objective, x, Math.Sqrt(c.Sigma2)), x);
         }
 
         // mean_i(ℓ_i/exp(s(σ)) + s(σ)) plus the proposal's REINFORCE term (paper §3.1, §3.5).
         var annealed = this.host is null
             ? this.annealed.Compute(field, x, sigmas, this.model.Normalizer, this.model.Proposal, generator: this.generator)
             : this.annealed.Compute(field, x, HostSigma(), this.model.Normalizer, this.model.Proposal, generator: this.generator);
-        return (annealed.Total.mean(), x);
+        // σ of the step is a CPU tensor on both paths (the one generator's draw on the CPU, the host draw elsewhere).
+        return (WithMixing(annealed.Total.mean(), x, annealed.Sigma.to(ScalarType.Float64).ToDouble()), x);
+    }
+
+    /// <summary>Adds exp4's Mixing·(L_mix / e^{m(σ)} + m(σ)) when the model has the mixing term (draws after the
+    /// flux loss's, from the same generator).</summary>
+    private Tensor WithMixing(Tensor objective, Tensor x, double sigma)
+    {
+        if (this.mixing is null || this.model.MixingNormalizer is null)
+        {
+            return objective;
+        }
+
+        var r = this.mixing.Compute(this.model.Field, x, sigma, this.generator);
+        var s = tensor(sigma, this.dtype, this.model.Device);
+        return objective.add(MixingRegularizer.Normalized(r.Loss, this.model.MixingNormalizer, s, this.model.Config.Mixing));
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ public static class ModelChoices
     /// <summary>Values of <c>--loss</c>: "flux" (<see cref="LossKind.Flux"/>) and "dsm" (<see cref="LossKind.Dsm"/>).</summary>
     public static IReadOnlyList<string> Losses { get; } = ["flux", "dsm", "dsm-x0", "edm"];
 
-    /// <summary>Values of <c>--sampler</c>: "langevin" and "reverse-sde".</summary>
-    public static IReadOnlyList<string> Samplers { get; } = ["langevin", "reverse-sde"];
+    /// <summary>Values of <c>--sampler</c>: "langevin", "reverse-sde", and for noise-conditioned models "heun" (EDM),
+    /// "pc" (predictor–corrector) and "ode" (adaptive probability-flow ODE).</summary>
+    public static IReadOnlyList<string> Samplers { get; } = ["langevin", "reverse-sde", "heun", "pc", "ode"];
 
     /// <summary>Values of <c>--field</c>: the fields <see cref="FieldRegistry"/> builds ("mlp", the default, "transformer",
     /// and any registered since), read anew at every call.</summary>
@@ -31,13 +32,16 @@ public static class ModelChoices
     };
 
     /// <summary>Parses a sampler name; null or empty: null (the model's own sampler).</summary>
-    /// <param name="text">"langevin", "reverse-sde", or null.</param>
+    /// <param name="text">A name from <see cref="Samplers"/>, or null.</param>
     /// <param name="option">How the value is called in messages.</param>
     /// <exception cref="ArgumentException">One line naming the option, the value and the allowed names.</exception>
     public static SamplerKind? ParseSampler(string? text, string option = "--sampler") =>
         string.IsNullOrEmpty(text) ? null : Check(text, Samplers, option) switch
         {
             "reverse-sde" => SamplerKind.ReverseSde,
+            "heun" => SamplerKind.Heun,
+            "pc" => SamplerKind.PredictorCorrector,
+            "ode" => SamplerKind.ProbabilityFlowOde,
             _ => SamplerKind.Langevin,
         };
 
@@ -60,7 +64,7 @@ public static class ModelChoices
     }
 
     /// <summary>The field of a configuration in words, for model cards and reports: "MLP 2 + σ → 128 × 2 → 2",
-    /// "transformer, 2 tokens × 64, 2 blocks, 4 heads", or "unet, 128 × 2" for a registered field.</summary>
+    /// "transformer, 2 tokens × 64, 2 blocks, 4 heads", "kinetic, 60 genes", or "unet, 128 × 2" for a registered field.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dimension">Data dimension D.</param>
     public static string DescribeField(FluxModelConfig config, int dimension)
@@ -72,6 +76,9 @@ public static class ModelChoices
             "mlp" => $"MLP {dimension}{sigma} → {config.Hidden} × {config.Depth} → {dimension}",
             "transformer" => $"transformer{sigma}, {(config.SequenceLength == 0 ? dimension : config.SequenceLength)} tokens × {config.Hidden}, " +
                              $"{config.Depth} blocks, {config.Heads} heads",
+            "gmm" => $"Gaussian mixture{sigma}, {config.Components} components (its score)",
+            "skew-gmm" => $"skewed Gaussian mixture{sigma}, {config.Components} components ((I + A)·score)",
+            "kinetic" => $"kinetic, {dimension / 2} genes",
             "unet" => $"U-Net (EDM), {config.Channels} channels × [{string.Join(", ", config.ChannelMultipliers)}], " +
                       $"attention at levels {FormatAttentionLevels(config.AttentionLevels)}, {config.Blocks} block(s) per level, dropout {config.Dropout}",
             var other => $"{other}{sigma}, {config.Hidden} × {config.Depth}",
@@ -161,8 +168,9 @@ public static class ModelChoices
 
     /// <summary>
     /// The image defaults a configuration takes when its field is "unet" (the authors' exp3): annealed training,
-    /// σ from the EDM log-normal (unless <paramref name="sigmaDistribution"/> says otherwise) and the sampling range
-    /// σ ∈ [0.002, 80] of the authors' EDM config. Other fields: the configuration with the σ distribution applied.
+    /// σ from the EDM log-normal (unless <paramref name="sigmaDistribution"/> says otherwise), the sampling range
+    /// σ ∈ [0.002, 80] of the authors' EDM config, and for the flux loss the learned exponential horizon proposal
+    /// with its REINFORCE term (the authors' <c>importance_sampler_net</c>). Other fields: the configuration with the σ distribution applied.
     /// </summary>
     /// <param name="config">The configuration.</param>
     /// <param name="sigmaDistribution">An explicit <c>--sigma-dist</c>, or null.</param>
@@ -177,7 +185,7 @@ public static class ModelChoices
         return config with
         {
             Annealed = true, SigmaDistribution = sigmaDistribution ?? SigmaDistribution.LogNormal,
-            SigmaMin = ImageSigmaMin, SigmaMax = ImageSigmaMax,
+            SigmaMin = ImageSigmaMin, SigmaMax = ImageSigmaMax, TimeProposal = config.Loss == LossKind.Flux,
         };
     }
 
@@ -187,9 +195,16 @@ public static class ModelChoices
     /// <summary>σ_max of image sampling: 80 (the authors' EDM config).</summary>
     public const double ImageSigmaMax = 80.0;
 
-    /// <summary>The word for a sampler: "langevin" or "reverse-sde".</summary>
+    /// <summary>The word for a sampler: one of <see cref="Samplers"/>.</summary>
     /// <param name="sampler">The sampler.</param>
-    public static string Name(SamplerKind sampler) => sampler == SamplerKind.ReverseSde ? "reverse-sde" : "langevin";
+    public static string Name(SamplerKind sampler) => sampler switch
+    {
+        SamplerKind.ReverseSde => "reverse-sde",
+        SamplerKind.Heun => "heun",
+        SamplerKind.PredictorCorrector => "pc",
+        SamplerKind.ProbabilityFlowOde => "ode",
+        _ => "langevin",
+    };
 
     private static string Check(string? text, IReadOnlyList<string> allowed, string option)
     {

@@ -16,7 +16,8 @@ using static TorchSharp.torch;
 /// <param name="Data">Fresh data samples [N, D], CPU, float32, drawn with the data seed (a user's data set with a
 /// held-out part: all held-out points, [M, D]). Samples and data are in data units (see <see cref="DataUnits"/>).</param>
 /// <param name="Sampler">The sampler that ran.</param>
-/// <param name="SamplerDescription">The sampler in words, e.g. "Langevin, 2000 steps, ε = 0.01".</param>
+/// <param name="SamplerDescription">The sampler in words, e.g. "Langevin, 2000 steps, ε = 0.01" or
+/// "EDM Heun, 50 steps (NFE 99), σ from 80 to 0.002" (<see cref="ModelSampling.Describe"/>).</param>
 /// <param name="Steps">Sampler steps taken.</param>
 /// <param name="Elapsed">Wall-clock time of sampling (drawing data and measuring excluded).</param>
 /// <param name="Metrics">MMD², energy distance and sliced W₂ of the samples against the data, or null when not
@@ -39,7 +40,7 @@ public sealed record SampleEvaluation(Tensor Samples, Tensor Data, SamplerKind S
         // the field's activations underflow into denormals late in sampling and slow every later operation.
         TorchRuntime.SetFlushDenormal(true);
         var sampler = request.Sampler ?? FluxDefaults.SamplerFor(model.Config);
-        var result = model.Sample(request);
+        var result = ModelSampling.Sample(model, request);
         using var scope = NewDisposeScope();
         // In data units: a user's data set trained standardized maps its samples back (DataUnits).
         var samples = DataUnits.ToData(model.Data, result.Samples.detach()).cpu().to(ScalarType.Float32).clone();
@@ -50,7 +51,10 @@ public sealed record SampleEvaluation(Tensor Samples, Tensor Data, SamplerKind S
             ? MetricReport.Compute(samples, data, options.Metrics, new Generator((ulong)options.MetricSeedFor(request.Seed)))
             : null;
         return new SampleEvaluation(samples.MoveToOuterDisposeScope(), data.MoveToOuterDisposeScope(), sampler,
-            Describe(model.Config, request, sampler, result.Steps), result.Steps, result.Elapsed, metrics);
+            ModelSampling.Describe(model.Config, request, sampler, result), result.Steps, result.Elapsed, metrics)
+        {
+            FunctionEvaluations = result.FunctionEvaluations,
+        };
     }
 
     /// <summary>The metrics of fresh data against fresh data of the same size: the values a perfect model would
@@ -75,6 +79,9 @@ public sealed record SampleEvaluation(Tensor Samples, Tensor Data, SamplerKind S
         return MetricReport.Compute(second, first, options.Metrics, new Generator((ulong)options.MetricSeedFor(samplingSeed)));
     }
 
+    /// <summary>Field (or denoiser) evaluations of the sampler run, the NFE.</summary>
+    public int FunctionEvaluations { get; init; }
+
     /// <summary>Frees <see cref="Samples"/> and <see cref="Data"/>.</summary>
     public void Dispose()
     {
@@ -89,9 +96,4 @@ public sealed record SampleEvaluation(Tensor Samples, Tensor Data, SamplerKind S
         using var z = data.Sample(n, new Generator((ulong)seed), CPU, ScalarType.Float32);
         return DataUnits.ToData(data, z);
     }
-
-    private static string Describe(FluxModelConfig config, SamplingRequest request, SamplerKind sampler, int steps) =>
-        sampler == SamplerKind.ReverseSde
-            ? string.Create(CultureInfo.InvariantCulture, $"reverse SDE, {steps} steps, σ from {config.SigmaMax} to {config.SigmaMin}")
-            : string.Create(CultureInfo.InvariantCulture, $"Langevin, {steps} steps, ε = {request.StepSize ?? FluxDefaults.LangevinStepSize}");
 }

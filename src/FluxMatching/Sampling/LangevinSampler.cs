@@ -72,7 +72,7 @@ public sealed class LangevinSampler
             double? sigmaValue = sigma is null ? null : Options.Sigma;
             double a = 0.5 * Options.StepSize, b = Math.Sqrt(Options.StepSize);
             ParallelChains.Run(FieldCapabilities.SamplerDrift(field, x)!, x, Options.Steps, _ => sigmaValue, _ => a, _ => b, generator);
-            return new SampleResult(x.MoveToOuterDisposeScope(), null, Options.Steps, clock.Elapsed);
+            return new SampleResult(x.MoveToOuterDisposeScope(), null, Options.Steps, clock.Elapsed) { FunctionEvaluations = Options.Steps };
         }
 
         var recorder = new TrajectoryRecorder(Options.RecordEvery);
@@ -98,6 +98,6 @@ public sealed class LangevinSampler
         }
 
         var trajectory = recorder.Stack()?.MoveToOuterDisposeScope();
-        return new SampleResult(x.MoveToOuterDisposeScope(), trajectory, Options.Steps, clock.Elapsed);
+        return new SampleResult(x.MoveToOuterDisposeScope(), trajectory, Options.Steps, clock.Elapsed) { FunctionEvaluations = Options.Steps };
     }
 }

@@ -129,7 +129,7 @@ public sealed class ProbabilityFlowOdeSampler
             }
 
             var trajectory = recorder.Stack()?.MoveToOuterDisposeScope();
-            return new SampleResult(x.MoveToOuterDisposeScope(), trajectory, steps, clock.Elapsed);
+            return new SampleResult(x.MoveToOuterDisposeScope(), trajectory, steps, clock.Elapsed) { FunctionEvaluations = steps };
         }
         finally
         {

@@ -104,7 +104,7 @@ public sealed class ReverseSdeSampler
                 // A fused sampler drift on the CPU: one block of chains per thread (or the fused pass), the same draws.
                 ParallelChains.Run(FieldCapabilities.SamplerDrift(field, x)!, x, steps, i => sigmas[i], i => drops[i], i => Math.Sqrt(drops[i]),
                     generator);
-                return new SampleResult(x.MoveToOuterDisposeScope(), null, steps, clock.Elapsed);
+                return new SampleResult(x.MoveToOuterDisposeScope(), null, steps, clock.Elapsed) { FunctionEvaluations = steps };
             }
 
             var recorder = new TrajectoryRecorder(Options.RecordEvery);
@@ -130,7 +130,7 @@ public sealed class ReverseSdeSampler
             }
 
             var trajectory = recorder.Stack()?.MoveToOuterDisposeScope();
-            return new SampleResult(x.MoveToOuterDisposeScope(), trajectory, steps, clock.Elapsed);
+            return new SampleResult(x.MoveToOuterDisposeScope(), trajectory, steps, clock.Elapsed) { FunctionEvaluations = steps };
         }
         finally
         {

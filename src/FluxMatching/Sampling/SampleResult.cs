@@ -8,4 +8,9 @@ using static TorchSharp.torch;
 /// not recorded.</param>
 /// <param name="Steps">Number of sampler steps taken.</param>
 /// <param name="Elapsed">Wall-clock time of the run.</param>
-public sealed record SampleResult(Tensor Samples, Tensor? Trajectory, int Steps, TimeSpan Elapsed);
+public sealed record SampleResult(Tensor Samples, Tensor? Trajectory, int Steps, TimeSpan Elapsed)
+{
+    /// <summary>Number of field (or denoiser) evaluations the run made, the NFE (0 where a sampler does not report
+    /// it).</summary>
+    public int FunctionEvaluations { get; init; }
+}

@@ -47,4 +47,51 @@ internal static class SamplerChecks
                 $"The field returned shape [{string.Join(", ", f.shape)}] for points of shape [{string.Join(", ", x.shape)}].");
         }
     }
+
+    /// <summary>Checks a σ range 0 &lt; σ_min &lt; σ_max (finite), naming the options.</summary>
+    public static void Levels(double sigmaMin, double sigmaMax)
+    {
+        if (!double.IsFinite(sigmaMin) || sigmaMin <= 0)
+        {
+            throw new ArgumentOutOfRangeException("options.SigmaMin", sigmaMin, "SigmaMin must be finite and > 0.");
+        }
+
+        if (!double.IsFinite(sigmaMax) || sigmaMax <= sigmaMin)
+        {
+            throw new ArgumentOutOfRangeException("options.SigmaMax", sigmaMax, $"SigmaMax must be finite and > SigmaMin = {sigmaMin}.");
+        }
+    }
+
+    /// <summary>Checks a RecordEvery setting (≥ 0).</summary>
+    public static void Record(int recordEvery)
+    {
+        if (recordEvery < 0)
+        {
+            throw new ArgumentOutOfRangeException("options.RecordEvery", recordEvery, "RecordEvery must be ≥ 0 (0: no trajectory).");
+        }
+    }
+
+    /// <summary>Start points σ_max·N(0, I) [n, D] on the given device and dtype (the field's by default).</summary>
+    public static Tensor Prior(IVectorField field, int n, double sigmaMax, TorchSharp.torch.Generator? generator, Device? device, ScalarType? dtype)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var type = dtype ?? field.DType;
+        Count(n, type);
+        return FluxMatching.Data.RandomDraws.Randn([n, field.Dimension], type, device ?? field.Device, generator)
+            .mul_(FluxMatching.Runtime.Scalars.Shared(sigmaMax));
+    }
+
+    /// <summary>Checks rtol and atol (finite, &gt; 0), naming the options.</summary>
+    public static void Tolerances(double rtol, double atol)
+    {
+        if (!double.IsFinite(rtol) || rtol <= 0)
+        {
+            throw new ArgumentOutOfRangeException("options.Rtol", rtol, "Rtol must be finite and > 0.");
+        }
+
+        if (!double.IsFinite(atol) || atol <= 0)
+        {
+            throw new ArgumentOutOfRangeException("options.Atol", atol, "Atol must be finite and > 0.");
+        }
+    }
 }

@@ -10,8 +10,10 @@ public sealed class TrainCommandTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Theory]
-    [InlineData("--field", "unet", "flux: --field must be one of mlp, transformer, not 'unet'.")]
-    [InlineData("--loss", "l2", "flux: --loss must be one of flux, dsm, not 'l2'.")]
+    [InlineData("--field", "nope", "flux: --field must be one of gmm, kinetic, mlp, skew-gmm, transformer, unet, not 'nope'.")]
+    [InlineData("--field", "unet", "flux: --field unet needs image data (--data fashion-mnist|mnist), not 'ring'.")]
+    [InlineData("--loss", "l2", "flux: --loss must be one of flux, dsm, dsm-x0, edm, not 'l2'.")]
+    [InlineData("--per-sample-sigma", "true", "flux: Per-sample σ does not apply to the flux loss: σ² is its kernel bandwidth over the batch (one σ per batch); use it with --loss dsm-x0.")]
     [InlineData("--samples", "1", "flux: --samples must be ≥ 2; got 1.")]
     public void A_bad_value_is_one_line_naming_the_option_the_value_and_what_is_allowed(string option, string value, string expected)
     {
@@ -50,5 +52,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("transformer", (string?)metrics["field"]);
         using var model = FluxModel.Load(Path.Combine(dir, "t", "flux.pt"));
         Assert.IsType<FluxMatching.Fields.TransformerField>(model.Field);
+    }
+
+    [Fact]
+    public void An_image_run_trains_the_unet_through_the_one_loop_and_reports_sample_grids()
+    {
+        var run = CliRun.Of("train", "--data", "fashion-mnist", "--field", "unet", "--channels", "32", "--channel-mults", "1,2",
+            "--attention", "none", "--dropout", "0", "--loss", "edm", "--steps", "2", "--batch", "4", "--micro-batches", "2",
+            "--samples", "2", "--no-baseline", "--quiet", "--out", dir, "--name", "img");
+        Assert.True(run.ExitCode == 0, run.Error + run.Out);
+        Assert.Contains("field=unet loss=edm", run.Out);
+        var report = File.ReadAllText(Path.Combine(dir, "img", "report.html"));
+        Assert.Contains("edm (reverse SDE", report);
+        using var model = FluxModel.Load(Path.Combine(dir, "img", "edm.pt"));
+        Assert.IsType<FluxMatching.Fields.Images.EdmUNetField>(model.Field);
+        Assert.Equal((LossKind.Edm, SigmaDistribution.LogNormal, 2), (model.Config.Loss, model.Config.SigmaDistribution, model.StepsTrained));
     }
 }

@@ -39,18 +39,43 @@ public sealed class H5adTests : IDisposable
         var input = H5adReader.Read(Written(), "clusters", "umap", [("A", "B"), ("B", "C")]);
         var comparison = VelocityPipeline.Run(input.Data, new KineticTrainingOptions { Epochs = 1, Batch = 32 });
         string output = Path.Combine(dir, "velocity.h5ad");
-        H5adWriter.WriteResults(output, input, comparison, VelocityMetricsJson.Serialize(comparison));
+        var skipped = H5adWriter.WriteResults(output, input, comparison, VelocityMetricsJson.Serialize(comparison));
+        Assert.Empty(skipped);
         var text = AnnDataPython.Run("""
 import sys, json, anndata as ad, numpy as np
 a = ad.read_h5ad(sys.argv[1])
 m = json.loads(a.uns["flux_velocity_metrics"])
 print(a.n_obs, a.n_vars, a.layers["velocity"].shape, list(a.obs["clusters"].cat.categories), a.obs_names[3],
-      "fit_gamma" in a.var, a.obsm["velocity_umap"].shape, sorted(m["methods"]), round(float(a.uns["coherence_Flux"]), 6),
-      round(float(a.layers["Ms"][7, 2]), 5), a.obsp["distances"].nnz)
+      "fit_gamma" in a.var, "dsm_gamma" in a.var, a.obsm["velocity_umap"].shape, sorted(m["methods"]),
+      round(float(a.uns["coherence_Flux"]), 6), round(float(a.layers["Ms"][7, 2]), 5), a.obsp["distances"].nnz)
 """, output).Trim();
         double coherence = comparison.Methods[0].Coherence;
         Assert.Equal(
-            $"90 6 (90, 6) ['A', 'B', 'C'] c3 True (90, 2) ['Flux', 'SteadyState'] {Math.Round(coherence, 6).ToString(System.Globalization.CultureInfo.InvariantCulture)} {Math.Round(0.01 * 7 + 0.5 * 2, 5).ToString(System.Globalization.CultureInfo.InvariantCulture)} 354",
+            $"90 6 (90, 6) ['A', 'B', 'C'] c3 True True (90, 2) ['DSM', 'Flux', 'SteadyState'] {Math.Round(coherence, 6).ToString(System.Globalization.CultureInfo.InvariantCulture)} {Math.Round(0.01 * 7 + 0.5 * 2, 5).ToString(System.Globalization.CultureInfo.InvariantCulture)} 354",
+            text);
+    }
+
+    [Fact]
+    public void Every_entry_of_the_input_is_copied_into_the_results_file_with_its_type_and_encoding()
+    {
+        string path = Written();
+        var input = H5adReader.Read(path, "clusters", "umap", [("A", "B"), ("B", "C")]);
+        var comparison = VelocityPipeline.Run(input.Data, new KineticTrainingOptions { Epochs = 1, Batch = 32 }, includeDsm: false);
+        string output = Path.Combine(dir, "velocity.h5ad");
+        H5adWriter.WriteResults(output, input, comparison, VelocityMetricsJson.Serialize(comparison));
+        var text = AnnDataPython.Run("""
+import sys, anndata as ad, numpy as np, scipy.sparse as sp
+a, b = ad.read_h5ad(sys.argv[1]), ad.read_h5ad(sys.argv[2])
+same = lambda x, y: (x != y).nnz == 0 if sp.issparse(x) else np.array_equal(np.asarray(x), np.asarray(y))
+print(sp.issparse(b.X) and same(a.X, b.X), b.layers["Mu"].dtype, same(a.layers["Mu"], b.layers["Mu"]),
+      sp.issparse(b.layers["Ms"]) and same(a.layers["Ms"], b.layers["Ms"]), list(b.obs.columns[:2]),
+      same(a.obs["n"], b.obs["n"]), same(a.obsm["X_pca"], b.obsm["X_pca"]), same(a.obsm["X_umap"], b.obsm["X_umap"]),
+      same(a.obsp["connectivities"], b.obsp["connectivities"]), same(a.obsp["distances"], b.obsp["distances"]),
+      b.uns["neighbors"]["params"]["n_neighbors"], list(b.var_names) == list(a.var_names),
+      sorted(set(b.layers) - set(a.layers)), "fit_beta" in b.var, "velocity_umap" in b.obsm)
+""", path, output).Trim();
+        Assert.Equal(
+            "True float32 True True ['clusters', 'n'] True True True True True 5 True ['velocity', 'velocity_steady_state', 'velocity_u'] True True",
             text);
     }
 

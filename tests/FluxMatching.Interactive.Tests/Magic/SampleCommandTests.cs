@@ -33,6 +33,7 @@ public sealed class SampleCommandTests : IAsyncLifetime
     [Theory]
     [InlineData("#!flux sample m --sampler reverse-sde", "--sampler reverse-sde needs an annealed model")]
     [InlineData("#!flux sample m --sampler euler", "'euler' is not a valid --sampler. Allowed: langevin, reverse-sde")]
+    [InlineData("#!flux sample m --sampler heun", "--sampler heun needs an annealed model")]
     [InlineData("#!flux sample m --n 1", "--n must be a whole number from 2 to 1000000, got 1")]
     [InlineData("#!flux sample m --step-size 0", "--step-size must be a number in (0, 10), got 0")]
     [InlineData("#!flux sample ghost", "no model named 'ghost'")]
@@ -46,5 +47,15 @@ public sealed class SampleCommandTests : IAsyncLifetime
         var html = NotebookKernel.Html(await nb.OkAsync("#!flux sample a --n 16 --steps 4"));
         Assert.Contains("reverse SDE, 4 steps", html);
         Assert.Contains("--step-size applies to the Langevin sampler only", await nb.FailAsync("#!flux sample a --step-size 0.1"));
+    }
+
+    [Fact]
+    public async Task Annealed_models_sample_with_heun_pc_and_ode()
+    {
+        await nb.OkAsync("#!flux new b --annealed --hidden 8");
+        Assert.Contains("EDM Heun, 3 steps (NFE 5)", NotebookKernel.Html(await nb.OkAsync("#!flux sample b --n 16 --sampler heun --steps 3")));
+        Assert.Contains("predictor–corrector, 3 steps (NFE 6)", NotebookKernel.Html(await nb.OkAsync("#!flux sample b --n 16 --sampler pc --steps 3")));
+        Assert.Contains("adaptive PF-ODE", NotebookKernel.Html(await nb.OkAsync("#!flux sample b --n 16 --sampler ode")));
+        Assert.Contains("--steps does not apply to --sampler ode", await nb.FailAsync("#!flux sample b --sampler ode --steps 5"));
     }
 }

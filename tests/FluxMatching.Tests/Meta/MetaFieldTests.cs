@@ -6,12 +6,14 @@ using static FluxMatching.Tests.Meta.MetaDevice;
 /// <summary>The fields on the meta device: forward, double backward, and the device they report.</summary>
 public class MetaFieldTests
 {
-    public static TheoryData<string> Fields => ["mlp", "sigma-mlp", "transformer"];
+    public static TheoryData<string> Fields => ["mlp", "sigma-mlp", "transformer", "gmm", "sigma-skew-gmm"];
 
     private static TrainableField Build(string name) => name switch
     {
         "mlp" => new MlpField(2, 16, 2),
         "sigma-mlp" => new MlpField(2, 16, 2, noiseConditioned: true),
+        "gmm" => new GaussianMixtureField(2, 4),
+        "sigma-skew-gmm" => new GaussianMixtureField(2, 4, skew: true, noiseConditioned: true),
         _ => new TransformerField(new TransformerFieldConfig { SequenceLength = 2, Features = 1, Hidden = 8, Depth = 1, Heads = 2 }),
     };
 

@@ -50,8 +50,21 @@ public sealed class FieldChoiceTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => new FluxModel(new FluxModelConfig { Field = "resnet" }));
         Assert.Equal("Field", e.ParamName);
-        Assert.Contains("Allowed: mlp", e.Message);
+        Assert.Contains("Allowed: gmm, kinetic, mlp", e.Message);
         Assert.Contains("transformer", e.Message);
+    }
+
+    [Fact]
+    public void The_kinetic_field_is_built_by_name_with_half_the_dimension_as_genes_and_refuses_odd_or_sigma_specs()
+    {
+        using var field = (KineticField)FieldRegistry.Create("kinetic", new FieldSpec { Dimension = 8 });
+        Assert.Equal(4, field.Genes);
+        Assert.Equal(8, field.Dimension);
+        var odd = Assert.Throws<ArgumentException>(() => FieldRegistry.Create("kinetic", new FieldSpec { Dimension = 7 }));
+        Assert.Contains("even data dimension", odd.Message);
+        var sigma = Assert.Throws<ArgumentException>(() => FieldRegistry.Create("kinetic", new FieldSpec { Dimension = 8, NoiseConditioned = true }));
+        Assert.Contains("not σ-conditioned", sigma.Message);
+        Assert.Equal("kinetic, 4 genes", ModelChoices.DescribeField(new FluxModelConfig { Field = "kinetic" }, 8));
     }
 
     [Fact]

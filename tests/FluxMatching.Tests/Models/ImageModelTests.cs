@@ -101,7 +101,8 @@ public sealed class ImageModelTests : IDisposable
     [InlineData(LossKind.Edm, false)]
     public void One_step_of_the_one_loop_trains_a_unet_with_each_image_loss(LossKind loss, bool perSample)
     {
-        using var model = new FluxModel(TinyUNet(loss) with { PerSampleSigma = perSample }, TinyImages(flips: true), seed: 5);
+        // the flux loss as in the authors' exp3: learned normalizer and learned horizon proposal (REINFORCE)
+        using var model = new FluxModel(TinyUNet(loss) with { PerSampleSigma = perSample, TimeProposal = loss == LossKind.Flux }, TinyImages(flips: true), seed: 5);
         var before = model.Field.parameters().Select(p => p.detach().clone()).ToList();
         using (var session = new TrainingSession(model, TrainerOptions.Exp3 with { Batch = 4, MicroBatches = 2, WarmupSteps = 0, LearningRate = 1e-3 }))
         {
@@ -112,6 +113,7 @@ public sealed class ImageModelTests : IDisposable
 
         Assert.Equal(1, model.StepsTrained);
         Assert.Contains(model.Field.parameters().Zip(before), pair => !pair.First.detach().eq(pair.Second).all().item<bool>());
+        Assert.Equal(loss == LossKind.Flux, model.Proposal is not null);
     }
 
     [Fact]

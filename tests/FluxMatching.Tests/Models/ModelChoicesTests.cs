@@ -25,11 +25,11 @@ public class ModelChoicesTests
     [Fact]
     public void Unknown_words_are_one_line_naming_the_option_the_value_and_the_allowed_words()
     {
-        Assert.Equal("--loss must be one of flux, dsm, not 'sm'.", Assert.Throws<ArgumentException>(() => ModelChoices.ParseLoss("sm")).Message);
-        Assert.Equal("--sampler must be one of langevin, reverse-sde, not 'euler'.",
+        Assert.Equal("--loss must be one of flux, dsm, dsm-x0, edm, not 'sm'.", Assert.Throws<ArgumentException>(() => ModelChoices.ParseLoss("sm")).Message);
+        Assert.Equal("--sampler must be one of langevin, reverse-sde, heun, pc, ode, not 'euler'.",
             Assert.Throws<ArgumentException>(() => ModelChoices.ParseSampler("euler")).Message);
-        var field = Assert.Throws<ArgumentException>(() => ModelChoices.ParseField("unet", "#!flux new: --field"));
-        Assert.Equal($"#!flux new: --field must be one of {string.Join(", ", ModelChoices.Fields)}, not 'unet'.", field.Message);
+        var field = Assert.Throws<ArgumentException>(() => ModelChoices.ParseField("vit", "#!flux new: --field"));
+        Assert.Equal($"#!flux new: --field must be one of {string.Join(", ", ModelChoices.Fields)}, not 'vit'.", field.Message);
     }
 
     [Fact]

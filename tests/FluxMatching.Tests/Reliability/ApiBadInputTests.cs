@@ -45,7 +45,8 @@ public sealed class ApiBadInputTests
         { "new FluxModelConfig { SigmaMin = 0 }.Validate()", "sigma-min must be a finite number > 0; got 0." },
         { "new FluxModelConfig { Sigma2 = +Inf }.Validate()", "sigma2 must be a finite number > 0; got Infinity." },
         { "new FluxModelConfig { Data = \"spiral\" }.Validate()", "Unknown data set 'spiral'. Allowed:" },
-        { "new FluxModelConfig { Field = \"unet\" }.Validate()", "Unknown field 'unet'. Allowed:" },
+        { "new FluxModelConfig { Field = \"vit\" }.Validate()", "Unknown field 'vit'. Allowed:" },
+        { "new FluxModelConfig { Field = \"unet\" }.Validate()", "The unet field is noise-conditioned: it needs annealed training (--annealed)." },
         { "new FluxModelConfig { Heads = 0 }.Validate()", "heads must be between 1 and 1024; got 0." },
         { "new FluxModelConfig { TimeProposal = true, Loss = Dsm }.Validate()", "The time proposal applies to the flux loss only." },
         { "new TrainerOptions { Batch = 1 }.Validate()", "batch must be ≥ 2 (the KDE score needs a reference set); got 1." },
@@ -108,6 +109,7 @@ public sealed class ApiBadInputTests
                 case "new FluxModelConfig { SigmaMin = 0 }.Validate()": new FluxModelConfig { SigmaMin = 0 }.Validate(); break;
                 case "new FluxModelConfig { Sigma2 = +Inf }.Validate()": new FluxModelConfig { Sigma2 = double.PositiveInfinity }.Validate(); break;
                 case "new FluxModelConfig { Data = \"spiral\" }.Validate()": new FluxModelConfig { Data = "spiral" }.Validate(); break;
+                case "new FluxModelConfig { Field = \"vit\" }.Validate()": new FluxModelConfig { Field = "vit" }.Validate(); break;
                 case "new FluxModelConfig { Field = \"unet\" }.Validate()": new FluxModelConfig { Field = "unet" }.Validate(); break;
                 case "new FluxModelConfig { Heads = 0 }.Validate()": new FluxModelConfig { Heads = 0 }.Validate(); break;
                 case "new FluxModelConfig { TimeProposal = true, Loss = Dsm }.Validate()": new FluxModelConfig { TimeProposal = true, Loss = LossKind.Dsm }.Validate(); break;
