@@ -7,7 +7,9 @@ Code cells are matched by position (dotnet-repl drops cell metadata, so expectat
 - a cell whose source metadata has flux.expect_error (and the tag raises-exception) must fail with an error that
   contains that text and shows no stack trace;
 - every other cell must not produce an error output;
-- every string in a cell's flux.expect must appear in that cell's outputs (text/plain, text/html, streams, errors).
+- every string in a cell's flux.expect must appear in that cell's outputs (text/plain, text/html, streams, errors);
+- no string in a cell's flux.reject may appear in its text outputs (text/plain and streams; e.g. "NaN" and "∞", how
+  .NET prints a non-finite number, so the numbers a cell prints are finite).
 The source notebook itself must read like the paper: its first code cell is the `#r "nuget:..."` line (the package
 source comes from outside, e.g. a NuGet.config beside the executed copy), no code cell builds Plotly traces by hand
 (SetProperty), submits code to a kernel (SubmitCode) or tweaks threads (set_num_threads), and no code cell is longer
@@ -74,6 +76,11 @@ def check(executed, source):
         for text in flux.get("expect", []):
             if text not in everything:
                 problems.append(f"{where}: expected text {text!r} not found in the outputs")
+        printed = "\n".join(text_of(o.get("text")) + text_of(o.get("data", {}).get("text/plain")) for o in outputs)
+        for text in flux.get("reject", []):
+            if text in printed:
+                line = next(l for l in printed.splitlines() if text in l)
+                problems.append(f"{where}: unwanted text {text!r} in the outputs: {line.strip()[:200]!r}")
     return problems
 
 

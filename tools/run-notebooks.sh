@@ -85,6 +85,21 @@ if compgen -G "/usr/lib/x86_64-linux-gnu/libtorch_cpu.so*" > /dev/null || compge
   echo "system libtorch found: LD_LIBRARY_PATH starts with the NuGet libtorch"
 fi
 
+# P6 again, one level up: dotnet-interactive caches each `#r "nuget:..."` restore by its package list alone, in
+# ~/.packagemanagement/nuget/Cache (a .csx and a .resolvedReferences.paths per list), and reuses it while the files it
+# names exist, whatever NUGET_PACKAGES says now: a restore made by an earlier run with another package folder would
+# serve that run's FluxMatching packages. Drop the cached restores that name FluxMatching packages outside this run's
+# NUGET_PACKAGES (the next restore writes a fresh entry).
+PM_CACHE="$HOME/.packagemanagement/nuget/Cache"
+if [ -d "$PM_CACHE" ]; then
+  for paths in "$PM_CACHE"/*.resolvedReferences.paths; do
+    [ -f "$paths" ] || continue
+    if grep -i '^fluxmatching' "$paths" | grep -vqF ",${NUGET_PACKAGES%/}/fluxmatching"; then
+      rm -f "$paths" "${paths%.resolvedReferences.paths}.csx"; echo "dropped a cached notebook package restore from another package folder"
+    fi
+  done
+fi
+
 # ---- notebooks ----
 # The notebooks only say `#r "nuget:FluxMatching.Interactive, 0.1.0"`; the package source is supplied from outside. Each
 # run executes a copy of the notebook in a fresh folder that holds a NuGet.config adding artifacts/feed as a source

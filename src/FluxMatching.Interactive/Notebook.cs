@@ -64,7 +64,12 @@ public static class Notebook
     public static SampleSet Sample(FluxModel model, SamplingRequest? request = null, string? name = null, bool metrics = true)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var e = SampleEvaluation.Run(model, request, new SampleEvaluationOptions { Measure = metrics });
-        return new SampleSet(name, e.Samples, e.Data, e.SamplerDescription, e.Elapsed, e.Metrics);
+        // Images: point-cloud metrics in C·H·W dimensions say little; FD (in-project classifier) is ImageQuality's.
+        var image = model.Data as FluxMatching.Data.IImageSource;
+        var e = SampleEvaluation.Run(model, request, new SampleEvaluationOptions { Measure = metrics && image is null });
+        return new SampleSet(name, e.Samples, e.Data, e.SamplerDescription, e.Elapsed, e.Metrics)
+        {
+            ImageShape = image is null ? null : [image.Channels, image.Height, image.Width],
+        };
     }
 }

@@ -11,4 +11,8 @@ using static TorchSharp.torch;
 /// <param name="Sampler">Sampler description, e.g. "langevin, 2000 steps, ε = 0.01".</param>
 /// <param name="Elapsed">Wall-clock time of sampling.</param>
 /// <param name="Metrics">Sample-quality metrics against <paramref name="Data"/>, or null when not computed.</param>
-public sealed record SampleSet(string? ModelName, Tensor Samples, Tensor Data, string Sampler, TimeSpan Elapsed, MetricReport? Metrics);
+public sealed record SampleSet(string? ModelName, Tensor Samples, Tensor Data, string Sampler, TimeSpan Elapsed, MetricReport? Metrics)
+{
+    /// <summary>The image shape [C, H, W] when the samples are flattened images (shown as image grids), else null.</summary>
+    public IReadOnlyList<int>? ImageShape { get; init; }
+}

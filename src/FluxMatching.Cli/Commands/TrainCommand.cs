@@ -55,8 +55,7 @@ internal static class TrainCommand
                 Annealed = r.GetValue(annealed), Loss = ModelChoices.ParseLoss(r.GetValue(loss)), Mixing = r.GetValue(mixing),
             };
             var full = image.Apply(ModelChoices.WithField(config, r.GetValue(field)), r);
-            bool unet = string.Equals(full.Field, "unet", StringComparison.OrdinalIgnoreCase);
-            var preset = unet ? exp3 : training;
+            var preset = FluxDefaults.TrainingFor(full);
             var settings = new TrainJobSettings
             {
                 Model = full,

@@ -3,7 +3,8 @@ namespace FluxMatching.Interactive.Formatters;
 using FluxMatching.Interactive.Html;
 using FluxMatching.Plotting;
 
-/// <summary>HTML for a <see cref="SampleSet"/>: a one-line summary, the samples-vs-data chart and the metrics table.</summary>
+/// <summary>HTML for a <see cref="SampleSet"/>: a one-line summary, the samples-vs-data chart and the metrics table (for
+/// images: grids of samples and of data).</summary>
 internal static class SampleHtml
 {
     /// <summary>Renders the sample set.</summary>
@@ -15,6 +16,18 @@ internal static class SampleHtml
         var who = set.ModelName is null ? "Samples" : $"Samples of {set.ModelName}";
         var summary = $"<div><b>{HtmlText.Encode(who)}</b>: {HtmlText.Count(n)} points, {HtmlText.Encode(set.Sampler)}, " +
                       $"{HtmlText.Duration(set.Elapsed)}</div>";
+        if (set.ImageShape is { Count: 3 } shape)
+        {
+            plotly ??= new OfflinePlotly();
+            long[] images = [-1, shape[0], shape[1], shape[2]];
+            var grid = new ImageGridOptions { Min = -1, Max = 1 };
+            using var samples = set.Samples.reshape(images).clamp(-1, 1);
+            using var data = set.Data.reshape(images);
+            var grids = plotly.ToHtml(ImageCharts.Grid(samples, grid, new FigureOptions { Title = who })) +
+                        plotly.ToHtml(ImageCharts.Grid(data, grid, new FigureOptions { Title = "data" }));
+            return "<div class=\"flux-samples\">" + summary.Replace(" points,", " images,", StringComparison.Ordinal) + grids + "</div>";
+        }
+
         var chart = d == 2
             ? (plotly ?? new OfflinePlotly()).ToHtml(SampleCharts.AgainstTarget(PointSet.FromTensor(set.Samples), PointSet.FromTensor(set.Data),
                 new SampleChartOptions { SampleName = set.ModelName ?? "samples", TargetName = "data density" }, new FigureOptions { Title = who }))

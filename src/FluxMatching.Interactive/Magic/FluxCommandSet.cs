@@ -4,6 +4,7 @@ using System.Globalization;
 using FluxMatching.Data;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Models;
+using FluxMatching.Training;
 using FluxMatching.Runtime;
 
 /// <summary>
@@ -66,8 +67,8 @@ internal static class FluxCommandSet
         new("train", "Trains a model with Adam, with a live display; interrupting the kernel stops after the current step.", [Name()],
         [
             new("--steps", $"optimizer steps (default {FluxDefaults.Training.Steps})"),
-            new("--batch", $"batch size B, also the KDE reference set (default {FluxDefaults.Training.Batch})"),
-            new("--lr", $"Adam learning rate (default {Number(FluxDefaults.Training.LearningRate)})", Placeholder: "X"),
+            new("--batch", $"batch size B, also the KDE reference set (default {FluxDefaults.Training.Batch}; {TrainerOptions.Exp3.Batch} for a unet model, with exp3's warm-up, clipping and EMA)"),
+            new("--lr", $"Adam learning rate (default {Number(FluxDefaults.Training.LearningRate)}; {Number(TrainerOptions.Exp3.LearningRate)} for a unet model)", Placeholder: "X"),
             Seed($"the training draws (default {FluxDefaults.Training.Seed})"),
             new("--structure", "a structure term added to the loss: a C# variable holding Func<IVectorField, Tensor, Tensor> (field, batch → 0-d tensor)", Placeholder: "G"),
             new("--weight", "weight λ of the structure term (default 1)", Placeholder: "X"),

@@ -15,7 +15,7 @@ internal static class TrainCommand
     {
         var name = args.Positional("NAME")!;
         var model = session.Models.Get(name, args.Prefix);
-        var defaults = FluxDefaults.Training;
+        var defaults = FluxDefaults.TrainingFor(model.Config);   // the exp3 preset for a U-Net, as flux train
         var options = defaults with
         {
             Steps = args.Int("--steps", defaults.Steps, 1, 100_000_000),

@@ -35,16 +35,31 @@ public static class FluxDefaults
     /// (<see cref="TrainerOptions"/>).</summary>
     public static TrainerOptions Training { get; } = new();
 
+    /// <summary>The training defaults for a model: <see cref="TrainerOptions.Exp3"/> (the authors' image training: batch
+    /// 128, Adam 1e-4, 2,500 warm-up steps, clipping at 1, EMA 0.9993) for the "unet" field, <see cref="Training"/>
+    /// otherwise; shared by <c>flux train</c> and <c>#!flux train</c>.</summary>
+    /// <param name="config">The model's configuration.</param>
+    public static TrainerOptions TrainingFor(FluxModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return string.Equals(config.Field, "unet", StringComparison.OrdinalIgnoreCase) ? TrainerOptions.Exp3 : Training;
+    }
+
     /// <summary>The default sampling: 2,000 chains, the model's sampler, seed 0 (<see cref="SamplingRequest"/>).
     /// Also the number of samples measured against as many fresh data points.</summary>
     public static SamplingRequest Sampling { get; } = new();
 
-    /// <summary>The sampler a model uses when a request names none: the reverse SDE for annealed models, Langevin
-    /// otherwise.</summary>
+    /// <summary>The sampler a model uses when a request names none: EDM Heun for a "unet" model (the authors' exp3
+    /// sampler), the reverse SDE for other annealed models, Langevin otherwise.</summary>
     /// <param name="config">The model's configuration.</param>
     public static SamplerKind SamplerFor(FluxModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (string.Equals(config.Field, "unet", StringComparison.OrdinalIgnoreCase))
+        {
+            return SamplerKind.Heun;
+        }
+
         return config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin;
     }
 

@@ -169,8 +169,8 @@ public sealed class FluxModel : nn.Module, ITrainable
     }
 
     /// <summary>
-    /// Draws samples from the model with the sampler the request names: by default the Langevin sampler (fixed σ) or the
-    /// reverse SDE (annealed); the EDM Heun, predictor–corrector and adaptive PF-ODE samplers go through
+    /// Draws samples from the model with the sampler the request names: by default <see cref="FluxDefaults.SamplerFor"/>
+    /// (Langevin for fixed σ, the reverse SDE when annealed, EDM Heun for a U-Net); the EDM Heun, predictor–corrector and adaptive PF-ODE samplers go through
     /// <see cref="ModelSampling.Sample"/>.
     /// </summary>
     /// <param name="request">Sampler settings; null members take the model's defaults.</param>
@@ -193,7 +193,7 @@ public sealed class FluxModel : nn.Module, ITrainable
             throw new ArgumentOutOfRangeException(nameof(request), eps, "the Langevin step size must be a finite number > 0.");
         }
 
-        var kind = request.Sampler ?? (Config.Annealed ? SamplerKind.ReverseSde : SamplerKind.Langevin);
+        var kind = request.Sampler ?? FluxDefaults.SamplerFor(Config);
         if (kind is not (SamplerKind.Langevin or SamplerKind.ReverseSde))
         {
             return ModelSampling.Sample(this, request);

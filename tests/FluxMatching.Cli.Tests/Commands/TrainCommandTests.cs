@@ -63,7 +63,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Error + run.Out);
         Assert.Contains("field=unet loss=edm", run.Out);
         var report = File.ReadAllText(Path.Combine(dir, "img", "report.html"));
-        Assert.Contains("edm (reverse SDE", report);
+        Assert.Contains("edm (EDM Heun", report);   // a U-Net samples with the authors' exp3 sampler
         using var model = FluxModel.Load(Path.Combine(dir, "img", "edm.pt"));
         Assert.IsType<FluxMatching.Fields.Images.EdmUNetField>(model.Field);
         Assert.Equal((LossKind.Edm, SigmaDistribution.LogNormal, 2), (model.Config.Loss, model.Config.SigmaDistribution, model.StepsTrained));

@@ -70,7 +70,7 @@ public sealed class CliBadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("frobnicate", "flux: unknown command 'frobnicate'. Allowed: train, sample, verify-reference, bench, velocity.")]
+    [InlineData("frobnicate", "flux: unknown command 'frobnicate'. Allowed: train, sample, verify-reference, bench, velocity, quality.")]
     [InlineData("", "flux: a command is needed. Allowed: train, sample, verify-reference, bench")]
     [InlineData("sample", "flux sample: the checkpoint argument is missing")]
     [InlineData("sample missing.pt", "No checkpoint at 'missing.pt'.")]

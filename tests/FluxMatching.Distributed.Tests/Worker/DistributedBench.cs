@@ -7,8 +7,8 @@ using FluxMatching.Models;
 using FluxMatching.Training;
 
 /// <summary>
-/// Throughput of data-parallel training on the benchmark configurations of <c>flux bench</c> (ring2d, mnist-mlp):
-/// median step time over the timed steps after 5 warm-up steps, samples/s of all ranks together, the time inside the
+/// Throughput of data-parallel training on the benchmark configurations of <c>flux bench</c> (ring2d, mnist-mlp,
+/// unet-fmnist on Fashion-MNIST): median step time over the timed steps after 5 warm-up steps (1 for the U-Net), samples/s of all ranks together, the time inside the
 /// all-reduce per step (which includes waiting for the slower rank), and the same all-reduce alone after a barrier.
 /// Rank 0 prints one JSON line. <c>mpiexec -n N dotnet FluxMatching.Distributed.Tests.dll bench CONFIG STEPS THREADS</c>.
 /// </summary>
@@ -20,12 +20,19 @@ internal static class DistributedBench
         {
             "ring2d" => (new FluxModelConfig { Data = "ring", Hidden = 128, Depth = 2, Sigma2 = 0.05 }, (IDataSource?)null, 512),
             "mnist-mlp" => (new FluxModelConfig { Data = "ring", Hidden = 1024, Depth = 2, Sigma2 = 0.25 }, new UniformCube(784), 128),
-            _ => throw new ArgumentException($"config must be ring2d or mnist-mlp, not '{name}'."),
+            // The image bench's model (flux bench --config unet-fmnist) on Fashion-MNIST: 1,112,801 U-Net parameters.
+            "unet-fmnist" => (new FluxModelConfig
+            {
+                Data = "fashion-mnist", Field = "unet", Annealed = true, SigmaDistribution = SigmaDistribution.LogNormal,
+                Channels = 32, ChannelMultipliers = [1, 2, 2], AttentionLevels = [false, true, false], Blocks = 1, Dropout = 0.1,
+            }, null, 64),
+            _ => throw new ArgumentException($"config must be ring2d, mnist-mlp or unet-fmnist, not '{name}'."),
         };
         using var model = new FluxModel(config, data, seed: 0);
         var options = new TrainerOptions { Threads = threads, Batch = batch, EmaDecay = 0, Seed = 0, GradientReducer = mpi };
         using var session = new TrainingSession(model, options);
-        for (int i = 0; i < 5; i++)
+        int warmup = name.StartsWith("unet", StringComparison.Ordinal) ? 1 : 5;   // a U-Net step takes seconds
+        for (int i = 0; i < warmup; i++)
         {
             session.Step();
         }

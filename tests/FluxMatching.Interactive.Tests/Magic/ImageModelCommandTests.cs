@@ -24,6 +24,9 @@ public sealed class ImageModelCommandTests : IAsyncLifetime
         Assert.Contains("U-Net (EDM), 32 channels × [1, 2]", card);
         var steps = await nb.OkAsync("#!flux train img --steps 1 --batch 4\nimg.StepsTrained * 10");
         Assert.Equal(10, steps.Events.OfType<ReturnValueProduced>().Single().Value);
+        var samples = NotebookKernel.Html(await nb.OkAsync("#!flux sample img --n 4 --steps 2"));
+        Assert.Contains("4 images, EDM Heun, 2 steps (NFE 3)", samples);   // the U-Net's default sampler, as image grids
+        Assert.DoesNotContain("MMD", samples);
     }
 
     [Fact]
