@@ -65,14 +65,7 @@ public sealed class EdmHeunSampler
     /// <returns>Samples [n, D], trajectory [T, n, D] when recorded, Steps = N, FunctionEvaluations = 2N − 1.</returns>
     public SampleResult Sample(IVectorField field, int n, Generator? generator = null, Device? device = null,
         ScalarType? dtype = null)
-    {
-        using var scope = NewDisposeScope();
-        var x0 = SamplerChecks.Prior(field, n, Options.SigmaMax, generator, device, dtype);
-        var result = Sample(field, x0, generator);
-        result.Samples.MoveToOuterDisposeScope();
-        result.Trajectory?.MoveToOuterDisposeScope();
-        return result;
-    }
+        => SamplerChecks.FromPrior(field, n, Options.SigmaMax, generator, device, dtype, x0 => Sample(field, x0, generator));
 
     /// <summary>Integrates from given start points (used as they are: not scaled by σ_max).</summary>
     /// <param name="field">Noise-conditioned field.</param>

@@ -71,6 +71,18 @@ internal static class SamplerChecks
         }
     }
 
+    /// <summary>Runs <paramref name="run"/> from start points σ_max·N(0, I) [n, D] (<see cref="Prior"/>) and returns its
+    /// result with the samples and trajectory outliving the run's temporaries.</summary>
+    public static SampleResult FromPrior(IVectorField field, int n, double sigmaMax, TorchSharp.torch.Generator? generator,
+        Device? device, ScalarType? dtype, Func<Tensor, SampleResult> run)
+    {
+        using var scope = NewDisposeScope();
+        var result = run(Prior(field, n, sigmaMax, generator, device, dtype));
+        result.Samples.MoveToOuterDisposeScope();
+        result.Trajectory?.MoveToOuterDisposeScope();
+        return result;
+    }
+
     /// <summary>Start points σ_max·N(0, I) [n, D] on the given device and dtype (the field's by default).</summary>
     public static Tensor Prior(IVectorField field, int n, double sigmaMax, TorchSharp.torch.Generator? generator, Device? device, ScalarType? dtype)
     {
