@@ -208,7 +208,8 @@ internal static partial class FixtureReplay
         return new FluxLossDraws(anchor, uniform, noises, probe);
     }
 
-    private static Tensor ToTensor(FixtureDraw draw, Tensor x)
+    /// <summary>A recorded draw as a tensor shaped like <paramref name="x"/> (int64 for integer draws, else float64).</summary>
+    internal static Tensor ToTensor(FixtureDraw draw, Tensor x)
     {
         if (draw.Values.Length != x.numel())
         {
@@ -220,7 +221,8 @@ internal static partial class FixtureReplay
             : tensor(draw.Values, x.shape, dtype: ScalarType.Float64);
     }
 
-    private static double[] Values(Tensor t) =>
+    /// <summary>The tensor's values as float64 on the host, flattened (for comparison with a fixture).</summary>
+    internal static double[] Values(Tensor t) =>
         t.detach().to(ScalarType.Float64).cpu().contiguous().reshape(-1).data<double>().ToArray();
 
     [GeneratedRegex(@"^grad_of_mean\w*\[(\d+)\]\.(weight|bias)$")]

@@ -28,10 +28,10 @@ internal static class GeneLocalReplay
 
         var result = new GeneLocalFluxLoss().Compute(field, x, fixture.Sigma2, BuildDraws(fixture, x));
         result.Loss.backward();
-        var got = new Dictionary<string, double[]>(StringComparer.Ordinal) { ["loss"] = Values(result.Loss) };
+        var got = new Dictionary<string, double[]>(StringComparer.Ordinal) { ["loss"] = FixtureReplay.Values(result.Loss) };
         foreach (var (name, parameter) in field.named_parameters())
         {
-            got[$"grad.{name}"] = parameter.grad is { } g ? Values(g) : new double[parameter.numel()];
+            got[$"grad.{name}"] = parameter.grad is { } g ? FixtureReplay.Values(g) : new double[parameter.numel()];
         }
 
         return got;
@@ -50,14 +50,14 @@ internal static class GeneLocalReplay
 
         var u = Next("horizon uniform", "uniform");
         var uniform = tensor(u.Values, u.Shape, dtype: ScalarType.Float64);
-        var anchor = ToTensor(Next("anchor noise", "normal"), x);
+        var anchor = FixtureReplay.ToTensor(Next("anchor noise", "normal"), x);
         var noises = new List<Tensor>();
         for (int k = 0; k < FluxLossOptions.Default.Substeps; k++)
         {
-            noises.Add(ToTensor(Next($"substep noise {k + 1}", "normal"), x));
+            noises.Add(FixtureReplay.ToTensor(Next($"substep noise {k + 1}", "normal"), x));
         }
 
-        var probe = ToTensor(Next("probe", "integer"), x);
+        var probe = FixtureReplay.ToTensor(Next("probe", "integer"), x);
         if (queue.Count > 0)
         {
             throw new FormatException($"draws_in_order has {queue.Count} unexpected trailing draws.");
@@ -65,19 +65,4 @@ internal static class GeneLocalReplay
 
         return new FluxLossDraws(anchor, uniform, noises, probe);
     }
-
-    private static Tensor ToTensor(FixtureDraw draw, Tensor x)
-    {
-        if (draw.Values.Length != x.numel())
-        {
-            throw new FormatException($"A '{draw.Kind}' draw has {draw.Values.Length} values, x has {x.numel()}.");
-        }
-
-        return draw.Kind == "integer"
-            ? tensor(draw.Values.Select(v => (long)Math.Round(v)).ToArray(), x.shape, dtype: ScalarType.Int64)
-            : tensor(draw.Values, x.shape, dtype: ScalarType.Float64);
-    }
-
-    private static double[] Values(Tensor t) =>
-        t.detach().to(ScalarType.Float64).cpu().contiguous().reshape(-1).data<double>().ToArray();
 }
