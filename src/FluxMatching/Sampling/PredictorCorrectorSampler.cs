@@ -33,20 +33,7 @@ public sealed class PredictorCorrectorSampler
     public int FunctionEvaluations => 2 * Options.Steps;
 
     /// <summary>The grid σ_0 = σ_max, …, σ_N = σ_min (N + 1 values, log-spaced, float64).</summary>
-    public double[] SigmaSchedule()
-    {
-        int n = Options.Steps;
-        double logMax = Math.Log(Options.SigmaMax), logMin = Math.Log(Options.SigmaMin);
-        var sigmas = new double[n + 1];
-        for (int i = 0; i <= n; i++)
-        {
-            sigmas[i] = Math.Exp(logMax + ((logMin - logMax) * i / n));
-        }
-
-        sigmas[0] = Options.SigmaMax;
-        sigmas[n] = Options.SigmaMin;
-        return sigmas;
-    }
+    public double[] SigmaSchedule() => SamplerChecks.LogSpaced(Options.SigmaMax, Options.SigmaMin, Options.Steps);
 
     /// <summary>Runs <paramref name="n"/> chains from σ_max·N(0, I) (drawn from <paramref name="generator"/>).</summary>
     /// <param name="field">Noise-conditioned field (a score model of p_σ, or an <see cref="IDenoiser"/>).</param>

@@ -27,20 +27,7 @@ public sealed class ReverseSdeSampler
     public ReverseSdeOptions Options { get; }
 
     /// <summary>The σ grid σ_0 = σ_max, …, σ_N = σ_min (N + 1 values, geometric, computed in float64).</summary>
-    public double[] SigmaSchedule()
-    {
-        int n = Options.Steps;
-        double logMax = Math.Log(Options.SigmaMax), logMin = Math.Log(Options.SigmaMin);
-        var sigmas = new double[n + 1];
-        for (int i = 0; i <= n; i++)
-        {
-            sigmas[i] = Math.Exp(logMax + ((logMin - logMax) * i / n));
-        }
-
-        sigmas[0] = Options.SigmaMax;
-        sigmas[n] = Options.SigmaMin;
-        return sigmas;
-    }
+    public double[] SigmaSchedule() => SamplerChecks.LogSpaced(Options.SigmaMax, Options.SigmaMin, Options.Steps);
 
     /// <summary>Runs <paramref name="n"/> chains started from σ_max·N(0, I) (drawn from <paramref name="generator"/>).</summary>
     /// <param name="field">Noise-conditioned drift f(x, σ).</param>

@@ -71,6 +71,22 @@ internal static class SamplerChecks
         }
     }
 
+    /// <summary>n + 1 noise levels log-spaced from <paramref name="sigmaMax"/> down to <paramref name="sigmaMin"/>, both
+    /// ends exact.</summary>
+    public static double[] LogSpaced(double sigmaMax, double sigmaMin, int n)
+    {
+        double logMax = Math.Log(sigmaMax), logMin = Math.Log(sigmaMin);
+        var sigmas = new double[n + 1];
+        for (int i = 0; i <= n; i++)
+        {
+            sigmas[i] = Math.Exp(logMax + ((logMin - logMax) * i / n));
+        }
+
+        sigmas[0] = sigmaMax;
+        sigmas[n] = sigmaMin;
+        return sigmas;
+    }
+
     /// <summary>Runs <paramref name="run"/> from start points σ_max·N(0, I) [n, D] (<see cref="Prior"/>) and returns its
     /// result with the samples and trajectory outliving the run's temporaries.</summary>
     public static SampleResult FromPrior(IVectorField field, int n, double sigmaMax, TorchSharp.torch.Generator? generator,
