@@ -1,10 +1,12 @@
 namespace FluxMatching.Runtime;
 
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 /// <summary>The per-row kernels of <see cref="FusedKde"/>: any D ≤ 16, and D = 2 with accumulators in registers.</summary>
 internal static unsafe partial class FusedKde
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxRow<TV, T>(SoaMatrix<T> x, T* zs, T* buffer, T* mean, T* lse)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -64,6 +66,7 @@ internal static unsafe partial class FusedKde
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxRowPlane<TV, T>(SoaMatrix<T> x, T z0, T z1, T* buffer, T* mean, T* lse)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -109,6 +112,7 @@ internal static unsafe partial class FusedKde
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MomentsRow<TV, T>(SoaMatrix<T> x, T* z, T scale, T lse, T* m, T* p, T* y, T* q, T* qv, T* cy)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -167,6 +171,7 @@ internal static unsafe partial class FusedKde
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MomentsRowPlane<TV, T>(SoaMatrix<T> x, T* z, T scale, T lse, T* m, T* p, T* y, T* q, T* qv,
         T* cy)
         where TV : unmanaged, ISimd<TV, T>
@@ -212,6 +217,7 @@ internal static unsafe partial class FusedKde
         cy[1] = TV.Sum(c1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnRow<TV, T>(SoaMatrix<T> zq, SoaMatrix<T> g, T bias, T* a, T* output)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -251,6 +257,7 @@ internal static unsafe partial class FusedKde
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnRowPlane<TV, T>(SoaMatrix<T> zq, SoaMatrix<T> g, T bias, T a0, T a1, T* output)
         where TV : unmanaged, ISimd<TV, T>
         where T : unmanaged, IFloatingPointIeee754<T>
