@@ -216,7 +216,7 @@ public sealed record FluxModelConfig
 
         if (PerSampleSigma && Loss == LossKind.Flux)
         {
-            throw new ArgumentException("Per-sample σ does not apply to the flux loss: σ² is its kernel bandwidth over the batch (one σ per batch); use it with --loss dsm-x0.", nameof(PerSampleSigma));
+            throw new ArgumentException("Per-sample σ does not apply to the flux loss: σ² is its kernel bandwidth over the batch (one σ per batch); use it with --loss dsm-x0, or give the flux loss several σ per step with --micro-batches N (each micro-batch draws its own σ, t and kernel).", nameof(PerSampleSigma));
         }
 
         if (string.Equals(Field, "unet", StringComparison.OrdinalIgnoreCase) && !Annealed)
