@@ -118,18 +118,18 @@ internal static class BenchCommand
         var cpu = new double[steps];
         for (int i = 0; i < steps; i++)
         {
-            double c0 = CpuMilliseconds();
+            double c0 = BenchClock.CpuMilliseconds();
             long t0 = Stopwatch.GetTimestamp();
             session.Step();
-            Synchronize(device);
+            BenchClock.Synchronize(device);
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            cpu[i] = CpuMilliseconds() - c0;
+            cpu[i] = BenchClock.CpuMilliseconds() - c0;
         }
-        return Line(name, threads, dtype, new JsonObject
+        return BenchClock.Line(name, threads, dtype, new JsonObject
         {
-            ["ms_per_step_median"] = Math.Round(Median(times), 3),
+            ["ms_per_step_median"] = Math.Round(BenchClock.Median(times), 3),
             ["ms_per_step_min"] = Math.Round(times.Min(), 3),
-            ["cpu_ms_per_step_median"] = Math.Round(Median(cpu), 3),
+            ["cpu_ms_per_step_median"] = Math.Round(BenchClock.Median(cpu), 3),
             ["steps"] = steps,
         });
     }
@@ -148,18 +148,18 @@ internal static class BenchCommand
         var cpu = new double[steps];
         for (int i = 0; i < steps; i++)
         {
-            double c0 = CpuMilliseconds();
+            double c0 = BenchClock.CpuMilliseconds();
             long t0 = Stopwatch.GetTimestamp();
             step.Step();
-            Synchronize(device);
+            BenchClock.Synchronize(device);
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            cpu[i] = CpuMilliseconds() - c0;
+            cpu[i] = BenchClock.CpuMilliseconds() - c0;
         }
-        return Line(name, threads, dtype, new JsonObject
+        return BenchClock.Line(name, threads, dtype, new JsonObject
         {
-            ["ms_per_step_median"] = Math.Round(Median(times), 3),
+            ["ms_per_step_median"] = Math.Round(BenchClock.Median(times), 3),
             ["ms_per_step_min"] = Math.Round(times.Min(), 3),
-            ["cpu_ms_per_step_median"] = Math.Round(Median(cpu), 3),
+            ["cpu_ms_per_step_median"] = Math.Round(BenchClock.Median(cpu), 3),
             ["steps"] = steps,
             ["parameters"] = step.Parameters,
         });
@@ -185,13 +185,13 @@ internal static class BenchCommand
             using var x0 = torch.randn(n, 2, device: device, generator: gen);
             long t0 = Stopwatch.GetTimestamp();
             var result = new LangevinSampler(new LangevinOptions { Steps = steps, StepSize = stepSize }).Sample(field, x0, gen);
-            Synchronize(device);
+            BenchClock.Synchronize(device);
             times[k] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             result.Samples.Dispose();
         }
-        return Line("langevin-2000x1000", threads, ScalarType.Float32, new JsonObject
+        return BenchClock.Line("langevin-2000x1000", threads, ScalarType.Float32, new JsonObject
         {
-            ["ms_per_run_median"] = Math.Round(Median(times), 1),
+            ["ms_per_run_median"] = Math.Round(BenchClock.Median(times), 1),
             ["ms_per_run_min"] = Math.Round(times.Min(), 1),
             ["runs"] = repeats,
         });
@@ -222,7 +222,7 @@ internal static class BenchCommand
                 packed[label] = Rate(() => TorchRuntime.MatMul(a, b), m, k, n, device);
             }
         }
-        return Line("matmul-gflops", threads, ScalarType.Float32, new JsonObject { ["gflop_per_s"] = rates, ["packed_gflop_per_s"] = packed });
+        return BenchClock.Line("matmul-gflops", threads, ScalarType.Float32, new JsonObject { ["gflop_per_s"] = rates, ["packed_gflop_per_s"] = packed });
     }
 
     /// <summary>GFLOP/s of one product, best of 30 timed runs after 5 untimed ones.</summary>
@@ -233,7 +233,7 @@ internal static class BenchCommand
         {
             long t0 = Stopwatch.GetTimestamp();
             using var c = product();
-            Synchronize(device);
+            BenchClock.Synchronize(device);
             double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             if (i >= 5)
             {
@@ -265,71 +265,6 @@ internal static class BenchCommand
                 rows.Add(row);
             }
         }
-        return Line(name + "-soak", torch.get_num_threads(), dtype, new JsonObject { ["steps"] = steps, ["samples"] = rows });
-    }
-
-    private static JsonObject Line(string config, int threads, ScalarType dtype, JsonObject timing)
-    {
-        var line = new JsonObject
-        {
-            ["config"] = config,
-            ["threads"] = threads,
-            ["blas_threads"] = threads,
-            ["dtype"] = dtype == ScalarType.Float64 ? "float64" : "float32",
-            ["isa"] = Isa.Name(Isa.Current),
-            ["torch"] = "libtorch " + torch.__version__ + " (TorchSharp)",
-        };
-        foreach (var (k, v) in timing)
-        {
-            line[k] = v?.DeepClone();
-        }
-
-        line["denormals_flushed"] = TorchRuntime.DenormalsFlushed;
-        if (TorchRuntime.WorkersFlushDenormals is bool workers)
-        {
-            line["workers_flush_denormals"] = workers;
-        }
-
-        line["gc_gen0_collections"] = GC.CollectionCount(0);
-        line["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb(), 1);
-        return line;
-    }
-
-    /// <summary>Waits for the GPU's queued work, so wall time covers it (a no-op on the CPU).</summary>
-    private static void Synchronize(Device device)
-    {
-        if (device.type == DeviceType.CUDA)
-        {
-            torch.cuda.synchronize(device);
-        }
-    }
-
-    /// <summary>CPU time of the whole process (all threads), in milliseconds: robust to other load on the machine,
-    /// unlike wall time.</summary>
-    private static double CpuMilliseconds()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
-        }
-
-        Span<long> ts = stackalloc long[2];
-        unsafe
-        {
-            fixed (long* p = ts)
-            {
-                clock_gettime(2 /* CLOCK_PROCESS_CPUTIME_ID */, p);
-            }
-        }
-        return ts[0] * 1e3 + ts[1] * 1e-6;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern unsafe int clock_gettime(int clock, long* timespec);
-
-    private static double Median(double[] xs)
-    {
-        var s = xs.OrderBy(v => v).ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
+        return BenchClock.Line(name + "-soak", torch.get_num_threads(), dtype, new JsonObject { ["steps"] = steps, ["samples"] = rows });
     }
 }

@@ -204,50 +204,11 @@ public sealed class FluxModel : nn.Module, ITrainable
         field.eval();   // dropout (a U-Net's) is off while sampling
         try
         {
-            return SampleWith(field, request, kind);
+            return ModelSampling.LangevinOrReverseSde(this, field, request, kind);
         }
         finally
         {
             field.train(training);
-        }
-    }
-
-    private SampleResult SampleWith(TrainableField field, SamplingRequest request, SamplerKind kind)
-    {
-        var dtype = Field.DType;
-        int frames = Math.Max(1, request.Frames);
-        if (Device.type == DeviceType.CPU)
-        {
-            MemoryEstimate.Require(MemoryEstimate.Sampling(Config, Data.Dimension, request.N, request.RecordTrajectory ? frames : 0, dtype), "--n", request.N, "sampling");
-        }
-
-        var gen = new Generator((ulong)request.Seed, Device);
-        if (kind == SamplerKind.ReverseSde)
-        {
-            if (!Config.Annealed)
-            {
-                throw new ArgumentException("The reverse-SDE sampler needs a noise-conditioned (annealed) model; use langevin.", nameof(request));
-            }
-
-            int steps = request.Steps ?? 1000;
-            var sde = new ReverseSdeSampler(new ReverseSdeOptions
-            {
-                Steps = steps, SigmaMax = Config.SigmaMax, SigmaMin = Config.SigmaMin,
-                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
-            });
-            return sde.Sample(field, request.N, gen, Device, dtype);
-        }
-        else
-        {
-            int steps = request.Steps ?? 2000;
-            var langevin = new LangevinSampler(new LangevinOptions
-            {
-                Steps = steps, StepSize = request.StepSize ?? 0.01,
-                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
-                Sigma = Config.Annealed ? Config.SigmaMin : null,
-            });
-            using var x0 = torch.randn(request.N, Data.Dimension, dtype, Device, generator: gen);
-            return langevin.Sample(field, x0, gen);
         }
     }
 

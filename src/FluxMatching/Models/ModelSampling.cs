@@ -126,4 +126,46 @@ public static class ModelSampling
             throw new ArgumentOutOfRangeException(nameof(request), steps, $"--steps must be at least {least} for --sampler {word}.");
         }
     }
+
+    /// <summary>Langevin or the reverse SDE on <paramref name="field"/> (the model's field or its EMA copy), as
+    /// <see cref="FluxModel.Sample"/> runs them.</summary>
+    internal static SampleResult LangevinOrReverseSde(FluxModel model, TrainableField field, SamplingRequest request,
+        SamplerKind kind)
+    {
+        var dtype = model.Field.DType;
+        int frames = Math.Max(1, request.Frames);
+        if (model.Device.type == DeviceType.CPU)
+        {
+            MemoryEstimate.Require(MemoryEstimate.Sampling(model.Config, model.Data.Dimension, request.N, request.RecordTrajectory ? frames : 0, dtype), "--n", request.N, "sampling");
+        }
+
+        var gen = new Generator((ulong)request.Seed, model.Device);
+        if (kind == SamplerKind.ReverseSde)
+        {
+            if (!model.Config.Annealed)
+            {
+                throw new ArgumentException("The reverse-SDE sampler needs a noise-conditioned (annealed) model; use langevin.", nameof(request));
+            }
+
+            int steps = request.Steps ?? 1000;
+            var sde = new ReverseSdeSampler(new ReverseSdeOptions
+            {
+                Steps = steps, SigmaMax = model.Config.SigmaMax, SigmaMin = model.Config.SigmaMin,
+                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
+            });
+            return sde.Sample(field, request.N, gen, model.Device, dtype);
+        }
+        else
+        {
+            int steps = request.Steps ?? 2000;
+            var langevin = new LangevinSampler(new LangevinOptions
+            {
+                Steps = steps, StepSize = request.StepSize ?? 0.01,
+                RecordEvery = request.RecordTrajectory ? Math.Max(1, steps / frames) : 0,
+                Sigma = model.Config.Annealed ? model.Config.SigmaMin : null,
+            });
+            using var x0 = torch.randn(request.N, model.Data.Dimension, dtype, model.Device, generator: gen);
+            return langevin.Sample(field, x0, gen);
+        }
+    }
 }

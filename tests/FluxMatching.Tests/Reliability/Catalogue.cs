@@ -1,7 +1,8 @@
 namespace FluxMatching.Tests.Reliability;
 
 /// <summary>Writes each catalogue case and the line it printed to the file named by FLUX_RELIABILITY_CATALOGUE (when
-/// set), from which docs/reliability.md's table is made.</summary>
+/// set), from which docs/reliability.md's table is made, and reads that table back (<see cref="DocumentedRow"/>).
+/// Linked into the CLI and extension test projects, so the three catalogues share it.</summary>
 internal static class Catalogue
 {
     private static readonly object Gate = new();
@@ -19,5 +20,22 @@ internal static class Catalogue
         {
             File.AppendAllText(file, $"| {surface} | `{Cell(input)}` | {Cell(message)} |\n");
         }
+    }
+
+    /// <summary>The catalogue row of docs/reliability.md whose input cell is <paramref name="input"/>; fails the test
+    /// unless there is exactly one.</summary>
+    public static string DocumentedRow(string input)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FluxNotebooks.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        Xunit.Assert.NotNull(dir);
+        var cell = $"| `{input.Replace("|", "\\|", StringComparison.Ordinal)}` |";
+        var rows = File.ReadLines(Path.Combine(dir.FullName, "docs", "reliability.md")).Where(l => l.Contains(cell, StringComparison.Ordinal)).ToList();
+        Xunit.Assert.True(rows.Count == 1, $"docs/reliability.md has {rows.Count} rows for {input}");
+        return rows[0];
     }
 }
