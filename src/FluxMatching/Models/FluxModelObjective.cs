@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 /// (<see cref="AnnealedFluxLoss"/>, with the loss normalizer and the optional proposal), or DSM. Draws the batch and
 /// every random number from one generator. On a device other than the CPU the host number of a step, σ of annealed
 /// training (the KDE bandwidth), comes from a second, CPU generator, so reading it costs no device synchronization (on
-/// the CPU it comes from the one generator, in the reference order).
+/// the CPU it comes from the one generator, in the reference order). The mixing term draws from a generator of its
+/// own, so the batches and the flux loss's draws are the same with and without it (a paired control).
 /// </summary>
 internal sealed class FluxModelObjective : ITrainingObjective
 {
@@ -25,6 +26,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
     private readonly FluxMatchingLoss flux = new();
     private readonly AnnealedFluxLoss annealed = new();
     private readonly MixingRegularizer? mixing;
+    private readonly Generator? mixingDraws;
 
     public FluxModelObjective(FluxModel model, int batch, Generator generator, ScalarType dtype)
     {
@@ -36,10 +38,12 @@ internal sealed class FluxModelObjective : ITrainingObjective
         var c = model.Config;
         sigmas = c.Annealed ? c.CreateSigmaSampler() : SigmaSampler.Fixed(Math.Sqrt(c.Sigma2));
         mixing = model.MixingNormalizer is null ? null : new MixingRegularizer(new MixingRegularizerOptions { Drive = c.MixingDrive });
+        mixingDraws = mixing is null ? null : new Generator((ulong)generator.initial_seed() + 2, model.Device);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<Generator> Generators => this.host is null ? [this.generator] : [this.generator, this.host];
+    public IReadOnlyList<Generator> Generators =>
+        [this.generator, .. this.host is null ? Array.Empty<Generator>() : [this.host], .. this.mixingDraws is null ? Array.Empty<Generator>() : [this.mixingDraws]];
 
     /// <summary>Draws a batch and returns the 0-d objective (graph attached) and the clean batch [B, D].</summary>
     public (Tensor Objective, Tensor Batch) Compute()
@@ -88,8 +92,8 @@ internal sealed class FluxModelObjective : ITrainingObjective
         return (WithMixing(annealed.Total.mean(), x, annealed.Sigma.to(ScalarType.Float64).ToDouble()), x);
     }
 
-    /// <summary>Adds exp4's Mixing·(L_mix / e^{m(σ)} + m(σ)) when the model has the mixing term (draws after the
-    /// flux loss's, from the same generator).</summary>
+    /// <summary>Adds exp4's Mixing·(L_mix / e^{m(σ)} + m(σ)) when the model has the mixing term (its draws from its
+    /// own generator).</summary>
     private Tensor WithMixing(Tensor objective, Tensor x, double sigma)
     {
         if (this.mixing is null || this.model.MixingNormalizer is null)
@@ -97,7 +101,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
             return objective;
         }
 
-        var r = this.mixing.Compute(this.model.Field, x, sigma, this.generator);
+        var r = this.mixing.Compute(this.model.Field, x, sigma, this.mixingDraws);
         var s = tensor(sigma, this.dtype, this.model.Device);
         return objective.add(MixingRegularizer.Normalized(r.Loss, this.model.MixingNormalizer, s, this.model.Config.Mixing));
     }

@@ -33,9 +33,30 @@ public class MixingModelTests
         var gen = new Generator(7);
         var x = model.Data.Sample(24, gen, model.Device, ScalarType.Float64);
         var flux = new FluxMatchingLoss().Compute(model.Field, x, 0.2, generator: gen).PerSample.mean();
-        var mix = new MixingRegularizer().Compute(model.Field, x, Math.Sqrt(0.2), gen);
+        var mix = new MixingRegularizer().Compute(model.Field, x, Math.Sqrt(0.2), new Generator(7 + 2));   // its own draws
         var want = flux + MixingRegularizer.Normalized(mix.Loss, model.MixingNormalizer!, tensor(Math.Sqrt(0.2)), 0.01);
         Assert.True(Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got)) < 1e-11);
+    }
+
+    [Fact]
+    public void The_term_draws_from_its_own_generator_so_the_control_sees_the_same_batch_and_flux_draws()
+    {
+        using var scope = NewDisposeScope();
+        using var with = new FluxModel(Config(0.01), seed: 0);
+        using var without = new FluxModel(Config(0.01) with { Mixing = 0 }, seed: 0);
+        with.to(ScalarType.Float64);
+        without.to(ScalarType.Float64);
+        var withObjective = new FluxModelObjective(with, 24, new Generator(7), ScalarType.Float64);
+        var withoutObjective = new FluxModelObjective(without, 24, new Generator(7), ScalarType.Float64);
+        for (int step = 0; step < 2; step++)
+        {
+            var (_, a) = withObjective.Compute();
+            var (_, b) = withoutObjective.Compute();
+            Assert.Equal(Numerics.Values(b), Numerics.Values(a));
+        }
+
+        Assert.Equal(withoutObjective.Generators.Count + 1, withObjective.Generators.Count);
+        Assert.Equal(withoutObjective.Generators[0].get_state().data<byte>().ToArray(), withObjective.Generators[0].get_state().data<byte>().ToArray());
     }
 
     [Fact]
