@@ -16,7 +16,7 @@ using static TorchSharp.torch;
 /// The toy check of exp4's fast-mixing regularizer where the answer is exact: on exp1's triangle mixture (clean
 /// components of std 0.65, σ = 0.45, so the target p is the smoothed mixture) an MLP field is trained with the fixed-σ
 /// flux loss plus Mixing·(L_mix / e^{m(σ)} + m(σ)) (<see cref="MixingRegularizer"/>), and, as the control, the same
-/// training without the term (same seed, so the same initialization). Both arms first share a flux-only phase
+/// training without the term (same seed, so the same initialization, batches and flux-loss draws: the term draws from a generator of its own). Both arms first share a flux-only phase
 /// (<see cref="FastMixingToyOptions.PretrainSteps"/>, which the mixing term would make too slow on a CPU), then train
 /// <see cref="FastMixingToyOptions.Steps"/> more steps with and without the term. Each trained field f is judged on exp1's grid:
 /// its mixing speed (<see cref="MixingSpeedCalculator"/>, the score's is 0.0618), the exact stationarity residual of
