@@ -120,11 +120,7 @@ public static class FastMixingToy
         }
 
         var (mean, se) = FluxLoss(z => field.Evaluate(z), clean, sigma, options);
-        FieldGrid plot;
-        using (no_grad())
-        {
-            plot = OnPlotGrid(z => field.Evaluate(z.to(field.DType)).to(ScalarType.Float64));
-        }
+        var plot = FieldGrid.FromGrid(FastMixingToyResult.PlotGrid, GridEvaluator.EvaluateVectors(FastMixingToyResult.PlotGrid, field));
 
         return new FastMixingToyRun(seed, withMixing, mixer.MixingSpeed(f), mean, se,
             ControllableMetrics.DistributionViolation(grid, delta, score, mixer.Weights), Math.Sqrt(distance), final,
@@ -152,25 +148,10 @@ public static class FastMixingToy
         return (mean, Math.Sqrt(var / values.Length));
     }
 
-    /// <summary>A field evaluated on <see cref="FastMixingToyResult.PlotGrid"/> (float64 points [N, 2] in, [N, 2] out),
-    /// for streamline charts.</summary>
-    private static FieldGrid OnPlotGrid(Func<Tensor, Tensor> field)
-    {
-        using var scope = NewDisposeScope();
-        var grid = FastMixingToyResult.PlotGrid;
-        var values = ToArray(field(tensor(grid.PointsFlat(), [grid.Count, 2], ScalarType.Float64)).to(ScalarType.Float64));
-        var cube = new double[grid.Nx, grid.Ny, 2];
-        for (int i = 0; i < grid.Nx; i++)
-        {
-            for (int j = 0; j < grid.Ny; j++)
-            {
-                cube[i, j, 0] = values[grid.Index(i, j), 0];
-                cube[i, j, 1] = values[grid.Index(i, j), 1];
-            }
-        }
-
-        return FieldGrid.FromGrid(grid, cube);
-    }
+    /// <summary>A function of float64 points [N, 2] evaluated on <see cref="FastMixingToyResult.PlotGrid"/>, for
+    /// streamline charts.</summary>
+    private static FieldGrid OnPlotGrid(Func<Tensor, Tensor> field) =>
+        FieldGrid.FromGrid(FastMixingToyResult.PlotGrid, GridEvaluator.EvaluateVectors(FastMixingToyResult.PlotGrid, field));
 
     private static double[,] ToArray(Tensor t)
     {

@@ -39,11 +39,11 @@ internal sealed class FluxModelObjective : ITrainingObjective
         sigmas = c.Annealed ? c.CreateSigmaSampler() : SigmaSampler.Fixed(Math.Sqrt(c.Sigma2));
         mixing = model.MixingNormalizer is null ? null : new MixingRegularizer(new MixingRegularizerOptions { Drive = c.MixingDrive });
         mixingDraws = mixing is null ? null : new Generator((ulong)generator.initial_seed() + 2, model.Device);
+        Generators = new[] { generator, host, mixingDraws }.OfType<Generator>().ToArray();
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<Generator> Generators =>
-        [this.generator, .. this.host is null ? Array.Empty<Generator>() : [this.host], .. this.mixingDraws is null ? Array.Empty<Generator>() : [this.mixingDraws]];
+    public IReadOnlyList<Generator> Generators { get; }
 
     /// <summary>Draws a batch and returns the 0-d objective (graph attached) and the clean batch [B, D].</summary>
     public (Tensor Objective, Tensor Batch) Compute()
