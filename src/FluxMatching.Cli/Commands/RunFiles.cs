@@ -100,7 +100,7 @@ internal static class RunFiles
         page.AddSection("samples", "Samples");
         foreach (var r in results)
         {
-            using var images = r.Samples.reshape(shape).clamp(-1, 1);
+            using var images = r.Samples.reshape(shape).clamp(Scalars.MinusOne, Scalars.One);
             page.AddChart(ImageCharts.Grid(images, grid, new FigureOptions { Title = $"{r.Key} ({r.Evaluation.SamplerDescription})" }));
         }
 

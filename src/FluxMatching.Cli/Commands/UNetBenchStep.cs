@@ -2,6 +2,7 @@ namespace FluxMatching.Cli.Commands;
 
 using FluxMatching.Data;
 using FluxMatching.Models;
+using FluxMatching.Runtime;
 using FluxMatching.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -63,6 +64,6 @@ internal sealed class UNetBenchStep : IDisposable
         public int Width => width;
 
         public Tensor Sample(int n, Generator? generator = null, Device? device = null, ScalarType dtype = ScalarType.Float32) =>
-            rand([n, Dimension], dtype, device ?? CPU, generator: generator).mul_(2.0).sub_(1.0);
+            rand([n, Dimension], dtype, device ?? CPU, generator: generator).mul_(Runtime.Scalars.Two).sub_(Runtime.Scalars.One);
     }
 }

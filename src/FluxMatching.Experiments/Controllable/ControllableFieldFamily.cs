@@ -160,7 +160,7 @@ public sealed class ControllableFieldFamily : IDisposable
         using var scope = NewDisposeScope();
         var delta = Perturbation(x, theta, kind, createGraph);
         var s = createGraph ? Score(x) : Score(x.detach());
-        return s.add(delta).MoveToOuterDisposeScope();
+        return s.add(delta, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -187,10 +187,10 @@ public sealed class ControllableFieldFamily : IDisposable
         {
             var g = autograd.grad([u[.., d].sum()], [x], retain_graph: true, create_graph: true)[0];
             var term = g[.., d];
-            divergence = divergence is null ? term : divergence.add(term);
+            divergence = divergence is null ? term : divergence.add(term, Scalars.One);
         }
 
-        var r = divergence!.add(u.mul(s).sum(1));
+        var r = divergence!.add(u.mul(s).sum(1), Scalars.One);
         return new FieldResidual(r.MoveToOuterDisposeScope(), u.MoveToOuterDisposeScope());
     }
 
@@ -219,7 +219,7 @@ public sealed class ControllableFieldFamily : IDisposable
         using var scope = NewDisposeScope();
         var x = Mixture.Sample(Config.OrthonormBatch, generator, CPU, ScalarType.Float64);
         var raw = RawModes(x, ModeKind.Preserving);
-        var energy = raw.square().sum([0, 2]).div(Scalars.Shared(Config.OrthonormBatch)).cpu().data<double>().ToArray();
+        var energy = raw.pow(Scalars.Two).sum([0, 2]).div(Scalars.Shared(Config.OrthonormBatch)).cpu().data<double>().ToArray();
         return energy.Select(e => 1.0 / Math.Sqrt(Math.Max(e, Config.OrthonormEps))).ToArray();
     }
 }

@@ -107,9 +107,9 @@ public sealed class ControllableStreamFunctions
         var width = Scalars.Shared(Math.Max(c.TriangleWindowWidth, 1e-8));
         var sharp = Scalars.Shared(c.TriangleEdgeGateSharpness);
         var gate = along.mul(sharp).div(width).sigmoid().mul(len.sub(along).mul(sharp).div(width).sigmoid());
-        var ridges = dist.div(width).square().mul(Scalars.MinusHalf).exp().mul(gate);
+        var ridges = dist.div(width).pow(Scalars.Two).mul(Scalars.MinusHalf).exp().mul(gate);
         var interior = level.mul(Scalars.Shared(-c.TriangleSmoothness)).sigmoid();
-        var outer = level.relu().div(Scalars.Shared(Math.Max(c.TriangleOuterFalloffWidth, 1e-8))).square()
+        var outer = level.relu().div(Scalars.Shared(Math.Max(c.TriangleOuterFalloffWidth, 1e-8))).pow(Scalars.Two)
             .mul(Scalars.MinusHalf).exp();
         return outer.mul(ridges.mean([1]).add(interior, Scalars.Shared(c.TriangleInteriorWeight)))
             .MoveToOuterDisposeScope();
@@ -127,9 +127,9 @@ public sealed class ControllableStreamFunctions
         var rel = x.sub(Constant(SkewCenter, [1, 2], x));
         var radial = rel.mul(d).sum(1).div(Scalars.Shared(Math.Max(c.SkewRadialWidth, 1e-8)));
         var tangential = rel.mul(t).sum(1).div(Scalars.Shared(Math.Max(c.SkewTangentialWidth, 1e-8)));
-        var core = radial.square().add(tangential.square()).mul(Scalars.MinusHalf).exp();
+        var core = radial.pow(Scalars.Two).add(tangential.pow(Scalars.Two), Scalars.One).mul(Scalars.MinusHalf).exp();
         var bias = x.mul(d).sum(1).mul(Scalars.Shared(c.SkewSharpness / Math.Max(c.MixtureRadius, 1e-8))).sigmoid();
-        return core.mul(bias.mul(Scalars.Shared(c.SkewBiasWeight)).add(Scalars.One)).MoveToOuterDisposeScope();
+        return core.mul(bias.mul(Scalars.Shared(c.SkewBiasWeight)).add(Scalars.One, Scalars.One)).MoveToOuterDisposeScope();
     }
 
     internal static void ValidatePoints(Tensor x, string name = "x")

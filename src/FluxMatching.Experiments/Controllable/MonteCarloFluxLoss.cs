@@ -59,7 +59,7 @@ public static class MonteCarloFluxLoss
         double sigma2 = family.Config.Sigma * family.Config.Sigma;
         int b = options.BatchSize;
         var x0 = family.Mixture.Sample(b, generator, device, dtype);
-        double t = RandomDraws.Rand([], dtype, device, generator).ToDouble() * options.Horizon;
+        double t = RandomDraws.Rand([], dtype, device, generator).ItemAsDouble() * options.Horizon;
         double q = 1.0 / options.Horizon;
 
         Tensor xt = x0;
@@ -87,12 +87,12 @@ public static class MonteCarloFluxLoss
             double rho = Math.Exp(-t);
             double v = Math.Max(sigma2 * (1.0 - (rho * rho)), options.VarianceFloor);
             var mu = x0.add(family.Score(x0), sc[(1.0 - rho) * sigma2]);
-            var dist2 = mu.square().sum(1, keepdim: true).add(xt.square().sum(1).unsqueeze(0))
+            var dist2 = mu.pow(Scalars.Two).sum(1, keepdim: true).add(xt.pow(Scalars.Two).sum(1).unsqueeze(0), Scalars.One)
                 .add(mu.matmul(xt.t()), Scalars.MinusTwo);
             var w = dist2.mul(sc[-0.5 / v]).softmax(0);                       // [B anchors, B end points]
             var carried = w.matmul(g).mul(sc[rho / q]);
             var u0 = family.Perturbation(x0, theta, kind);
-            double mean = u0.mul(carried).sum(1).mul(Scalars.MinusTwo).mean().ToDouble();
+            double mean = u0.mul(carried).sum(1).mul(Scalars.MinusTwo).mean().ItemAsDouble();
             return (mean, t);
         }
     }

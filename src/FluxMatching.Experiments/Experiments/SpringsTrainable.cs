@@ -2,6 +2,7 @@ namespace FluxMatching.Experiments;
 
 using FluxMatching.Fields;
 using FluxMatching.Losses;
+using FluxMatching.Runtime;
 using FluxMatching.Springs;
 using FluxMatching.Training;
 using TorchSharp;
@@ -52,9 +53,9 @@ internal sealed class SpringsTrainable(
         var sigma = sigmas.Sample(draws, device, options.Dtype);
         if (options.Objective == SpringsObjective.Dsm)
         {
-            double s = sigma.ToDouble();
+            double s = sigma.ItemAsDouble();
             // the authors' DSM network is given σ² in training (and σ at sampling): SpringsRunOptions.DsmFieldTakesSigmaSquared
-            var fieldSigma = options.DsmFieldTakesSigmaSquared ? sigma.square() : sigma;
+            var fieldSigma = options.DsmFieldTakesSigmaSquared ? sigma.pow(Scalars.Two) : sigma;
             return (DsmLoss.EpsilonKde(z => trained.EvaluateRaw(z, fieldSigma), x, s * s, generator: draws).mean(), x);
         }
 

@@ -74,7 +74,7 @@ public sealed class TrajectoryW2Evaluator : IDisposable
                 nameof(samples));
         }
 
-        if (!isfinite(flat).all().ToBoolean())
+        if (!isfinite(flat).all().item<bool>())
         {
             return double.PositiveInfinity;
         }

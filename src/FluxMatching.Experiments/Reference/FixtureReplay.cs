@@ -3,6 +3,7 @@ namespace FluxMatching.Reference;
 using System.Text.RegularExpressions;
 using FluxMatching.Fields;
 using FluxMatching.Losses;
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ internal static partial class FixtureReplay
                 // detached batch-mean loss as target (reproduces the fixtures' reinforce_mean and gradients).
                 var sigma = tensor(Math.Sqrt(sigma2), dtype: ScalarType.Float64).reshape(1);
                 var reinforce = proposal.ReinforceLoss(result.T.expand(x.shape[0]), sigma, mean.detach());
-                objective = mean.add(reinforce.mean());
+                objective = mean.add(reinforce.mean(), Scalars.One);
                 got["reinforce_mean"] = Values(reinforce.mean());
                 AddProposalValues(got, proposal, result.T, sigma);
             }

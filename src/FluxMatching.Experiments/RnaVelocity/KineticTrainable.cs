@@ -3,7 +3,9 @@ namespace FluxMatching.RnaVelocity;
 using FluxMatching.Fields;
 using FluxMatching.Data;
 using FluxMatching.Losses;
+using FluxMatching.Runtime;
 using FluxMatching.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -110,8 +112,9 @@ public sealed class KineticTrainable : ITrainable, ITrainingObjective, IDisposab
         // last batch of an epoch may hold one cell
         double sigma = Math.Sqrt(sigma2);
         var eps = RandomDraws.Randn(batch.shape, batch.dtype, batch.device, draws);
-        var residual = Kinetic.Evaluate(batch.add(eps.mul(sigma))).mul(sigma).add(eps);   // σ·f(x + σε) + ε
-        return (residual.square().sum([1, 2]).mean(), batch);
+        using var s = sigma.ToScalar();
+        var residual = Kinetic.Evaluate(batch.add(eps.mul(s), Scalars.One)).mul(s).add(eps, Scalars.One);   // σ·f(x + σε) + ε
+        return (residual.pow(Scalars.Two).sum([1, 2]).mean(), batch);
     }
 
     /// <inheritdoc />

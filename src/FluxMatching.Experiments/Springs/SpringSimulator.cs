@@ -52,7 +52,7 @@ public sealed class SpringSimulator
         var k2 = Rhs(state.add(k1, half));
         var k3 = Rhs(state.add(k2, half));
         var k4 = Rhs(state.add(k3, Scalars.Shared(Config.Dt)));
-        var sum = k1.add(k2, Scalars.Two).add_(k3, Scalars.Two).add_(k4);
+        var sum = k1.add(k2, Scalars.Two).add_(k3, Scalars.Two).add_(k4, Scalars.One);
         return state.add(sum, Scalars.Shared(Config.Dt / 6.0)).MoveToOuterDisposeScope();
     }
 
@@ -126,11 +126,11 @@ public sealed class SpringSimulator
         var v1 = state[TensorIndex.Ellipsis, 1];
         var q2 = state[TensorIndex.Ellipsis, 2];
         var v2 = state[TensorIndex.Ellipsis, 3];
-        var kinetic = v1.square().add(v2.square()).mul(Scalars.Half);
-        var wall = q1.square().add(q2.square()).mul(Scalars.Shared(0.5 * c.KWall));
-        var coupling = q1.sub(q2).square().mul(Scalars.Shared(0.5 * c.KCouple));
-        var cubic = q1.square().square().add(q2.square().square()).mul(Scalars.Shared(0.25 * c.Cubic));
-        return kinetic.add(wall).add(coupling).add(cubic).MoveToOuterDisposeScope();
+        var kinetic = v1.pow(Scalars.Two).add(v2.pow(Scalars.Two), Scalars.One).mul(Scalars.Half);
+        var wall = q1.pow(Scalars.Two).add(q2.pow(Scalars.Two), Scalars.One).mul(Scalars.Shared(0.5 * c.KWall));
+        var coupling = q1.sub(q2).pow(Scalars.Two).mul(Scalars.Shared(0.5 * c.KCouple));
+        var cubic = q1.pow(Scalars.Two).pow(Scalars.Two).add(q2.pow(Scalars.Two).pow(Scalars.Two), Scalars.One).mul(Scalars.Shared(0.25 * c.Cubic));
+        return kinetic.add(wall, Scalars.One).add(coupling, Scalars.One).add(cubic, Scalars.One).MoveToOuterDisposeScope();
     }
 
     // dv_i = −k_w q_i − k_c (q_i − q_j) − c v_i − κ q_i³
@@ -138,7 +138,7 @@ public sealed class SpringSimulator
         q.mul(Scalars.Shared(-c.KWall))
             .sub(q.sub(other).mul(Scalars.Shared(c.KCouple)))
             .sub(v.mul(Scalars.Shared(c.Damping)))
-            .sub(q.square().mul(q).mul(Scalars.Shared(c.Cubic)));
+            .sub(q.pow(Scalars.Two).mul(q).mul(Scalars.Shared(c.Cubic)));
 
     private static void ValidateState(Tensor state, string name)
     {

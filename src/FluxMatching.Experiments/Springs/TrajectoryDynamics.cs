@@ -1,5 +1,6 @@
 namespace FluxMatching.Springs;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,7 +29,7 @@ public static class TrajectoryDynamics
     {
         Validate(x);
         using var scope = NewDisposeScope();
-        return Later(x).sub(Earlier(x)).norm(-1).mean().ToDouble();
+        return Later(x).sub(Earlier(x)).norm(-1).mean().ItemAsDouble();
     }
 
     /// <summary>Mean ‖x_{t+1} − RK4(x_t)‖ over all steps of x [B, T, 4] (one step of <paramref name="simulator"/>).</summary>
@@ -39,7 +40,7 @@ public static class TrajectoryDynamics
         Validate(x);
         simulator ??= new SpringSimulator();
         using var scope = NewDisposeScope();
-        return Later(x).sub(simulator.Step(Earlier(x))).norm(-1).mean().ToDouble();
+        return Later(x).sub(simulator.Step(Earlier(x))).norm(-1).mean().ItemAsDouble();
     }
 
     private static Tensor Later(Tensor x) => x.narrow(1, 1, x.size(1) - 1);

@@ -1,5 +1,6 @@
 namespace FluxMatching.Springs;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public sealed record TrajectoryStandardizer(IReadOnlyList<double> Mean, IReadOnl
         using var scope = NewDisposeScope();
         var x = trajectories.detach().to(ScalarType.Float64).cpu();
         var mean = x.mean([0, 1]);
-        var std = x.sub(mean).square().mean([0, 1]).sqrt().clamp_min(1e-6);
+        var std = x.sub(mean).pow(Scalars.Two).mean([0, 1]).sqrt().clamp_min(Scalars.Shared(1e-6));
         return new TrajectoryStandardizer(mean.data<double>().ToArray(), std.data<double>().ToArray());
     }
 
@@ -38,7 +39,7 @@ public sealed record TrajectoryStandardizer(IReadOnlyList<double> Mean, IReadOnl
     {
         Validate(x, nameof(x), Mean.Count);
         using var scope = NewDisposeScope();
-        return x.mul(Row(Std, x)).add(Row(Mean, x)).MoveToOuterDisposeScope();
+        return x.mul(Row(Std, x)).add(Row(Mean, x), Scalars.One).MoveToOuterDisposeScope();
     }
 
     private static Tensor Row(IReadOnlyList<double> values, Tensor like) =>

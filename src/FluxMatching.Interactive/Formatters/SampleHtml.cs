@@ -2,6 +2,7 @@ namespace FluxMatching.Interactive.Formatters;
 
 using FluxMatching.Interactive.Html;
 using FluxMatching.Plotting;
+using FluxMatching.Runtime;
 
 /// <summary>HTML for a <see cref="SampleSet"/>: a one-line summary, the samples-vs-data chart and the metrics table (for
 /// images: grids of samples and of data).</summary>
@@ -21,7 +22,7 @@ internal static class SampleHtml
             plotly ??= new OfflinePlotly();
             long[] images = [-1, shape[0], shape[1], shape[2]];
             var grid = new ImageGridOptions { Min = -1, Max = 1 };
-            using var samples = set.Samples.reshape(images).clamp(-1, 1);
+            using var samples = set.Samples.reshape(images).clamp(Scalars.MinusOne, Scalars.One);
             using var data = set.Data.reshape(images);
             var grids = plotly.ToHtml(ImageCharts.Grid(samples, grid, new FigureOptions { Title = who })) +
                         plotly.ToHtml(ImageCharts.Grid(data, grid, new FigureOptions { Title = "data" }));

@@ -5,6 +5,7 @@ using FluxMatching.Interactive.Html;
 using FluxMatching.Interactive.Session;
 using FluxMatching.Models;
 using FluxMatching.Plotting;
+using FluxMatching.Runtime;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ internal static class ImageGridPlot
             {
                 using var scope = NewDisposeScope();
                 var result = model.Sample(new SamplingRequest { N = Images, Steps = SamplerSteps });
-                using var samples = result.Samples.detach().reshape(shape).clamp(-1, 1).cpu();
+                using var samples = result.Samples.detach().reshape(shape).clamp(Scalars.MinusOne, Scalars.One).cpu();
                 using var data = model.Data.Sample(Images, new Generator(12345)).reshape(shape);
                 return new[]
                 {

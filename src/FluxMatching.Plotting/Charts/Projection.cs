@@ -72,7 +72,8 @@ public sealed record Projection
         var x = points.detach().to(ScalarType.Float64).cpu();
         var mean = x.mean([0L]);
         var centred = x - mean;
-        var cov = centred.T.matmul(centred).div(x.shape[0] - 1);
+        using var divisor = ((double)(x.shape[0] - 1)).ToScalar();
+        var cov = centred.T.matmul(centred).div(divisor);
         var (values, vectors) = torch.linalg.eigh(cov);          // ascending eigenvalues
         var ev = values.data<double>().ToArray();
         var vec = vectors.contiguous().data<double>().ToArray();

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -148,7 +149,7 @@ public sealed class GaussianMixtureDensity : IAnalyticDensity, IDisposable
                 throw new ArgumentException("sigma is required: the mixture field is noise-conditioned.", nameof(sigma));
             }
 
-            var s2 = sigma.to(x.dtype, x.device).square();
+            var s2 = sigma.to(x.dtype, x.device).pow(Scalars.Two);
             if (sigma.dim() == 1 && sigma.shape[0] == x.shape[0])
             {
                 s2 = s2.reshape(-1, 1, 1);
@@ -164,9 +165,9 @@ public sealed class GaussianMixtureDensity : IAnalyticDensity, IDisposable
 
         var invVar = variance.reciprocal();
         var diff = x.unsqueeze(1).sub(p.Means);
-        var quad = diff.square().mul(invVar).sum(-1);                          // [B, K]
+        var quad = diff.pow(Scalars.Two).mul(invVar).sum(-1);                          // [B, K]
         var logDet = variance.log().sum(-1);                                   // [K] or [B, K]
-        var logComp = quad.add(logDet, One).mul(NegHalf).add(p.LogWeights, One).add(logNormalizer);
+        var logComp = quad.add(logDet, One).mul(NegHalf).add(p.LogWeights, One).add(logNormalizer, Scalars.One);
         return (diff, invVar, logComp);
     }
 

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -80,7 +81,7 @@ public sealed class ImageDataSource : IImageSource
         var images = ImageDataset.ToModelRange(Dataset.Images.index_select(0, index), dev, dtype);
         if (HorizontalFlips)
         {
-            var flip = RandomDraws.Rand([n], dtype, dev, generator).lt(0.5).view(n, 1, 1, 1);
+            var flip = RandomDraws.Rand([n], dtype, dev, generator).lt(Scalars.Half).view(n, 1, 1, 1);
             images = where(flip, images.flip(3), images);
         }
 

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -100,7 +101,7 @@ public sealed class ImageDataset : IDisposable
         }
 
         using var scope = NewDisposeScope();
-        return bytes.to(dtype, device ?? bytes.device).div_(127.5).sub_(1.0).MoveToOuterDisposeScope();
+        return bytes.to(dtype, device ?? bytes.device).div_(Scalars.Shared(127.5)).sub_(Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>Disposes the tensors.</summary>

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ public sealed class MoonsDataset : IDataSource
         var theta = RandomDraws.Rand([n], dtype, dev, generator).mul(Pi);
         var z = RandomDraws.Randn([n, 2], dtype, dev, generator);
         // upper: (cos θ, sin θ); lower: (1 − cos θ, 0.5 − sin θ)  ⇒  sign = 1 − 2·lower
-        var sign = lower.mul(MinusTwo).add(One);
+        var sign = lower.mul(MinusTwo).add(One, Scalars.One);
         var px = theta.cos().mul(sign).add(lower, One);
         var py = theta.sin().mul(sign).add(lower.mul(Half), One);
         var x = torch.stack([px.sub(Half), py.sub(Quarter)], 1).add(z.mul(noiseScalar), One);

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -155,14 +156,14 @@ public sealed class PointCloud : IDataSource
     {
         using var scope = torch.NewDisposeScope();
         var bad = flat.isfinite().logical_not();
-        if (!bad.any().ToBoolean())
+        if (!bad.any().item<bool>())
         {
             return;
         }
 
-        long first = bad.reshape(-1).nonzero()[0, 0].cpu().ToInt64();
+        long first = bad.reshape(-1).nonzero()[0, 0].cpu().item<long>();
         long d = flat.shape[1];
-        double value = flat.reshape(-1)[first].to(ScalarType.Float64).cpu().ToDouble();
+        double value = flat.reshape(-1)[first].to(ScalarType.Float64).cpu().ItemAsDouble();
         throw new ArgumentException($"{origin}: row {first / d + 1}, column {first % d + 1} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} (every value must be finite).");
     }
 }

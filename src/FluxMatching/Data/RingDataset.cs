@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -54,7 +55,7 @@ public sealed class RingDataset : IDataSource
         var dev = RandomDraws.ValidateSampleArguments(n, device, dtype);
         using var scope = torch.NewDisposeScope();
         var theta = RandomDraws.Rand([n], dtype, dev, generator).mul(twoPi);
-        var r = RandomDraws.Randn([n], dtype, dev, generator).mul(widthScalar).add(radiusScalar);
+        var r = RandomDraws.Randn([n], dtype, dev, generator).mul(widthScalar).add(radiusScalar, Scalars.One);
         return torch.stack([r.mul(theta.cos()), r.mul(theta.sin())], 1).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,7 +45,7 @@ public sealed record Standardization(double[] Mean, double[] Scale)
     {
         using var scope = torch.NewDisposeScope();
         var (mean, scale) = Parameters(z);
-        return z.mul(scale).add(mean).MoveToOuterDisposeScope();
+        return z.mul(scale).add(mean, Scalars.One).MoveToOuterDisposeScope();
     }
 
     private (Tensor Mean, Tensor Scale) Parameters(Tensor like)

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,7 +56,7 @@ public sealed class SwissRollDataset : IDataSource
     {
         var dev = RandomDraws.ValidateSampleArguments(n, device, dtype);
         using var scope = torch.NewDisposeScope();
-        var t = RandomDraws.Rand([n], dtype, dev, generator).mul(Two).add(One).mul(OneAndHalfPi);
+        var t = RandomDraws.Rand([n], dtype, dev, generator).mul(Two).add(One, Scalars.One).mul(OneAndHalfPi);
         var z = RandomDraws.Randn([n, 2], dtype, dev, generator);
         var x = torch.stack([t.mul(t.cos()), t.mul(t.sin())], 1).mul(scaleScalar).add(z.mul(noiseScalar), One);
         return x.MoveToOuterDisposeScope();

@@ -1,5 +1,6 @@
 namespace FluxMatching.Data;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,6 +34,6 @@ public sealed class UniformCube : IDataSource
         }
 
         using var u = RandomDraws.Rand([n, Dimension], dtype, device ?? CPU, generator);
-        return u.mul(2.0).sub_(1.0);
+        return u.mul(Scalars.Two).sub_(Scalars.One);
     }
 }

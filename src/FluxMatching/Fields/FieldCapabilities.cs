@@ -61,7 +61,7 @@ internal static class FieldCapabilities
             var f = field.Evaluate(z, sigma);
             long n = sigma.numel();
             var column = sigma.to(z.dtype, z.device).reshape([n, .. Enumerable.Repeat(1L, (int)z.dim() - 1)]);
-            return z.add(f.mul(column.square()));
+            return z.add(f.mul(column.pow(Scalars.Two)), Scalars.One);
         };
     }
 
@@ -109,7 +109,7 @@ internal static class FieldCapabilities
     private static Tensor Tweedie(Tensor x, Tensor sigma, Tensor f)
     {
         using var scope = NewDisposeScope();
-        var variance = sigma.dim() == 0 ? sigma.square() : sigma.square().reshape(-1, 1);
-        return x.add(f.mul(variance)).MoveToOuterDisposeScope();
+        var variance = sigma.dim() == 0 ? sigma.pow(Scalars.Two) : sigma.pow(Scalars.Two).reshape(-1, 1);
+        return x.add(f.mul(variance), Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 namespace FluxMatching.Fields;
 
 using FluxMatching.Data;
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -98,7 +99,7 @@ public sealed class GaussianMixtureField : TrainableField, IAnalyticDensity
         if (skew is not null)
         {
             var a = skew.sub(skew.t());
-            score = score.add(score.matmul(a.t()));
+            score = score.add(score.matmul(a.t()), Scalars.One);
         }
 
         return score.reshape(x.shape).MoveToOuterDisposeScope();
@@ -111,10 +112,10 @@ public sealed class GaussianMixtureField : TrainableField, IAnalyticDensity
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
         var flat = x.reshape(x.shape[0], dimension);
-        var variance = log_scales.mul(2.0).exp();
+        var variance = log_scales.mul(Scalars.Two).exp();
         var diff = flat.unsqueeze(1).sub(means);
-        var logNormal = diff.square().div(variance).add(variance.log()).sum(-1).add(dimension * Math.Log(2 * Math.PI)).mul(-0.5);
-        return logNormal.add(logits.log_softmax(0)).logsumexp(1).MoveToOuterDisposeScope();
+        var logNormal = diff.pow(Scalars.Two).div(variance).add(variance.log(), Scalars.One).sum(-1).add(Scalars.Shared(dimension * Math.Log(2 * Math.PI)), Scalars.One).mul(Scalars.MinusHalf);
+        return logNormal.add(logits.log_softmax(0), Scalars.One).logsumexp(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>∇log p_θ(x) of the mixture itself (no σ-smoothing, no skew), [N, D].</summary>
@@ -138,16 +139,16 @@ public sealed class GaussianMixtureField : TrainableField, IAnalyticDensity
     /// <summary>x − μ_k [B, K, D], the variances s_k² (+ σ²) [K, D] or [B, K, D], and the responsibilities [B, K].</summary>
     private (Tensor Diff, Tensor Variance, Tensor Responsibilities) Components3(Tensor x, Tensor? sigma)
     {
-        var variance = log_scales.mul(2.0).exp();
+        var variance = log_scales.mul(Scalars.Two).exp();
         if (sigma is not null)
         {
-            var s2 = sigma.to(x.dtype).to(x.device).reshape(-1, 1, 1).square();
-            variance = variance.unsqueeze(0).add(s2);
+            var s2 = sigma.to(x.dtype).to(x.device).reshape(-1, 1, 1).pow(Scalars.Two);
+            variance = variance.unsqueeze(0).add(s2, Scalars.One);
         }
 
         var diff = x.unsqueeze(1).sub(means);
-        var logNormal = diff.square().div(variance).add(variance.log()).sum(-1).mul(-0.5);
-        var r = logNormal.add(logits.log_softmax(0)).softmax(1);
+        var logNormal = diff.pow(Scalars.Two).div(variance).add(variance.log(), Scalars.One).sum(-1).mul(Scalars.MinusHalf);
+        var r = logNormal.add(logits.log_softmax(0), Scalars.One).softmax(1);
         return (diff, variance, r);
     }
 }

@@ -1,5 +1,6 @@
 namespace FluxMatching.Fields;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -100,10 +101,10 @@ public sealed class KineticField : TrainableField
     public override bool IsNoiseConditioned => false;
 
     /// <summary>β = softplus(β̃) + min_rate, shape [G] (graph attached).</summary>
-    public Tensor Beta() => nn.functional.softplus(beta_unconstrained).add(MinRate);
+    public Tensor Beta() => TorchOps.Softplus(beta_unconstrained).add(Scalars.Shared(MinRate), Scalars.One);
 
     /// <summary>γ = softplus(γ̃) + min_rate, shape [G] (graph attached).</summary>
-    public Tensor Gamma() => nn.functional.softplus(gamma_unconstrained).add(MinRate);
+    public Tensor Gamma() => TorchOps.Softplus(gamma_unconstrained).add(Scalars.Shared(MinRate), Scalars.One);
 
     /// <summary>Evaluates the field on [B, 2G] (or [B, G, 2]) points; returns (du, ds) interleaved in the same shape.
     /// </summary>
@@ -136,13 +137,13 @@ public sealed class KineticField : TrainableField
         Tensor P(Tensor p) => detachParameters ? p.detach() : p;
         var beta = P(Beta());
         var gamma = P(Gamma());
-        var preact = u.mul(P(transcription_u)).add(s.mul(P(transcription_s)));
+        var preact = u.mul(P(transcription_u)).add(s.mul(P(transcription_s)), Scalars.One);
         if (transcription_bias is not null)
         {
-            preact = preact.add(P(transcription_bias));
+            preact = preact.add(P(transcription_bias), Scalars.One);
         }
 
-        var drive = nn.functional.softplus(preact).add(MinTranscription);
+        var drive = TorchOps.Softplus(preact).add(Scalars.Shared(MinTranscription), Scalars.One);
         var spliced = u.mul(beta);
         return new KineticVelocity(drive.sub(spliced), spliced.sub(s.mul(gamma)), drive, preact);
     }

@@ -1,5 +1,6 @@
 namespace FluxMatching.Fields;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ internal static class LayerNorms
 
         var mean = x.mean([-1], keepdim: true);
         var centered = x.sub(mean);
-        var variance = centered.square().mean([-1], keepdim: true);
-        return centered.div(variance.add(Eps).sqrt()).mul(norm.weight!).add(norm.bias!);
+        var variance = centered.pow(Scalars.Two).mean([-1], keepdim: true);
+        return centered.div(variance.add(Scalars.Shared(Eps), Scalars.One).sqrt()).mul(norm.weight!).add(norm.bias!, Scalars.One);
     }
 }

@@ -87,7 +87,7 @@ public sealed partial class MlpField
                 {
                     var sig = h.sigmoid();
                     activation = h.mul(sig);
-                    slope = sig.neg().add_(Scalars.One).mul_(h).add_(Scalars.One).mul_(sig);   // silu'(h)
+                    slope = sig.neg().add_(Scalars.One, Scalars.One).mul_(h).add_(Scalars.One, Scalars.One).mul_(sig);   // silu'(h)
                 }
 
                 saved.Add(activation);

@@ -72,9 +72,9 @@ public sealed partial class MlpField
             else
             {
                 var sig = h[l].sigmoid();
-                var rest = sig.neg().add_(Scalars.One);
-                slope[l] = rest.mul(h[l]).add_(Scalars.One).mul_(sig);                            // silu'
-                curvature[l] = rest.sub(sig).mul_(h[l]).add_(Scalars.Two).mul_(rest).mul_(sig)   // silu''·ḣ
+                var rest = sig.neg().add_(Scalars.One, Scalars.One);
+                slope[l] = rest.mul(h[l]).add_(Scalars.One, Scalars.One).mul_(sig);                            // silu'
+                curvature[l] = rest.sub(sig).mul_(h[l]).add_(Scalars.Two, Scalars.One).mul_(rest).mul_(sig)   // silu''·ḣ
                     .mul_(tangent[l]);
                 activation = h[l].mul(sig);
                 activationTangent = slope[l].mul(tangent[l]);
@@ -84,7 +84,7 @@ public sealed partial class MlpField
             {
                 var next = layers[l + 1];
                 var both = PackedGemm.MatMul(stacked ?? cat([activation, activationTangent], 0), next.weight!, transposedB: true);
-                h[l + 1] = both.narrow(0, 0, batch).add_(next.bias!);
+                h[l + 1] = both.narrow(0, 0, batch).add_(next.bias!, Scalars.One);
                 tangent[l + 1] = both.narrow(0, batch, batch);
             }
         }

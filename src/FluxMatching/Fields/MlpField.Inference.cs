@@ -53,7 +53,7 @@ public sealed partial class MlpField
         Tensor bias = first.bias!;
         if (noiseConditioned)
         {
-            bias = weight.select(1, dimension).mul(sigma!.to(x.dtype, x.device).reshape(Array.Empty<long>())).add_(bias);
+            bias = weight.select(1, dimension).mul(sigma!.to(x.dtype, x.device).reshape(Array.Empty<long>())).add_(bias, Scalars.One);
             weight = weight.narrow(1, 0, dimension);
         }
 

@@ -1,5 +1,6 @@
 namespace FluxMatching.Fields;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -72,8 +73,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
         }
 
         var attention = logits.softmax(-1).matmul(v).transpose(1, 2).reshape(b, t, c);
-        var y = x.add(@out.forward(attention));
+        var y = x.add(@out.forward(attention), Scalars.One);
         var m = mlp_out.forward(nn.functional.gelu(mlp_in.forward(LayerNorms.Apply(norm2, y))));
-        return y.add(m).MoveToOuterDisposeScope();
+        return y.add(m, Scalars.One).MoveToOuterDisposeScope();
     }
 }

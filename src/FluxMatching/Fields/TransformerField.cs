@@ -48,7 +48,7 @@ public sealed class TransformerField : TrainableField
         out_proj = nn.Linear(h, Config.Features);
         using (NewDisposeScope())
         {
-            var pos = arange(Config.SequenceLength, ScalarType.Float32).unsqueeze(1);
+            var pos = TorchOps.Arange(0, Config.SequenceLength, ScalarType.Float32).unsqueeze(1);
             tables = new Tables(
                 Sinusoidal(pos, h).DetachFromDisposeScope(),
                 Config.Causal
@@ -112,18 +112,18 @@ public sealed class TransformerField : TrainableField
         if (Config.ScaleInput && Config.NoiseConditioned)
         {
             // c_in(σ) = 1/√(σ_d² + σ²), per sample ([B] or [1] → [·, 1, 1]).
-            var s2 = SigmaColumn(sigma!, x).square();
-            var cIn = s2.add(Scalars.Shared(Config.InputScaleDataStd * Config.InputScaleDataStd)).rsqrt();
+            var s2 = SigmaColumn(sigma!, x).pow(Scalars.Two);
+            var cIn = s2.add(Scalars.Shared(Config.InputScaleDataStd * Config.InputScaleDataStd), Scalars.One).rsqrt();
             seq = seq.mul(cIn.reshape(cIn.shape[0], 1, 1));
         }
 
-        var h = input_proj.forward(seq).add(tables.Positions.to(seq.dtype, seq.device));
+        var h = input_proj.forward(seq).add(tables.Positions.to(seq.dtype, seq.device), Scalars.One);
         if (sigma_in is not null && sigma_out is not null)
         {
             var s = SigmaColumn(sigma!, x);
             var features = Sinusoidal(s.clamp_min(sigmaFloor).log().unsqueeze(1), Config.Hidden);
             var context = sigma_out.forward(nn.functional.gelu(sigma_in.forward(features)));   // [B or 1, H]
-            h = h.add(context.unsqueeze(1));
+            h = h.add(context.unsqueeze(1), Scalars.One);
         }
 
         var m = tables.Mask?.to(seq.device);
@@ -152,7 +152,7 @@ public sealed class TransformerField : TrainableField
     private static Tensor Sinusoidal(Tensor values, int width)
     {
         int half = width / 2;
-        var k = arange(half, values.dtype, values.device);
+        var k = TorchOps.Arange(0, half, values.dtype, values.device);
         var freqs = k.mul(Scalars.Shared(-Math.Log(10000.0) / Math.Max(half - 1, 1))).exp();
         var arg = values.mul(freqs.unsqueeze(0));
         var emb = cat([arg.sin(), arg.cos()], 1);

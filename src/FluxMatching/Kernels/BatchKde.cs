@@ -128,8 +128,8 @@ public sealed partial class BatchKde : IDisposable
     public Tensor LogDensity(Tensor z)
     {
         var flat = Flatten(z);
-        var zz = flat.square().sum(1, keepdim: true).mul_(minusHalfInvSigma2);
-        return Bias.addmm(flat, ScaledT).add_(zz).logsumexp(1).add(logNormalizer);
+        var zz = flat.pow(Scalars.Two).sum(1, keepdim: true).mul_(minusHalfInvSigma2);
+        return Bias.addmm(flat, ScaledT).add_(zz, Scalars.One).logsumexp(1).add(logNormalizer, Scalars.One);
     }
 
     /// <summary>Disposes the precomputed tensors and native Scalars.</summary>
@@ -153,7 +153,7 @@ public sealed partial class BatchKde : IDisposable
 
     private Tensor ScaledT => scaledT ??= Detached(() => Scaled.t());
 
-    private Tensor Bias => bias ??= Detached(() => reference.square().sum(1).mul_(minusHalfInvSigma2));
+    private Tensor Bias => bias ??= Detached(() => reference.pow(Scalars.Two).sum(1).mul_(minusHalfInvSigma2));
 
     private static Tensor Detached(Func<Tensor> build)
     {

@@ -90,7 +90,7 @@ public sealed class AnnealedFluxLoss
                 nameof(sigma));
         }
 
-        double sigmaValue = sigma.to(ScalarType.Float64).reshape(1).ToDouble();
+        double sigmaValue = sigma.to(ScalarType.Float64).reshape(1).ItemAsDouble();
         if (!(sigmaValue > 0.0) || !double.IsFinite(sigmaValue))
         {
             throw new ArgumentOutOfRangeException(nameof(sigma), sigmaValue, "sigma must be finite and > 0.");

@@ -34,7 +34,7 @@ public static class DsmLoss
         using var sc = new Scalars();
         var xs = x.add(eps, sc[sigma]);
         var residual = Checked(field, xs).add(eps.div(sc[sigma]), Scalars.One);
-        return residual.square().reshape(x.shape[0], -1).sum(1).MoveToOuterDisposeScope();
+        return residual.pow(Scalars.Two).reshape(x.shape[0], -1).sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>ε-form DSM with the batch-KDE target: mean_dims (f(x_σ) + (x_σ − x̂0)/σ)², shape [B].</summary>
@@ -58,7 +58,7 @@ public static class DsmLoss
         }
 
         var residual = Checked(field, xs).add(target, Scalars.One);
-        return residual.square().reshape(x.shape[0], -1).mean([1]).MoveToOuterDisposeScope();
+        return residual.pow(Scalars.Two).reshape(x.shape[0], -1).mean([1]).MoveToOuterDisposeScope();
     }
 
     /// <summary>x0-form DSM with the batch-KDE target and EDM weighting: mean_dims λ(σ)(x̂0 − D(x_σ))², shape [B].
@@ -90,7 +90,7 @@ public static class DsmLoss
         }
 
         var residual = target.sub(Checked(denoiser, xs));
-        return residual.square().mul_(sc[weight]).reshape(x.shape[0], -1).mean([1]).MoveToOuterDisposeScope();
+        return residual.pow(Scalars.Two).mul_(sc[weight]).reshape(x.shape[0], -1).mean([1]).MoveToOuterDisposeScope();
     }
 
     /// <summary>x0-form DSM with the batch-KDE target, EDM weighting and one σ per sample (the authors'
@@ -114,7 +114,7 @@ public static class DsmLoss
         using var scope = NewDisposeScope();
         var (eps, _) = Prepare(denoiser, x, 1.0, noise, generator);
         long b = x.shape[0];
-        if (sigma.numel() != b || !sigma.gt(0).all().item<bool>())
+        if (sigma.numel() != b || !sigma.gt(Scalars.Zero).all().item<bool>())
         {
             throw new ArgumentException($"sigma must hold B = {b} values > 0, got [{string.Join(", ", sigma.shape)}].",
                 nameof(sigma));
@@ -122,22 +122,22 @@ public static class DsmLoss
 
         var s = sigma.to(x.dtype, x.device).reshape(b);
         var column = s.view([b, .. Enumerable.Repeat(1L, (int)x.dim() - 1)]);
-        var xs = x.detach().add(eps.mul(column));
+        var xs = x.detach().add(eps.mul(column), Scalars.One);
         Tensor target;
         using (no_grad())
         {
             var ps = xs.reshape(b, -1);
             var rv = x.detach().reshape(b, -1);
-            var dist2 = ps.square().sum(1, keepdim: true).add(rv.square().sum(1).unsqueeze(0))
-                .sub(ps.matmul(rv.t()).mul(2.0));
-            var logits = dist2.div(s.square().mul(2.0).unsqueeze(1)).neg();
+            var dist2 = ps.pow(Scalars.Two).sum(1, keepdim: true).add(rv.pow(Scalars.Two).sum(1).unsqueeze(0), Scalars.One)
+                .sub(ps.matmul(rv.t()).mul(Scalars.Two));
+            var logits = dist2.div(s.pow(Scalars.Two).mul(Scalars.Two).unsqueeze(1)).neg();
             target = logits.softmax(1).matmul(rv);
         }
 
         double sd2 = sigmaData * sigmaData;
-        var weight = s.square().add(sd2).div(s.square().mul(sd2)).unsqueeze(1);
+        var weight = s.pow(Scalars.Two).add(Scalars.Shared(sd2), Scalars.One).div(s.pow(Scalars.Two).mul(Scalars.Shared(sd2))).unsqueeze(1);
         var residual = target.sub(Checked(denoiser, xs).reshape(b, -1));
-        return residual.square().mul(weight).mean([1]).MoveToOuterDisposeScope();
+        return residual.pow(Scalars.Two).mul(weight).mean([1]).MoveToOuterDisposeScope();
     }
 
     private static (Tensor Eps, double Sigma) Prepare(Func<Tensor, Tensor> field, Tensor x, double sigma2,

@@ -1,5 +1,6 @@
 namespace FluxMatching.Losses;
 
+using FluxMatching.Runtime;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -35,7 +36,7 @@ public static class EdmLoss
         }
 
         long b = x.shape[0];
-        if (sigma.numel() != b || !sigma.gt(0).all().item<bool>())
+        if (sigma.numel() != b || !sigma.gt(Scalars.Zero).all().item<bool>())
         {
             throw new ArgumentException($"sigma must hold B = {b} values > 0, got [{string.Join(", ", sigma.shape)}].",
                 nameof(sigma));
@@ -53,7 +54,7 @@ public static class EdmLoss
         var s = sigma.to(x.dtype, x.device).reshape(b);
         var column = s.view([b, .. Enumerable.Repeat(1L, (int)x.dim() - 1)]);
         var clean = x.detach();
-        var y = clean.add(eps.mul(column));
+        var y = clean.add(eps.mul(column), Scalars.One);
         var d = denoiser(y);
         if (d is null || !d.shape.SequenceEqual(x.shape))
         {
@@ -62,7 +63,7 @@ public static class EdmLoss
         }
 
         double sd2 = sigmaData * sigmaData;
-        var weight = s.square().add(sd2).div(s.square().mul(sd2)).unsqueeze(1);
-        return d.sub(clean).reshape(b, -1).square().mul(weight).mean([1]).MoveToOuterDisposeScope();
+        var weight = s.pow(Scalars.Two).add(Scalars.Shared(sd2), Scalars.One).div(s.pow(Scalars.Two).mul(Scalars.Shared(sd2))).unsqueeze(1);
+        return d.sub(clean).reshape(b, -1).pow(Scalars.Two).mul(weight).mean([1]).MoveToOuterDisposeScope();
     }
 }

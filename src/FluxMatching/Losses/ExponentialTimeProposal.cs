@@ -37,7 +37,7 @@ public sealed class ExponentialTimeProposal : LogSigmaAffineNet
 
     /// <summary>The rate λ(σ) = 1 + softplus(a(log σ / 4)) &gt; 1, shape [n].</summary>
     /// <param name="sigma">σ &gt; 0 with n elements (the standard deviation, not the variance).</param>
-    public Tensor Rate(Tensor sigma) => nn.functional.softplus(Head(sigma)).add(Scalars.One);
+    public Tensor Rate(Tensor sigma) => TorchOps.Softplus(Head(sigma)).add(Scalars.One, Scalars.One);
 
     /// <summary>
     /// log q(t; σ) = log λ − λt − log(1 − e^{−λH}) (normaliser computed as log(−expm1(−λH))).

@@ -138,7 +138,7 @@ internal sealed class FluxDrawSource
                 "draws");
         }
 
-        double value = u.to(ScalarType.Float64).reshape(1).ToDouble();
+        double value = u.to(ScalarType.Float64).reshape(1).ItemAsDouble();
         if (!(value >= 0.0 && value <= 1.0))
         {
             throw new ArgumentOutOfRangeException("draws", value, "draws.HorizonUniform must lie in [0, 1].");

@@ -43,7 +43,7 @@ internal static class FluxEndPoint
         var y = f.add(s, sc[-2.0]);
         var (q, qv, cy) = kde.Moments(xt, state, mean, probe, y);
         var residual = f.sub(s).mul_(s).sum(1)
-            .add_(quadratic)
+            .add_(quadratic, Scalars.One)
             .add_(q, sc[-inv * inv])
             .add_(probe.mul(probe).sum(1), sc[inv]);
         var g = gradient.add(cy, sc[inv * inv]).add_(y, sc[-inv]).add_(qv, sc[-inv * inv * inv]);

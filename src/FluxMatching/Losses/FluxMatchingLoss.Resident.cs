@@ -21,18 +21,19 @@ public sealed partial class FluxMatchingLoss
     {
         double horizon = Options.Horizon;
         int substeps = Options.Substeps;
+        using var sc = new Scalars();
         Tensor t, qt;
         if (proposal is null)
         {
-            t = source.HorizonUniformTensor().mul(horizon);
-            qt = full([], 1.0 / horizon, x.dtype, x.device);
+            t = source.HorizonUniformTensor().mul(sc[horizon]);
+            qt = full([], sc[1.0 / horizon], x.dtype, x.device);
         }
         else
         {
             ValidateProposal(proposal, horizon);
             using (no_grad())
             {
-                var sigma = full([1], Math.Sqrt(sigma2), proposal.ParameterType, x.device);
+                var sigma = full([1], sc[Math.Sqrt(sigma2)], proposal.ParameterType, x.device);
                 var sample = proposal.Sample(sigma, source.ProposalUniform(), source.Generator);
                 t = sample.T.to(x.dtype).reshape(Array.Empty<long>());
                 qt = sample.Density.to(x.dtype).reshape(Array.Empty<long>());
@@ -43,14 +44,14 @@ public sealed partial class FluxMatchingLoss
         Tensor? denoisedX0 = null;
         using (no_grad())
         {
-            var keep = t.div(-substeps).exp();                                           // e^{−h}
-            var pull = keep.neg().add(Scalars.One);                                      // 1 − e^{−h}
-            var noise = keep.square().neg().add(Scalars.One).clamp_min(0.0).mul(sigma2).sqrt();
+            var keep = t.div(sc[-substeps]).exp();                                           // e^{−h}
+            var pull = keep.neg().add(Scalars.One, Scalars.One);                                      // 1 − e^{−h}
+            var noise = keep.pow(Scalars.Two).neg().add(Scalars.One, Scalars.One).clamp_min(Scalars.Zero).mul(sc[sigma2]).sqrt();
             for (int k = 0; k < substeps; k++)
             {
                 var m = kde.DenoiseRows(xt, out _);
                 denoisedX0 ??= m;
-                xt = m.mul(pull).add_(xt.mul(keep)).add_(source.SubstepNoise().mul(noise));
+                xt = m.mul(pull).add_(xt.mul(keep), Scalars.One).add_(source.SubstepNoise().mul(noise), Scalars.One);
             }
         }
 
@@ -64,16 +65,16 @@ public sealed partial class FluxMatchingLoss
         {
             var rho = t.neg().exp();
             var m0 = denoisedX0 ?? kde.DenoiseRows(x0, out _);
-            scoreX0 = m0.sub(x0).mul_(1.0 / sigma2);
-            var mu = m0.mul(rho.neg().add(Scalars.One)).add_(x0.mul(rho));              // x0 + (1 − ρ)σ²ŝ(x0)
-            var v = rho.square().neg().add(Scalars.One).mul(sigma2);
+            scoreX0 = m0.sub(x0).mul_(sc[1.0 / sigma2]);
+            var mu = m0.mul(rho.neg().add(Scalars.One, Scalars.One)).add_(x0.mul(rho), Scalars.One);              // x0 + (1 − ρ)σ²ŝ(x0)
+            var v = rho.pow(Scalars.Two).neg().add(Scalars.One, Scalars.One).mul(sc[sigma2]);
             if (Options.MinOneJumpVariance is { } minV)
             {
-                v = v.clamp_min(minV);
+                v = v.clamp_min(sc[minV]);
             }
 
-            v = v.clamp_min(x.dtype == ScalarType.Float32 ? 1e-30 : 1e-300);   // t = 0 exactly: W → I, no overflow
-            var logits = xt.mm(mu.t()).sub(mu.square().sum(1).mul(0.5)).div(v);         // [N, B]: −‖μ_j − x_t,i‖²/2v + const_i
+            v = v.clamp_min(sc[x.dtype == ScalarType.Float32 ? 1e-30 : 1e-300]);   // t = 0 exactly: W → I, no overflow
+            var logits = xt.mm(mu.t()).sub(mu.pow(Scalars.Two).sum(1).mul(Scalars.Half)).div(v);         // [N, B]: −‖μ_j − x_t,i‖²/2v + const_i
             var mixed = logits.softmax(1).t().mm(endGradient);
             carried = mixed.mul(rho.div(qt));
         }

@@ -160,8 +160,8 @@ public sealed partial class FluxMatchingLoss
             {
                 var sigma = tensor(Math.Sqrt(sigma2), dtype: proposal.ParameterType, device: x.device).reshape(1);
                 var sample = proposal.Sample(sigma, source.ProposalUniform(), source.Generator);
-                t = sample.T.ToDouble();
-                qt = sample.Density.ToDouble();
+                t = sample.T.ItemAsDouble();
+                qt = sample.Density.ItemAsDouble();
             }
         }
 

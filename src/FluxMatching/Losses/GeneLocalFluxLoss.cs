@@ -74,12 +74,12 @@ public sealed class GeneLocalFluxLoss
         using var sc = new Scalars();
         var data = x.detach();
         var reference = data.permute(1, 0, 2);                                   // [G, B, 2]
-        var referenceNorms = reference.square().sum(-1).unsqueeze(1);           // [G, 1, B]
+        var referenceNorms = reference.pow(Scalars.Two).sum(-1).unsqueeze(1);           // [G, 1, B]
         Tensor Score(Tensor z)
         {
             var q = z.permute(1, 0, 2);                                          // [G, B, 2]
-            var q2 = q.square().sum(-1, keepdim: true);                         // [G, B, 1]
-            var dist2 = q2.add(referenceNorms).sub(bmm(q, reference.transpose(1, 2)).mul(sc[2.0])).clamp_min(sc[0.0]);
+            var q2 = q.pow(Scalars.Two).sum(-1, keepdim: true);                         // [G, B, 1]
+            var dist2 = q2.add(referenceNorms, Scalars.One).sub(bmm(q, reference.transpose(1, 2)).mul(sc[2.0])).clamp_min(sc[0.0]);
             var w = dist2.div(sc[-2.0 * sigma2]).softmax(-1);
             return bmm(w, reference).sub(q).div(sc[sigma2]).permute(1, 0, 2);   // [B, G, 2]
         }
@@ -123,7 +123,7 @@ public sealed class GeneLocalFluxLoss
         var probe = source.Probe(DivergenceEstimator.Rademacher).reshape(x.shape);
         var projection = mismatch.mul(probe).sum();
         var jvp = autograd.grad([projection], [endGrad], create_graph: true, retain_graph: true)[0];
-        var residual = jvp.mul(probe).sum([1, 2]).add(mismatch.mul(scoreEnd).sum([1, 2]));   // [B]
+        var residual = jvp.mul(probe).sum([1, 2]).add(mismatch.mul(scoreEnd).sum([1, 2]), Scalars.One);   // [B]
         var gradResidual = autograd.grad([residual.sum()], [endGrad])[0].detach();            // [B, G, 2]
 
         Tensor carried;
@@ -135,9 +135,9 @@ public sealed class GeneLocalFluxLoss
             scoreAnchor = Score(anchor);
             var means = anchor.add(scoreAnchor, sc[(1.0 - rho) * sigma2]).permute(1, 0, 2);   // [G, B, 2]
             var ends = end.permute(1, 0, 2);                                                     // [G, B, 2]
-            var m2 = means.square().sum(-1, keepdim: true);
-            var e2 = ends.square().sum(-1).unsqueeze(1);
-            var dist2 = m2.add(e2).sub(bmm(means, ends.transpose(1, 2)).mul(sc[2.0])).clamp_min(sc[0.0]);
+            var m2 = means.pow(Scalars.Two).sum(-1, keepdim: true);
+            var e2 = ends.pow(Scalars.Two).sum(-1).unsqueeze(1);
+            var dist2 = m2.add(e2, Scalars.One).sub(bmm(means, ends.transpose(1, 2)).mul(sc[2.0])).clamp_min(sc[0.0]);
             var resp = dist2.mul(sc[-0.5 / variance]).softmax(1);                               // [G, B, B]
             carried = bmm(resp, gradResidual.permute(1, 0, 2)).mul(sc[rho * horizon]).permute(1, 0, 2);
         }

@@ -61,7 +61,7 @@ public sealed class MixingRegularizer
         var y = cleanY.add(Noise(cleanY, generator), sc[sigma]).detach();
         var x0 = cleanX.add(Noise(cleanX, generator), sc[sigma]);
         x0 = x0.add(Noise(x0, generator), sc[sigma]).detach();
-        var s = field.IsNoiseConditioned ? full([half], sigma, x.dtype, x.device) : null;
+        var s = field.IsNoiseConditioned ? full([half], sc[sigma], x.dtype, x.device) : null;
         var f = field.Evaluate(x0, s);
         double eps = Options.StepScale * sigma * sigma;
         double driftScale = Options.Drive == MixingDrive.DenoiserOverSigma ? eps * sigma : eps;
@@ -73,7 +73,7 @@ public sealed class MixingRegularizer
             d0 = SinkhornDivergence.Compute(x0, y, Options.Sinkhorn);
         }
 
-        var loss = d1.div(d0.add(sc[Options.Tau]));
+        var loss = d1.div(d0.add(sc[Options.Tau], Scalars.One));
         return new MixingRegularizerResult(loss.MoveToOuterDisposeScope(), d1.MoveToOuterDisposeScope(),
             d0.MoveToOuterDisposeScope(), x1.MoveToOuterDisposeScope());
     }

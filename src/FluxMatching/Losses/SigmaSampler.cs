@@ -1,6 +1,7 @@
 namespace FluxMatching.Losses;
 
 using FluxMatching.Data;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -117,7 +118,7 @@ public abstract class SigmaSampler
         private protected override Tensor DrawShaped(long[] shape, Generator? generator, Device device, ScalarType dtype) =>
             zeros(shape, dtype: dtype, device: device);
 
-        public override Tensor FromDraw(Tensor draw) => full_like(draw, sigma);
+        public override Tensor FromDraw(Tensor draw) => full_like(draw, Scalars.Shared(sigma));
     }
 
     private sealed class LogUniformSampler(double logMin, double logMax) : SigmaSampler
@@ -132,7 +133,7 @@ public abstract class SigmaSampler
         {
             using var span = (logMax - logMin).ToScalar();
             using var low = logMin.ToScalar();
-            return draw.mul(span).add_(low).exp_();
+            return draw.mul(span).add_(low, Scalars.One).exp_();
         }
     }
 
@@ -148,7 +149,7 @@ public abstract class SigmaSampler
         {
             using var std = pStd.ToScalar();
             using var mean = pMean.ToScalar();
-            return draw.mul(std).add_(mean).exp_();
+            return draw.mul(std).add_(mean, Scalars.One).exp_();
         }
     }
 }

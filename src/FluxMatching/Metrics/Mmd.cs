@@ -1,5 +1,6 @@
 namespace FluxMatching.Metrics;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,7 +38,7 @@ public static class Mmd
                 foreach (var c in coefficients)
                 {
                     var term = sq.mul(c).exp_();
-                    acc = acc is null ? term : acc.add_(term);
+                    acc = acc is null ? term : acc.add_(term, Scalars.One);
                 }
 
                 return acc!.mul_(mean);

@@ -1,5 +1,6 @@
 namespace FluxMatching.Metrics;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -69,7 +70,7 @@ internal static class PointClouds
         {
             using var scope = torch.NewDisposeScope();
             long stop = Math.Min(n, start + rows);
-            var sq = a.narrow(0, start, stop - start).unsqueeze(1).sub(bb).square().sum(-1);
+            var sq = a.narrow(0, start, stop - start).unsqueeze(1).sub(bb).pow(Scalars.Two).sum(-1);
             total += g(sq).sum().item<double>();
         }
 

@@ -60,7 +60,7 @@ public static class SinkhornDivergence
         var b = y.reshape(y.shape[0], -1);
         var a2 = a.mul(a).sum([1], keepdim: true);
         var b2 = b.mul(b).sum([1], keepdim: true);
-        return a2.add(b2.t()).add(a.matmul(b.t()), Scalars.MinusTwo).MoveToOuterDisposeScope();
+        return a2.add(b2.t(), Scalars.One).add(a.matmul(b.t()), Scalars.MinusTwo).MoveToOuterDisposeScope();
     }
 
     private static Tensor Cost(Tensor x, Tensor y, SinkhornOptions options)
@@ -70,17 +70,17 @@ public static class SinkhornDivergence
         long n = x.shape[0], m = y.shape[0];
         var c = SquaredDistances(x, y);
         var logK = c.mul(sc[-1.0 / options.Epsilon]);
-        var logA = full([n], -Math.Log(n), c.dtype, c.device);
-        var logB = full([m], -Math.Log(m), c.dtype, c.device);
+        var logA = full([n], sc[-Math.Log(n)], c.dtype, c.device);
+        var logB = full([m], sc[-Math.Log(m)], c.dtype, c.device);
         var f = zeros([n], c.dtype, c.device);
         var g = zeros([m], c.dtype, c.device);
         for (int i = 0; i < options.Iterations; i++)
         {
-            f = logA.sub(LogSumExp(logK.add(g.unsqueeze(0)), 1));
-            g = logB.sub(LogSumExp(logK.add(f.unsqueeze(1)), 0));
+            f = logA.sub(LogSumExp(logK.add(g.unsqueeze(0), Scalars.One), 1));
+            g = logB.sub(LogSumExp(logK.add(f.unsqueeze(1), Scalars.One), 0));
         }
 
-        var plan = f.unsqueeze(1).add(logK).add(g.unsqueeze(0)).exp();
+        var plan = f.unsqueeze(1).add(logK, Scalars.One).add(g.unsqueeze(0), Scalars.One).exp();
         return plan.mul(c).sum().MoveToOuterDisposeScope();
     }
 
@@ -89,7 +89,7 @@ public static class SinkhornDivergence
     private static Tensor LogSumExp(Tensor a, long dim)
     {
         var m = a.amax([dim], keepdim: true).detach();
-        return a.sub(m).exp().sum([dim]).log().add(m.squeeze(dim));
+        return a.sub(m).exp().sum([dim]).log().add(m.squeeze(dim), Scalars.One);
     }
 
     private static void Check(Tensor x, Tensor y)

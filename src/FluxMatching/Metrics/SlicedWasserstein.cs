@@ -1,6 +1,7 @@
 namespace FluxMatching.Metrics;
 
 using FluxMatching.Data;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -68,19 +69,20 @@ public static class SlicedWasserstein
         long n = px.shape[1], m = py.shape[1], l = theta.shape[0];
         if (n == m)
         {
-            return px.sub(py).square().sum().item<double>() / (n * l);
+            return px.sub(py).pow(Scalars.Two).sum().item<double>() / (n * l);
         }
 
         // Quantile functions F⁻¹(u) = px[:, ⌈un⌉ − 1], G⁻¹(u) = py[:, ⌈um⌉ − 1] are piecewise constant; integrate their squared
         // difference exactly over the union of the breakpoints {i/n} ∪ {j/m}.
+        using var sc = new Scalars();
         var opts = (ScalarType.Float64, a.device);
-        var u = torch.cat([torch.arange(1, n + 1, opts.Float64, opts.device).div(n),
-            torch.arange(1, m + 1, opts.Float64, opts.device).div(m)]).sort().Values;
+        var u = torch.cat([TorchOps.Arange(1, n + 1, opts.Float64, opts.device).div(sc[n]),
+            TorchOps.Arange(1, m + 1, opts.Float64, opts.device).div(sc[m])]).sort().Values;
         var w = u.diff(prepend: torch.zeros(1, opts.Float64, opts.device));
-        var mid = u.sub(w.div(2));
-        var ix = mid.mul(n).floor().clamp(0, n - 1).to(ScalarType.Int64);
-        var iy = mid.mul(m).floor().clamp(0, m - 1).to(ScalarType.Int64);
-        var gap = px.index_select(1, ix).sub(py.index_select(1, iy)).square();   // [L, n + m]
+        var mid = u.sub(w.div(Scalars.Two));
+        var ix = mid.mul(sc[n]).floor().clamp(Scalars.Zero, sc[n - 1]).to(ScalarType.Int64);
+        var iy = mid.mul(sc[m]).floor().clamp(Scalars.Zero, sc[m - 1]).to(ScalarType.Int64);
+        var gap = px.index_select(1, ix).sub(py.index_select(1, iy)).pow(Scalars.Two);   // [L, n + m]
         return gap.mul(w).sum().item<double>() / l;
     }
 }

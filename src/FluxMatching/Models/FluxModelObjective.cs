@@ -2,6 +2,7 @@ namespace FluxMatching.Models;
 
 using FluxMatching.Fields;
 using FluxMatching.Losses;
+using FluxMatching.Runtime;
 using FluxMatching.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -65,7 +66,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
             }
 
             var s = HostSigma();
-            double sigma = s.to(ScalarType.Float64).ToDouble();
+            double sigma = s.to(ScalarType.Float64).ItemAsDouble();
             // σ²-weighted ε-DSM of the σ-conditioned field (λ(σ) = σ², the usual annealed weighting).
             using var weight = (sigma * sigma).ToScalar();
             return (DsmLoss.EpsilonPlain(FieldCapabilities.FirstOrder(field, s), x, sigma * sigma, generator: this.generator).mean().mul(weight), x);
@@ -78,7 +79,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
             if (this.model.Proposal is not null)
             {
                 var sigmaT = tensor(Math.Sqrt(c.Sigma2), this.dtype, this.model.Device);
-                objective = objective + this.model.Proposal.ReinforceLoss(r.T.expand(this.batch), sigmaT, objective.detach()).mean();
+                objective = objective.add(this.model.Proposal.ReinforceLoss(r.T.expand(this.batch), sigmaT, objective.detach()).mean(), Scalars.One);
             }
 
             return (WithMixing(objective, x, Math.Sqrt(c.Sigma2)), x);
@@ -89,7 +90,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
             ? this.annealed.Compute(field, x, sigmas, this.model.Normalizer, this.model.Proposal, generator: this.generator)
             : this.annealed.Compute(field, x, HostSigma(), this.model.Normalizer, this.model.Proposal, generator: this.generator);
         // σ of the step is a CPU tensor on both paths (the one generator's draw on the CPU, the host draw elsewhere).
-        return (WithMixing(annealed.Total.mean(), x, annealed.Sigma.to(ScalarType.Float64).ToDouble()), x);
+        return (WithMixing(annealed.Total.mean(), x, annealed.Sigma.to(ScalarType.Float64).ItemAsDouble()), x);
     }
 
     /// <summary>Adds exp4's Mixing·(L_mix / e^{m(σ)} + m(σ)) when the model has the mixing term (its draws from its
@@ -103,7 +104,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
 
         var r = this.mixing.Compute(this.model.Field, x, sigma, this.mixingDraws);
         var s = tensor(sigma, this.dtype, this.model.Device);
-        return objective.add(MixingRegularizer.Normalized(r.Loss, this.model.MixingNormalizer, s, this.model.Config.Mixing));
+        return objective.add(MixingRegularizer.Normalized(r.Loss, this.model.MixingNormalizer, s, this.model.Config.Mixing), Scalars.One);
     }
 
     /// <summary>
@@ -124,7 +125,7 @@ internal sealed class FluxModelObjective : ITrainingObjective
         }
 
         var one = HostSigma();
-        double sigma = one.to(ScalarType.Float64).ToDouble();
+        double sigma = one.to(ScalarType.Float64).ItemAsDouble();
         var column = one.to(this.dtype, this.model.Device).reshape(1).expand(this.batch);
         return DsmLoss.X0Kde(z => denoiser(z, column), x, sigma * sigma, c.SigmaData, generator: this.generator).mean();
     }

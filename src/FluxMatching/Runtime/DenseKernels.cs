@@ -26,7 +26,7 @@ internal static unsafe class DenseKernels
         if (!Isa.Kernels)
         {
             using var scope = NewDisposeScope();
-            output.copy_(nn.functional.silu(x.mm(weightT).add_(bias)));
+            output.copy_(nn.functional.silu(x.mm(weightT).add_(bias, Scalars.One)));
             return;
         }
 
@@ -67,7 +67,7 @@ internal static unsafe class DenseKernels
         if (!Isa.Kernels)
         {
             using var scope = NewDisposeScope();
-            output.copy_(nn.functional.silu(pre).mm(weight.t()).add_(bias));
+            output.copy_(nn.functional.silu(pre).mm(weight.t()).add_(bias, Scalars.One));
             return;
         }
 

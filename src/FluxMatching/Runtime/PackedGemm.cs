@@ -70,7 +70,7 @@ internal static unsafe partial class PackedGemm
                 return a.mm(transposedB ? b.t() : b);
             }
 
-            return transposedB ? nn.functional.linear(a, b, bias) : a.mm(b).add_(bias);
+            return transposedB ? nn.functional.linear(a, b, bias) : a.mm(b).add_(bias, Scalars.One);
         }
 
         var c = empty(a.size(0), transposedB ? b.size(0) : b.size(1), dtype: ScalarType.Float32, device: a.device);

@@ -9,6 +9,11 @@ using TorchSharp;
 /// <para>Static members hand out process-lifetime Scalars for constants (<see cref="One"/>, <see cref="Shared"/>);
 /// an instance is a per-call bag that creates Scalars for run-time values (σ², e^{−h}, …) and disposes them all
 /// in <see cref="Dispose"/>.</para>
+/// <para>Every Scalar handed to libtorch must be held by one of these (or a field, or a <c>using</c> local) for the
+/// whole call. An implicit one (<c>x.mul(0.5)</c>, and TorchSharp's own <c>add(Tensor)</c> = <c>add(x, 1)</c>,
+/// <c>square()</c> = <c>pow(2)</c>) is unreachable once its handle is read, so a garbage collection triggered by
+/// another thread lets the finalizer free it while libtorch still reads it. Hence <c>x.add(y, Scalars.One)</c> and
+/// <c>x.pow(Scalars.Two)</c> throughout; a test scans the IL of every library for the implicit forms.</para>
 /// </summary>
 public sealed class Scalars : IDisposable
 {

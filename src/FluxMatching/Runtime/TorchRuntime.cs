@@ -107,8 +107,8 @@ public static class TorchRuntime
 
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var small = torch.full(1 << 18, 1e-20f);
-        return small.mul(small).count_nonzero().ToInt64() == 0;
+        var small = torch.full([1 << 18], Scalars.Shared(1e-20), torch.ScalarType.Float32);
+        return small.mul(small).count_nonzero().item<long>() == 0;
     }
 
     private static bool TuneGlibcAllocator()

@@ -1,5 +1,6 @@
 namespace FluxMatching.Sampling;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -65,12 +66,12 @@ internal static class AdaptiveHeunEuler
                 var predictor = y.add(slope, step);
                 var corrector = derivative(tNext, predictor);
                 evaluations++;
-                candidate = y.add(slope.add(corrector), halfStep);
+                candidate = y.add(slope.add(corrector, Scalars.One), halfStep);
                 var error = slope.sub(corrector).mul_(halfStep);
                 using var rtolScalar = rtol.ToScalar();
                 using var atolScalar = atol.ToScalar();
                 // max(|y|, |y'|) as √max(y², y'²): libtorch's meta device has no abs kernel.
-                var scale = torch.maximum(y.square(), candidate.square()).sqrt_().mul_(rtolScalar).add_(atolScalar);
+                var scale = torch.maximum(y.pow(Scalars.Two), candidate.pow(Scalars.Two)).sqrt_().mul_(rtolScalar).add_(atolScalar, Scalars.One);
                 ratio = Read(errorNorm(error.div_(scale)));
                 candidate.MoveToOuterDisposeScope();
             }
@@ -106,7 +107,7 @@ internal static class AdaptiveHeunEuler
     }
 
     /// <summary>RMS of all elements (0-d).</summary>
-    public static Tensor Rms(Tensor t) => t.square().mean().sqrt();
+    public static Tensor Rms(Tensor t) => t.pow(Scalars.Two).mean().sqrt();
 
     /// <summary>The host value of a 0-d tensor; 0 on the shape-only meta device.</summary>
     private static double Read(Tensor value) =>
@@ -132,7 +133,7 @@ internal static class AdaptiveHeunEuler
         using var scope = NewDisposeScope();
         using var rtolScalar = rtol.ToScalar();
         using var atolScalar = atol.ToScalar();
-        var scale = y.square().sqrt_().mul_(rtolScalar).add_(atolScalar);
+        var scale = y.pow(Scalars.Two).sqrt_().mul_(rtolScalar).add_(atolScalar, Scalars.One);
         double d0 = Read(errorNorm(y.div(scale))), d1 = Read(errorNorm(slope.div(scale)));
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
         using var trialStep = (direction * h0).ToScalar();

@@ -3,6 +3,7 @@ namespace FluxMatching.Sampling;
 using System.Diagnostics;
 using FluxMatching.Data;
 using FluxMatching.Fields;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -106,7 +107,7 @@ public sealed class EdmHeunSampler
                     // Heun's correction with the slope at the Euler end point (EDM Alg. 2, lines 9–11).
                     var corrected = calls.Slope(next, tensor(following, x.dtype, x.device));
                     using var half = (0.5 * (following - raised)).ToScalar();
-                    next = xHat.add(slope.add_(corrected), half);
+                    next = xHat.add(slope.add_(corrected, Scalars.One), half);
                 }
 
                 next.MoveToOuterDisposeScope();

@@ -108,7 +108,7 @@ public sealed class PredictorCorrectorSampler
     private static Tensor Score(DenoiserCalls calls, Tensor x, double sigma)
     {
         var s = tensor(sigma, x.dtype, x.device);
-        return calls.Denoise(x, s).sub_(x).div_(s.square());
+        return calls.Denoise(x, s).sub_(x).div_(s.pow(Scalars.Two));
     }
 
     /// <summary>One Langevin corrector step x + ε·s + √(2ε)·z with the batch-mean step ε (the authors'
@@ -118,7 +118,7 @@ public sealed class PredictorCorrectorSampler
         var z = RandomDraws.Randn(x.shape, x.dtype, x.device, generator);
         var scoreNorm = score.reshape(score.size(0), -1).norm(1, p: 2).mean();
         var noiseNorm = z.reshape(z.size(0), -1).norm(1, p: 2).mean();
-        var epsilon = noiseNorm.mul(Scalars.Shared(Options.Snr)).div_(scoreNorm.add_(Scalars.Shared(1e-8))).pow_(2).mul_(Scalars.Two);
-        return x.add(score.mul(epsilon)).add_(z.mul(epsilon.mul(Scalars.Two).sqrt_()));
+        var epsilon = noiseNorm.mul(Scalars.Shared(Options.Snr)).div_(scoreNorm.add_(Scalars.Shared(1e-8), Scalars.One)).pow_(Scalars.Two).mul_(Scalars.Two);
+        return x.add(score.mul(epsilon), Scalars.One).add_(z.mul(epsilon.mul(Scalars.Two).sqrt_()), Scalars.One);
     }
 }

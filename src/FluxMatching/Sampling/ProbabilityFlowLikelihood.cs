@@ -75,10 +75,10 @@ public sealed class ProbabilityFlowLikelihood
         var integral = solution.State.select(1, d);
         double variance = Options.SigmaMax * Options.SigmaMax;
         // log N(z; 0, σ_max² I) = −D/2 ln(2π σ_max²) − |z|²/(2σ_max²).
-        var logPrior = latent.square().sum(1).mul(Scalars.Shared(-0.5 / variance))
-            .add_(Scalars.Shared(-0.5 * d * Math.Log(2 * Math.PI * variance)));
-        var nll = logPrior.add_(integral).neg_();
-        var bits = nll.div(Scalars.Shared(d * Math.Log(2))).add_(Scalars.Shared(Options.BitsPerDimOffset));
+        var logPrior = latent.pow(Scalars.Two).sum(1).mul(Scalars.Shared(-0.5 / variance))
+            .add_(Scalars.Shared(-0.5 * d * Math.Log(2 * Math.PI * variance)), Scalars.One);
+        var nll = logPrior.add_(integral, Scalars.One).neg_();
+        var bits = nll.div(Scalars.Shared(d * Math.Log(2))).add_(Scalars.Shared(Options.BitsPerDimOffset), Scalars.One);
         return new LikelihoodResult(nll.MoveToOuterDisposeScope(), bits.MoveToOuterDisposeScope(),
             latent.clone().MoveToOuterDisposeScope(), evaluations, solution.Accepted, clock.Elapsed);
     }
@@ -99,7 +99,7 @@ public sealed class ProbabilityFlowLikelihood
             for (long j = 0; j < d; j++)
             {
                 var row = torch.autograd.grad([drift.select(1, j).sum()], [input], retain_graph: j < d - 1)[0];
-                divergence.add_(row.select(1, j));
+                divergence.add_(row.select(1, j), Scalars.One);
             }
         }
         else
@@ -108,7 +108,7 @@ public sealed class ProbabilityFlowLikelihood
             for (int k = 0; k < probes.Length; k++)
             {
                 var vjp = torch.autograd.grad([drift.mul(probes[k]).sum()], [input], retain_graph: k < probes.Length - 1)[0];
-                divergence.add_(vjp.mul(probes[k]).sum(1));
+                divergence.add_(vjp.mul(probes[k]).sum(1), Scalars.One);
             }
 
             divergence.div_(Scalars.Shared(probes.Length));

@@ -86,7 +86,7 @@ public sealed class FusedAdam : IDisposable
         if (!direct)
         {
             using var scope = torch.NewDisposeScope();
-            return flatGrads.to(ScalarType.Float64).norm().ToDouble();
+            return flatGrads.to(ScalarType.Float64).norm().ItemAsDouble();
         }
 
         return flatGrads.dtype == ScalarType.Float32 ? FusedAdamKernel.Norm<float>(flatGrads) : FusedAdamKernel.Norm<double>(flatGrads);
@@ -128,7 +128,7 @@ public sealed class FusedAdam : IDisposable
         using var invSqrtBc2 = coefficients.InverseSqrtBias2.ToScalar();
         using var eps = Eps.ToScalar();
         using var stepSize = coefficients.StepSize.ToScalar();
-        var denom = this.v.sqrt().mul_(invSqrtBc2).add_(eps);
+        var denom = this.v.sqrt().mul_(invSqrtBc2).add_(eps, Scalars.One);
         flatParams.addcdiv_(this.m, denom, stepSize);
         if (clearGradients)
         {

@@ -38,7 +38,7 @@ internal static unsafe class FusedAdamKernel
     {
         if (!Isa.Kernels)
         {
-            using var square = gradients.to(ScalarType.Float64).square().sum();
+            using var square = gradients.to(ScalarType.Float64).pow(Scalars.Two).sum();
             return Math.Sqrt(square.item<double>());
         }
 
@@ -61,12 +61,13 @@ internal static unsafe class FusedAdamKernel
     private static void StepTensors(Tensor p, Tensor g, Tensor m, Tensor v, AdamCoefficients k, bool clear)
     {
         using var scope = NewDisposeScope();
-        using Scalar scale = k.GradientScale, b1 = k.Beta1, b1c = 1 - k.Beta1, b2 = k.Beta2, b2c = 1 - k.Beta2;
-        using Scalar inv = k.InverseSqrtBias2, eps = k.Eps, step = k.StepSize;
+        using Scalar scale = k.GradientScale.ToScalar(), b1 = k.Beta1.ToScalar(), b1c = (1 - k.Beta1).ToScalar();
+        using Scalar b2 = k.Beta2.ToScalar(), b2c = (1 - k.Beta2).ToScalar();
+        using Scalar inv = k.InverseSqrtBias2.ToScalar(), eps = k.Eps.ToScalar(), step = k.StepSize.ToScalar();
         var gi = k.GradientScale != 1.0 ? g.mul(scale) : g;
         m.mul_(b1).add_(gi, alpha: b1c);
         v.mul_(b2).addcmul_(gi, gi, value: b2c);
-        p.addcdiv_(m, v.sqrt().mul_(inv).add_(eps), value: step);
+        p.addcdiv_(m, v.sqrt().mul_(inv).add_(eps, Scalars.One), value: step);
         if (clear)
         {
             g.zero_();

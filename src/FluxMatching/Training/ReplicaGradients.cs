@@ -2,6 +2,7 @@ namespace FluxMatching.Training;
 
 using System.Numerics;
 using System.Runtime.InteropServices;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,7 +64,7 @@ internal sealed class ReplicaGradients : IDisposable
         }
         else
         {
-            this.staging.fill_(double.NaN);
+            this.staging.fill_(Scalars.Shared(double.NaN));
         }
 
         using (var value = loss.ToScalar())
@@ -73,7 +74,7 @@ internal sealed class ReplicaGradients : IDisposable
 
         this.reducer.AllReduceSum(this.staging);
         this.staging.div_(this.size);
-        double mean = this.staging[this.count].ToDouble();
+        double mean = this.staging[this.count].ItemAsDouble();
         if (finite)
         {
             Scatter();

@@ -1,6 +1,7 @@
 namespace FluxMatching.Training;
 
 using FluxMatching.Fields;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,6 +47,6 @@ public sealed record StructureTerm(Func<IVectorField, Tensor, Tensor> Term, doub
         ArgumentNullException.ThrowIfNull(options);
         var term = ToExtraLoss();
         var previous = options.ExtraLoss;
-        return options with { ExtraLoss = previous is null ? term : (t, x) => previous(t, x).add(term(t, x)) };
+        return options with { ExtraLoss = previous is null ? term : (t, x) => previous(t, x).add(term(t, x), Scalars.One) };
     }
 }

@@ -1,5 +1,6 @@
 namespace FluxMatching.Training;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,13 +45,13 @@ public sealed partial class TrainingSession
         }
 
         using var scope = torch.NewDisposeScope();
-        return GradientNormTensor().ToDouble();
+        return GradientNormTensor().ItemAsDouble();
     }
 
     /// <summary>The global gradient norm as a float64 0-d tensor on the parameters' device (no host read).</summary>
     private Tensor GradientNormTensor()
     {
-        var squares = this.parameters.Where(p => p.grad is not null).Select(p => p.grad!.to(ScalarType.Float64).square().sum()).ToArray();
+        var squares = this.parameters.Where(p => p.grad is not null).Select(p => p.grad!.to(ScalarType.Float64).pow(Scalars.Two).sum()).ToArray();
         return squares.Length == 0
             ? torch.zeros([], ScalarType.Float64, this.model.Field.Device)
             : torch.stack(squares).sum().sqrt();

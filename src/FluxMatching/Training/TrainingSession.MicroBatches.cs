@@ -1,5 +1,6 @@
 namespace FluxMatching.Training;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,7 +29,7 @@ public sealed partial class TrainingSession
             var scaled = MicroBatchObjective().mul(weight);
             if (onCpu)
             {
-                double v = scaled.ToDouble();
+                double v = scaled.ItemAsDouble();
                 if (!double.IsFinite(v))
                 {
                     // (data-parallel: the NaN makes every replica skip this step)
@@ -41,7 +42,7 @@ public sealed partial class TrainingSession
             }
             else
             {
-                var next = sum is null ? scaled.detach().clone() : sum.add(scaled.detach());
+                var next = sum is null ? scaled.detach().clone() : sum.add(scaled.detach(), Scalars.One);
                 sum = next.MoveToOuterDisposeScope();
             }
 

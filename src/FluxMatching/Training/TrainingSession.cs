@@ -126,7 +126,7 @@ public sealed partial class TrainingSession : IDisposable
             return StepOffCpu(total);
         }
 
-        double value = total.ToDouble();
+        double value = total.ItemAsDouble();
         // (data-parallel: the other replicas still wait for this step's all-reduce; the NaN makes them all skip it)
         if (!double.IsFinite(value))
         {
@@ -154,7 +154,7 @@ public sealed partial class TrainingSession : IDisposable
         var (total, x) = this.objective.Compute();
         if (this.options.ExtraLoss is not null)
         {
-            total = total + this.options.ExtraLoss(this.model, x);
+            total = total.add(this.options.ExtraLoss(this.model, x), Scalars.One);
         }
 
         return total;
@@ -193,14 +193,14 @@ public sealed partial class TrainingSession : IDisposable
         if (this.replicas is not null)
         {
             // data-parallel off the CPU: gradients and loss staged through host memory (a second synchronization)
-            double mean = this.replicas.Average(total.ToDouble(), this.model.StepsTrained);
+            double mean = this.replicas.Average(total.ItemAsDouble(), this.model.StepsTrained);
             total = torch.tensor(mean, ScalarType.Float64, total.device);
         }
         var norm = this.fused is not null
             ? this.fused.Gradients.to(ScalarType.Float64).norm()
             : GradientNormTensor();
         var both = torch.stack([total.detach().to(ScalarType.Float64).reshape(1), norm.reshape(1)]).cpu();
-        double value = both[0].ToDouble(), normValue = both[1].ToDouble();
+        double value = both[0].ItemAsDouble(), normValue = both[1].ItemAsDouble();
         if (!double.IsFinite(value) || !double.IsFinite(normValue))
         {
             ZeroGrad();

@@ -1,5 +1,6 @@
 namespace FluxMatching.Fields.Images;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,6 +50,6 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
         var result = attention.matmul(parts[2]).permute(0, 2, 1, 3)                  // [B, S, h, d]
             .reshape(b, -1, heads * headChannels);
         var y = output.forward(result).permute(0, 2, 1).reshape(b, c, height, width);
-        return y.add(x).MoveToOuterDisposeScope();
+        return y.add(x, Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -55,7 +55,7 @@ public sealed class EdmUNetField : TrainableField, IDenoiser
         var z = Images(x);
         var s = SigmaColumn(sigma, z);
         var (d, _) = Precondition(z, s);
-        var f = d.sub(z).div(s.square().view(-1, 1, 1, 1));
+        var f = d.sub(z).div(s.pow(Scalars.Two).view(-1, 1, 1, 1));
         return f.reshape(x.shape).MoveToOuterDisposeScope();
     }
 
@@ -86,13 +86,13 @@ public sealed class EdmUNetField : TrainableField, IDenoiser
     private (Tensor D, Tensor F) Precondition(Tensor z, Tensor sigma)
     {
         var sd2 = Scalars.Shared(SigmaData * SigmaData);
-        var denominator = sigma.square().add(sd2);                                    // σ² + σ_d², [B]
+        var denominator = sigma.pow(Scalars.Two).add(sd2, Scalars.One);                                    // σ² + σ_d², [B]
         var cSkip = denominator.reciprocal().mul(sd2);
         var cOut = sigma.mul(Scalars.Shared(SigmaData)).div(denominator.sqrt());
         var cIn = denominator.rsqrt();
         var cNoise = sigma.log().mul(Scalars.Shared(0.25));
         var raw = nn_model.forward(z.mul(cIn.view(-1, 1, 1, 1)), cNoise);
-        var d = z.mul(cSkip.view(-1, 1, 1, 1)).add(raw.mul(cOut.view(-1, 1, 1, 1)));
+        var d = z.mul(cSkip.view(-1, 1, 1, 1)).add(raw.mul(cOut.view(-1, 1, 1, 1)), Scalars.One);
         return (d, raw);
     }
 

@@ -1,5 +1,6 @@
 namespace FluxMatching.Fields.Images;
 
+using FluxMatching.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ internal static class GroupNorms
         var norm = nn.GroupNorm(groups, channels);
         using (no_grad())
         {
-            norm.weight!.fill_(1.0);
+            norm.weight!.fill_(Scalars.One);
             norm.bias!.zero_();
         }
 

@@ -1,5 +1,6 @@
 namespace FluxMatching.Fields.Images;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -76,10 +77,10 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
         }
 
         h = conv1.forward(h);
-        h = h.add(time_emb.forward(t).unsqueeze(-1).unsqueeze(-1));
+        h = h.add(time_emb.forward(t).unsqueeze(-1).unsqueeze(-1), Scalars.One);
         h = conv2.forward(nn.functional.silu(norm2.forward(h)));
         var skip = shortcut is null ? x : shortcut.forward(x);
-        return h.add(skip).MoveToOuterDisposeScope();
+        return h.add(skip, Scalars.One).MoveToOuterDisposeScope();
     }
 
     private Tensor Resample(Tensor z) => resampling == Resampling.Up

@@ -32,7 +32,7 @@ public sealed class TimeEmbedding : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var dtype = lin1.weight!.dtype;
-        var frequencies = arange(half, dtype: dtype, device: t.device)
+        var frequencies = Runtime.TorchOps.Arange(0, half, dtype, t.device)
             .mul(Runtime.Scalars.Shared(-Math.Log(10_000) / (half - 1))).exp_();
         var e = t.to(dtype).unsqueeze(1).mul(frequencies.unsqueeze(0));
         var emb = cat([e.sin(), e.cos()], 1);

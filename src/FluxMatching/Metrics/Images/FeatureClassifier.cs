@@ -1,5 +1,6 @@
 namespace FluxMatching.Metrics.Images;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,7 +58,7 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
             ("flatten", nn.Flatten()));
         penultimate = nn.Linear(32L * (height / 4) * (width / 4), featureCount);
         head = nn.Linear(featureCount, classes);
-        register_buffer("test_accuracy", full(1, double.NaN, dtype: ScalarType.Float64));
+        register_buffer("test_accuracy", full([1], Scalars.Shared(double.NaN), dtype: ScalarType.Float64));
         RegisterComponents();
         Initialize(generator);
     }
@@ -90,7 +91,8 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
         {
             using (no_grad())
             {
-                AccuracyBuffer.fill_(value);
+                using var accuracy = value.ToScalar();
+                AccuracyBuffer.fill_(accuracy);
             }
         }
     }
@@ -151,7 +153,7 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
                     Uniform(linear.bias!, linear.weight!.shape[1], generator);
                     break;
                 case GroupNorm norm:   // TorchSharp leaves the affine parameters uninitialized
-                    norm.weight!.fill_(1.0);
+                    norm.weight!.fill_(Scalars.One);
                     norm.bias!.zero_();
                     break;
                 default:
@@ -164,6 +166,7 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
     {
         double bound = 1.0 / Math.Sqrt(fanIn);
         using var draw = rand(parameter.shape, ScalarType.Float64, generator: generator);
-        parameter.copy_(draw.mul_(2 * bound).sub_(bound));
+        using var sc = new Scalars();
+        parameter.copy_(draw.mul_(sc[2 * bound]).sub_(sc[bound]));
     }
 }

@@ -38,7 +38,8 @@ public static class FrechetDistance
         long n = f.shape[0], d = f.shape[1];
         var mean = f.mean([0L]);
         var centred = f - mean;
-        var cov = centred.t().matmul(centred).div_(n - 1);
+        using var divisor = ((double)(n - 1)).ToScalar();
+        var cov = centred.t().matmul(centred).div_(divisor);
         var meanHost = mean.cpu().data<double>().ToArray();
         var covHost = cov.cpu().contiguous().data<double>().ToArray();
         var matrix = new double[d, d];

@@ -1,5 +1,6 @@
 namespace FluxMatching.Metrics.Images;
 
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,5 +64,9 @@ public static class KernelDistance
     }
 
     /// <summary>k(a, b) = (aᵀb/D + 1)³ for all pairs: [n, m].</summary>
-    private static Tensor Kernel(Tensor a, Tensor b, double d) => a.matmul(b.t()).div_(d).add_(1.0).pow_(3);
+    private static Tensor Kernel(Tensor a, Tensor b, double d)
+    {
+        using var divisor = d.ToScalar();
+        return a.matmul(b.t()).div_(divisor).add_(Scalars.One, Scalars.One).pow_(Scalars.Shared(3));
+    }
 }
