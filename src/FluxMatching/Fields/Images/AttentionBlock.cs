@@ -49,7 +49,9 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
         var attention = q.matmul(k.transpose(-2, -1)).softmax(-1);                   // [B, h, S_i, S_j]
         var result = attention.matmul(parts[2]).permute(0, 2, 1, 3)                  // [B, S, h, d]
             .reshape(b, -1, heads * headChannels);
-        var y = output.forward(result).permute(0, 2, 1).reshape(b, c, height, width);
-        return y.add(x, Scalars.One).MoveToOuterDisposeScope();
+        var y = output.forward(result).permute(0, 2, 1).reshape(b, c, height, width);  // a channels-last view
+        // x first: libtorch lays the sum out like its first operand, so the residual stream stays NCHW-contiguous (y
+        // first made every later GroupNorm, SiLU and convolution run on channels-last strides, measurably slower).
+        return x.add(y, Scalars.One).MoveToOuterDisposeScope();
     }
 }
