@@ -1,6 +1,7 @@
 namespace FluxMatching.Training;
 
 using System.Diagnostics;
+using FluxMatching.Runtime;
 
 /// <summary>
 /// The one training loop: Adam on an <see cref="ITrainable"/> (a <c>FluxModel</c> or an experiment's
@@ -130,6 +131,7 @@ public static class Trainer
         }
 
         clock.Stop();
+        TorchRuntime.ReleaseFreeMemory();   // the allocator keeps the steps' buffers while training; hand them back now
         string skips = skipped > 0 ? $" ({skipped} non-finite steps skipped)" : "";
         if (reason == StopReason.Completed)
         {
