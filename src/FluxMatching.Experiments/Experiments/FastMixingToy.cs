@@ -83,7 +83,8 @@ public static class FastMixingToy
             });
             using (no_grad())
             {
-                foreach (var (to, from) in model.Field.parameters().Zip(pretrained.Field.parameters()))
+                var source = options.UseEma ? pretrained.Ema : pretrained.Field;
+                foreach (var (to, from) in model.Field.parameters().Zip(source.parameters()))
                 {
                     to.copy_(from);
                 }
@@ -100,7 +101,7 @@ public static class FastMixingToy
         var losses = model.LossHistory;
         int tail = Math.Max(1, losses.Count / 10);
         double final = losses.Count == 0 ? double.NaN : losses.Skip(losses.Count - tail).Average();
-        var field = model.Field;
+        var field = options.UseEma ? model.Ema : model.Field;
         double[,] f;
         using (no_grad())
         {

@@ -42,6 +42,11 @@ public sealed record FastMixingToyOptions
     /// <summary>Drift of the mixing step. Default the authors' (D − z)/σ.</summary>
     public MixingDrive Drive { get; init; } = MixingDrive.DenoiserOverSigma;
 
+    /// <summary>Evaluate (and carry from the shared phase into both arms) the exponential moving average of the
+    /// parameters (decay 0.999, as the models sample by default) instead of the last step's parameters. Default false.
+    /// </summary>
+    public bool UseEma { get; init; }
+
     /// <summary>Clean samples per evaluation batch of the flux loss. Default 1024.</summary>
     public int EvaluationBatch { get; init; } = 1024;
 

@@ -41,6 +41,18 @@ public class FastMixingToyTests
     }
 
     [Fact]
+    public void With_UseEma_the_runs_evaluate_the_parameter_average_instead_of_the_last_step()
+    {
+        var last = FastMixingToy.Run(Tiny);
+        var ema = FastMixingToy.Run(Tiny with { UseEma = true });
+        Assert.Equal(last.ScoreMixingSpeed, ema.ScoreMixingSpeed);
+        // Same seed and draws; the arms start from the shared phase's average and are evaluated at their own.
+        Assert.NotEqual(last.Control[0].MixingSpeed, ema.Control[0].MixingSpeed);
+        Assert.NotEqual(last.Control[0].Field!.U[10, 10], ema.Control[0].Field!.U[10, 10]);
+        Assert.All(ema.Runs, run => Assert.True(double.IsFinite(run.MixingSpeed) && run.DistributionViolation > 0));
+    }
+
+    [Fact]
     public void Invalid_settings_are_refused_with_the_setting_named()
     {
         Assert.Equal("Mixing", Assert.Throws<ArgumentOutOfRangeException>(() => FastMixingToy.Run(Tiny with { Mixing = 0 })).ParamName);
