@@ -1,11 +1,17 @@
 namespace FluxMatching.Tests.Metrics;
 
+using FluxMatching.Runtime;
 using FluxMatching.Metrics;
 
 public class SinkhornDivergenceTests
 {
-    private static Tensor Points(int seed, int n, double scale = 1, double shift = 0) =>
-        randn([n, 2], ScalarType.Float64, generator: new Generator((ulong)seed)).mul(scale).add(shift);
+    private static Tensor Points(int seed, int n, double scale = 1, double shift = 0)
+    {
+        using var generator = new Generator((ulong)seed);
+        using var s = scale.ToScalar();
+        using var t = shift.ToScalar();
+        return randn([n, 2], ScalarType.Float64, generator: generator).mul(s).add(t, Scalars.One);
+    }
 
     [Fact]
     public void The_divergence_of_a_set_with_itself_is_exactly_zero()

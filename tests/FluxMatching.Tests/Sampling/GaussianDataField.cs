@@ -1,5 +1,6 @@
 namespace FluxMatching.Tests.Sampling;
 
+using FluxMatching.Runtime;
 using FluxMatching.Fields;
 
 /// <summary>
@@ -30,8 +31,8 @@ internal class GaussianDataField(double[] mean, double[] std) : IVectorField
         Evaluations++;
         using var scope = NewDisposeScope();
         var (mu, variance) = Moments(x);
-        var s2 = Column(sigma!, x).square();
-        return x.sub(mu).neg().div(variance.add(s2)).MoveToOuterDisposeScope();
+        var s2 = Column(sigma!, x).pow(Scalars.Two);
+        return x.sub(mu).neg().div(variance.add(s2, Scalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The exact denoiser (σ 0-d or [B]).</summary>
@@ -39,8 +40,8 @@ internal class GaussianDataField(double[] mean, double[] std) : IVectorField
     {
         using var scope = NewDisposeScope();
         var (mu, variance) = Moments(x);
-        var s2 = Column(sigma, x).square();
-        return x.mul(variance).add(mu.mul(s2)).div(variance.add(s2)).MoveToOuterDisposeScope();
+        var s2 = Column(sigma, x).pow(Scalars.Two);
+        return x.mul(variance).add(mu.mul(s2), Scalars.One).div(variance.add(s2, Scalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The exact flow map from σ_from to σ_to for points [N, D] (float64 on the CPU).</summary>
@@ -48,8 +49,10 @@ internal class GaussianDataField(double[] mean, double[] std) : IVectorField
     {
         using var scope = NewDisposeScope();
         var (mu, variance) = Moments(x);
-        var factor = variance.add(sigmaTo * sigmaTo).div(variance.add(sigmaFrom * sigmaFrom)).sqrt();
-        return x.sub(mu).mul(factor).add(mu).MoveToOuterDisposeScope();
+        using var to2 = (sigmaTo * sigmaTo).ToScalar();
+        using var from2 = (sigmaFrom * sigmaFrom).ToScalar();
+        var factor = variance.add(to2, Scalars.One).div(variance.add(from2, Scalars.One)).sqrt();
+        return x.sub(mu).mul(factor).add(mu, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>−log N(x; μ, diag(s² + σ²)) [N] in nats.</summary>
@@ -57,8 +60,9 @@ internal class GaussianDataField(double[] mean, double[] std) : IVectorField
     {
         using var scope = NewDisposeScope();
         var (mu, variance) = Moments(x);
-        var v = variance.add(sigma * sigma);
-        return x.sub(mu).square().div(v).add(v.mul(2 * Math.PI).log()).sum(1).mul(0.5).MoveToOuterDisposeScope();
+        using var s2 = (sigma * sigma).ToScalar();
+        var v = variance.add(s2, Scalars.One);
+        return x.sub(mu).pow(Scalars.Two).div(v).add(v.mul(Scalars.Shared(2 * Math.PI)).log(), Scalars.One).sum(1).mul(Scalars.Half).MoveToOuterDisposeScope();
     }
 
     private (Tensor Mean, Tensor Variance) Moments(Tensor x) =>
