@@ -1,7 +1,7 @@
 namespace FluxMatching.Tests.Metrics;
 
-using FluxMatching.Runtime;
 using FluxMatching.Metrics;
+using FluxMatching.Runtime;
 
 public class SinkhornDivergenceTests
 {
