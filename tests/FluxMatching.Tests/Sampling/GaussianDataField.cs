@@ -1,7 +1,7 @@
 namespace FluxMatching.Tests.Sampling;
 
-using FluxMatching.Runtime;
 using FluxMatching.Fields;
+using FluxMatching.Runtime;
 
 /// <summary>
 /// The exact σ-conditioned score of data N(μ, diag(s²)): p_σ = N(μ, diag(s² + σ²)), f(x; σ) = −(x − μ)/(s² + σ²),
