@@ -121,7 +121,7 @@ public static class FastMixingToy
         }
 
         var (mean, se) = FluxLoss(z => field.Evaluate(z), clean, sigma, options);
-        var plot = FieldGrid.FromGrid(FastMixingToyResult.PlotGrid, GridEvaluator.EvaluateVectors(FastMixingToyResult.PlotGrid, field));
+        var plot = OnPlotGrid(GridEvaluator.EvaluateVectors(FastMixingToyResult.PlotGrid, field));
 
         return new FastMixingToyRun(seed, withMixing, mixer.MixingSpeed(f), mean, se,
             ControllableMetrics.DistributionViolation(grid, delta, score, mixer.Weights), Math.Sqrt(distance), final,
@@ -152,7 +152,9 @@ public static class FastMixingToy
     /// <summary>A function of float64 points [N, 2] evaluated on <see cref="FastMixingToyResult.PlotGrid"/>, for
     /// streamline charts.</summary>
     private static FieldGrid OnPlotGrid(Func<Tensor, Tensor> field) =>
-        FieldGrid.FromGrid(FastMixingToyResult.PlotGrid, GridEvaluator.EvaluateVectors(FastMixingToyResult.PlotGrid, field));
+        OnPlotGrid(GridEvaluator.EvaluateVectors(FastMixingToyResult.PlotGrid, field));
+
+    private static FieldGrid OnPlotGrid(double[,,] values) => FieldGrid.FromGrid(FastMixingToyResult.PlotGrid, values);
 
     private static double[,] ToArray(Tensor t)
     {
