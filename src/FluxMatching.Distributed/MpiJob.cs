@@ -7,6 +7,9 @@ namespace FluxMatching.Distributed;
 /// </summary>
 public static class MpiJob
 {
+    /// <summary>Time a failing rank waits after printing its error before it aborts the job.</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Initializes MPI, runs <paramref name="body"/> with this rank's reducer, and finalizes MPI.</summary>
     /// <param name="body">The rank's work; returns the exit code (0: success).</param>
     /// <param name="checksumEvery">Steps between parameter checksums (0: never).</param>
@@ -41,6 +44,11 @@ public static class MpiJob
         {
             Console.Out.Flush();
             Console.Error.Flush();
+
+            // The line travels through a pipe to MPICH's Hydra proxy, which forwards it to mpiexec. MPI_Abort makes the
+            // proxy kill every process at once, and it could exit before forwarding the line, leaving a failed job with
+            // no message (seen in about one test run in twenty). Give the proxy a moment to forward it first.
+            Thread.Sleep(AbortGrace);
             reducer.Abort(code);
         }
 
