@@ -23,12 +23,13 @@ internal sealed class ImageOptions
     private readonly Option<string?> sigmaDist = new("--sigma-dist") { Description = "σ distribution of annealed training: log-uniform or log-normal (ln σ ~ N(-1.2, 1.2²)). Default log-normal for --field unet, log-uniform otherwise." };
     private readonly Option<bool> perSample = new("--per-sample-sigma") { Description = "One σ per sample instead of one per batch (dsm-x0; edm always draws per sample)." };
     private readonly Option<bool> flip = new("--flip") { Description = "Image data: flip drawn images left-right with probability 1/2." };
+    private readonly Option<bool> calibrate = new("--calibrate-normalizer") { Description = "Annealed flux: start the loss normalizer at the line fitted to the initial model's loss at 8 σ levels (the authors start it at random; short runs then spend hundreds of steps while it climbs)." };
 
     public static ImageOptions Create() => new();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { channels, mults, attention, blocks, dropout, sigmaData, sigmaDist, perSample, flip })
+        foreach (var option in new Option[] { channels, mults, attention, blocks, dropout, sigmaData, sigmaDist, perSample, flip, calibrate })
         {
             command.Options.Add(option);
         }
@@ -46,11 +47,12 @@ internal sealed class ImageOptions
                 : multipliers.Count == Defaults.AttentionLevels.Count ? Defaults.AttentionLevels : new bool[multipliers.Count],
             Blocks = r.GetValue(blocks), Dropout = r.GetValue(dropout), SigmaData = r.GetValue(sigmaData),
             PerSampleSigma = r.GetValue(perSample), HorizontalFlips = r.GetValue(flip),
+            CalibrateNormalizer = r.GetValue(calibrate),
         };
         return ModelChoices.WithImageDefaults(withImage, ModelChoices.ParseSigmaDistribution(r.GetValue(sigmaDist)));
     }
 
     /// <summary>A short description of the image settings for the run's first line.</summary>
     public static string Describe(FluxModelConfig c) => string.Create(CultureInfo.InvariantCulture,
-        $"U-Net {c.Channels}×[{string.Join(",", c.ChannelMultipliers)}], attention {ModelChoices.FormatAttentionLevels(c.AttentionLevels)}, σ {(c.SigmaDistribution == SigmaDistribution.LogNormal ? $"log-normal({c.PMean}, {c.PStd})" : "log-uniform")}{(c.PerSampleSigma ? " per sample" : " per batch")}");
+        $"U-Net {c.Channels}×[{string.Join(",", c.ChannelMultipliers)}], attention {ModelChoices.FormatAttentionLevels(c.AttentionLevels)}, σ {(c.SigmaDistribution == SigmaDistribution.LogNormal ? $"log-normal({c.PMean}, {c.PStd})" : "log-uniform")}{(c.PerSampleSigma ? " per sample" : " per batch")}{(c.CalibrateNormalizer ? ", normalizer calibrated" : "")}");
 }

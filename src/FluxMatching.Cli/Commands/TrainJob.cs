@@ -141,6 +141,7 @@ internal static class TrainJob
         return [s.Model, s.Model with
         {
             Loss = other, Mixing = 0, PerSampleSigma = other != LossKind.Flux && s.Model.PerSampleSigma,
+            CalibrateNormalizer = other == LossKind.Flux && s.Model.Annealed && s.Model.CalibrateNormalizer,
             TimeProposal = other == LossKind.Flux && (unet || s.Model.TimeProposal),
         }];
     }

@@ -59,6 +59,7 @@ internal static class FluxCommandSet
             new("--sigma-dist", "σ distribution of annealed training (default log-normal for --field unet, else log-uniform)", Placeholder: string.Join("|", ModelChoices.SigmaDistributions), Choices: ModelChoices.SigmaDistributions),
             new("--per-sample-sigma", "one σ per sample instead of one per batch (dsm-x0)", OptionKind.Flag),
             new("--flip", "image data: flip drawn images left-right with probability 1/2", OptionKind.Flag),
+            new("--calibrate-normalizer", "annealed flux: start the loss normalizer at the line fitted to the initial model's loss at 8 σ levels (default: the authors' random start)", OptionKind.Flag),
             Seed("parameter initialisation (default 0)"),
             Device("the parameters"),
             new("--holdout", "fraction of your data held out for metrics (default 0)", Placeholder: "X"),

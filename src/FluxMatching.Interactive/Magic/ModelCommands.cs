@@ -86,6 +86,7 @@ internal static class ModelCommands
                 Blocks = args.Int("--blocks", config.Blocks, 1, 16),
                 Dropout = args.Double("--dropout", config.Dropout, v => v >= 0 && v < 1, "a number in [0, 1)"),
                 PerSampleSigma = args.Has("--per-sample-sigma"), HorizontalFlips = args.Has("--flip"),
+                CalibrateNormalizer = args.Has("--calibrate-normalizer"),
             };
         }
         catch (ArgumentException e)

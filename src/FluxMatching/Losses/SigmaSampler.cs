@@ -99,6 +99,21 @@ public abstract class SigmaSampler
     /// <param name="draw">u ∈ [0, 1) (log-uniform) or n (log-normal); ignored values for fixed.</param>
     public abstract Tensor FromDraw(Tensor draw);
 
+    /// <summary>The σ below which a fraction <paramref name="p"/> of the draws fall (the inverse CDF): exp of the
+    /// p-quantile of log σ.</summary>
+    /// <param name="p">Probability in (0, 1).</param>
+    public double Quantile(double p)
+    {
+        if (!(p > 0 && p < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p, "p must be in (0, 1).");
+        }
+
+        return QuantileOf(p);
+    }
+
+    private protected abstract double QuantileOf(double p);
+
     /// <summary>Standard draws of the given shape (see <see cref="Draw"/>).</summary>
     private protected abstract Tensor DrawShaped(long[] shape, Generator? generator, Device device, ScalarType dtype);
 
@@ -119,10 +134,14 @@ public abstract class SigmaSampler
             zeros(shape, dtype: dtype, device: device);
 
         public override Tensor FromDraw(Tensor draw) => full_like(draw, Scalars.Shared(sigma));
+
+        private protected override double QuantileOf(double p) => sigma;
     }
 
     private sealed class LogUniformSampler(double logMin, double logMax) : SigmaSampler
     {
+        private protected override double QuantileOf(double p) => Math.Exp(logMin + p * (logMax - logMin));
+
         public override Tensor Draw(Generator? generator, Device? device, ScalarType dtype) =>
             RandomDraws.Rand([], dtype, device ?? CPU, generator);
 
@@ -139,6 +158,9 @@ public abstract class SigmaSampler
 
     private sealed class LogNormalSampler(double pMean, double pStd) : SigmaSampler
     {
+        private protected override double QuantileOf(double p) =>
+            Math.Exp(pMean + pStd * MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, p));
+
         public override Tensor Draw(Generator? generator, Device? device, ScalarType dtype) =>
             RandomDraws.Randn([], dtype, device ?? CPU, generator);
 

@@ -90,6 +90,16 @@ public sealed record FluxModelConfig
     /// <summary>Largest noise standard deviation of annealed training and sampling. Default 2.0.</summary>
     public double SigmaMax { get; init; } = 2.0;
 
+    /// <summary>
+    /// Start the learned loss normalizer (annealed flux training) where it would converge for the initial model: before
+    /// the first step, the raw flux loss is measured at <see cref="NormalizerCalibration.Levels"/> quantiles of the σ
+    /// distribution on one batch, and s(σ) is set to the least-squares line through (ln σ, ln ℓ), since the optimum of
+    /// ℓ/e^s + s is s = ln E[ℓ | σ]. Default false: PyTorch's random start, as the authors (s ≈ 0, while an untrained
+    /// U-Net's loss is about 10⁸–10¹⁰ at small σ, so a short run spends hundreds of steps while s climbs; 500,000-step
+    /// runs do not notice). Costs about as much as <see cref="NormalizerCalibration.Levels"/> training steps, once.
+    /// </summary>
+    public bool CalibrateNormalizer { get; init; }
+
     /// <summary>Objective. Default <see cref="LossKind.Flux"/>.</summary>
     public LossKind Loss { get; init; } = LossKind.Flux;
 
@@ -219,6 +229,11 @@ public sealed record FluxModelConfig
             throw new ArgumentException("Per-sample σ does not apply to the flux loss: σ² is its kernel bandwidth over the batch (one σ per batch); use it with --loss dsm-x0, or give the flux loss several σ per step with --micro-batches N (each micro-batch draws its own σ, t and kernel).", nameof(PerSampleSigma));
         }
 
+        if (CalibrateNormalizer && !(Annealed && Loss == LossKind.Flux))
+        {
+            throw new ArgumentException("Calibrating the loss normalizer needs annealed flux training (--annealed, --loss flux): other objectives have no normalizer.", nameof(CalibrateNormalizer));
+        }
+
         if (string.Equals(Field, "unet", StringComparison.OrdinalIgnoreCase) && !Annealed)
         {
             throw new ArgumentException("The unet field is noise-conditioned: it needs annealed training (--annealed).", nameof(Field));
@@ -237,7 +252,7 @@ public sealed record FluxModelConfig
         PerSampleSigma == other.PerSampleSigma && Sigma2.Equals(other.Sigma2) && Annealed == other.Annealed &&
         SigmaMin.Equals(other.SigmaMin) && SigmaMax.Equals(other.SigmaMax) && Loss == other.Loss &&
         TimeProposal == other.TimeProposal && Components == other.Components && Mixing.Equals(other.Mixing) &&
-        MixingDrive == other.MixingDrive;
+        MixingDrive == other.MixingDrive && CalibrateNormalizer == other.CalibrateNormalizer;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Data, Field, Hidden, Depth, Channels, Loss, Annealed,

@@ -54,4 +54,30 @@ public class LossNormalizerTests
         Numerics.AssertRelative([3.0 / Math.Exp(s) + s, -1.0 / Math.Exp(s) + s], n.Normalize(loss, sigma), 1e-15);
         Assert.Equal(769, new LossNormalizer().parameters().Sum(p => p.numel()));
     }
+
+    [Fact]
+    public void SetAffine_makes_the_normalizer_the_given_line_in_log_sigma()
+    {
+        using var scope = NewDisposeScope();
+        var n = new LossNormalizer().to(ScalarType.Float64);   // random start, as in training
+        n.SetAffine(intercept: 3.5, slope: -2.25);
+        double[] sigmas = [0.002, 0.05, 0.3, 1.0, 7.0, 80.0];
+        var got = Numerics.Values(n.forward(tensor(sigmas)));
+        for (int i = 0; i < sigmas.Length; i++)
+        {
+            Assert.Equal(3.5 - 2.25 * Math.Log(sigmas[i]), got[i], 10);
+        }
+    }
+
+    [Fact]
+    public void FitAffine_recovers_an_exact_line_and_gives_a_flat_one_for_a_single_point()
+    {
+        double[] x = [-3, -1.5, 0, 0.7, 2];
+        var (a, b) = LossNormalizer.FitAffine(x, x.Select(v => 4 - 3 * v).ToArray());
+        Assert.Equal(4, a, 12);
+        Assert.Equal(-3, b, 12);
+        Assert.Equal((2.5, 0.0), LossNormalizer.FitAffine([1.0], [2.5]));
+        var e = Assert.Throws<ArgumentException>(() => LossNormalizer.FitAffine([1.0, 2.0], [2.5]));
+        Assert.Contains("logLoss", e.Message);
+    }
 }

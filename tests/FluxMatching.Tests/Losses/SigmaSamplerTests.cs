@@ -62,4 +62,22 @@ public class SigmaSamplerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SigmaSampler.LogUniform(-1.0, 0.5));
         Assert.Throws<ArgumentOutOfRangeException>(() => SigmaSampler.EdmLogNormal(pStd: 0));
     }
+
+    [Fact]
+    public void Quantiles_are_the_inverse_cdf_of_each_distribution()
+    {
+        var normal = SigmaSampler.EdmLogNormal(-1.2, 1.2);
+        Assert.Equal(Math.Exp(-1.2), normal.Quantile(0.5), 12);
+        Assert.Equal(Math.Exp(-1.2 + 1.2), normal.Quantile(0.8413447460685429), 9);   // Φ(1)
+        var uniform = SigmaSampler.LogUniform(0.02, 2.0);
+        Assert.Equal(0.2, uniform.Quantile(0.5), 12);
+        Assert.Equal(0.45, SigmaSampler.Fixed(0.45).Quantile(0.9));
+        Assert.Throws<ArgumentOutOfRangeException>(() => normal.Quantile(1.0));
+
+        // The fraction of draws below the 0.3-quantile is 0.3 (4,000 draws: s.e. 0.007).
+        using var scope = NewDisposeScope();
+        var draws = normal.FromDraw(randn(4000, dtype: ScalarType.Float64, generator: new Generator(3)));
+        double below = draws.lt(normal.Quantile(0.3)).to(ScalarType.Float64).mean().ToDouble();
+        Assert.InRange(below, 0.27, 0.33);
+    }
 }
