@@ -52,18 +52,25 @@ public static class TorchRuntime
     /// (M_TRIM_THRESHOLD off; the U-Net flux step spent 14 % of its samples zeroing fresh pages with the earlier
     /// 256 MiB threshold). <see cref="ReleaseFreeMemory"/> returns the free heap at the end of a training run.
     /// </summary>
-    /// <param name="flushDenormals">Flush denormals to zero (default on). Call before the first parallel operation:
-    /// OpenMP worker threads inherit the setting when they are created.</param>
+    /// <param name="flushDenormals">Flush denormals to zero (default on), on the calling thread at every call. Call
+    /// before the first parallel operation: OpenMP worker threads inherit the setting when they are created.</param>
     /// <param name="tuneAllocator">Set glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (Linux only; default on).</param>
     public static void Configure(bool flushDenormals = true, bool tuneAllocator = true)
     {
         lock (Gate)
         {
-            if (flushDenormals && !denormalsFlushed)
+            if (flushDenormals)
             {
-                denormalsFlushed = SetFlushDenormal(true);
-                WorkersFlushDenormals = denormalsFlushed ? ProbeWorkers() : false;
+                // The flag is per thread: set it on every calling thread (a test runner's or a notebook kernel's
+                // threads change between calls); the workers' probe runs once.
+                bool flushed = SetFlushDenormal(true);
+                if (!denormalsFlushed)
+                {
+                    denormalsFlushed = flushed;
+                    WorkersFlushDenormals = flushed ? ProbeWorkers() : false;
+                }
             }
+
             if (tuneAllocator && !allocatorTuned)
             {
                 allocatorTuned = TuneGlibcAllocator();

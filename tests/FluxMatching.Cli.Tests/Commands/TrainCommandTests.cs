@@ -15,6 +15,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--loss", "l2", "flux: --loss must be one of flux, dsm, dsm-x0, edm, not 'l2'.")]
     [InlineData("--per-sample-sigma", "true", "flux: Per-sample σ does not apply to the flux loss: σ² is its kernel bandwidth over the batch (one σ per batch); use it with --loss dsm-x0, or give the flux loss several σ per step with --micro-batches N (each micro-batch draws its own σ, t and kernel).")]
     [InlineData("--samples", "1", "flux: --samples must be ≥ 2; got 1.")]
+    [InlineData("--calibrate-normalizer", "true", "flux: Calibrating the loss normalizer needs annealed flux training (--annealed, --loss flux): other objectives have no normalizer.")]
     public void A_bad_value_is_one_line_naming_the_option_the_value_and_what_is_allowed(string option, string value, string expected)
     {
         var line = CliRun.Of("train", option, value, "--steps", "1", "--out", dir, "--quiet").OneLineError();
