@@ -69,4 +69,18 @@ public sealed class TrainCommandTests : IDisposable
         Assert.IsType<FluxMatching.Fields.Images.EdmUNetField>(model.Field);
         Assert.Equal((LossKind.Edm, SigmaDistribution.LogNormal, 2), (model.Config.Loss, model.Config.SigmaDistribution, model.StepsTrained));
     }
+
+    [Fact]
+    public void A_flux_image_run_can_start_its_normalizer_calibrated_and_its_dsm_baseline_runs_without_one()
+    {
+        var run = CliRun.Of("train", "--data", "fashion-mnist", "--field", "unet", "--channels", "32", "--channel-mults", "1,2",
+            "--attention", "none", "--dropout", "0", "--calibrate-normalizer", "--steps", "1", "--batch", "4",
+            "--samples", "2", "--quiet", "--out", dir, "--name", "cal");
+        Assert.True(run.ExitCode == 0, run.Error + run.Out);
+        Assert.Contains("normalizer calibrated", run.Out);
+        using var flux = FluxModel.Load(Path.Combine(dir, "cal", "flux.pt"));
+        Assert.True(flux.Config.CalibrateNormalizer);
+        using var dsm = FluxModel.Load(Path.Combine(dir, "cal", "dsm-x0.pt"));
+        Assert.Equal((LossKind.DsmX0, false), (dsm.Config.Loss, dsm.Config.CalibrateNormalizer));
+    }
 }
