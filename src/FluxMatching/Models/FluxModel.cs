@@ -213,7 +213,8 @@ public sealed class FluxModel : nn.Module, ITrainable
     }
 
     /// <summary>The fixed-σ, annealed or DSM objective of this model's configuration; converts the model to
-    /// <see cref="TrainerOptions.Dtype"/>. Its generator is seeded by the options' seed and the steps taken.</summary>
+    /// <see cref="TrainerOptions.Dtype"/> and, for an untrained model with <see cref="FluxModelConfig.CalibrateNormalizer"/>,
+    /// calibrates its loss normalizer. Its generator is seeded by the options' seed and the steps taken.</summary>
     /// <param name="options">The session's settings.</param>
     public ITrainingObjective CreateObjective(TrainerOptions options)
     {
@@ -226,6 +227,11 @@ public sealed class FluxModel : nn.Module, ITrainable
         if (Field.DType != options.Dtype)
         {
             this.to(options.Dtype);
+        }
+
+        if (Config.CalibrateNormalizer && StepsTrained == 0)
+        {
+            NormalizerCalibration.Calibrate(this, options.Batch, options.Dtype);   // once, before the first step
         }
 
         var generator = new Generator((ulong)(options.Seed * 1_000_003L + StepsTrained), Device);

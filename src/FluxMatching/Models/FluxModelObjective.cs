@@ -28,7 +28,6 @@ internal sealed class FluxModelObjective : ITrainingObjective
     private readonly AnnealedFluxLoss annealed = new();
     private readonly MixingRegularizer? mixing;
     private readonly Generator? mixingDraws;
-    private bool started;
 
     public FluxModelObjective(FluxModel model, int batch, Generator generator, ScalarType dtype)
     {
@@ -50,15 +49,6 @@ internal sealed class FluxModelObjective : ITrainingObjective
     /// <summary>Draws a batch and returns the 0-d objective (graph attached) and the clean batch [B, D].</summary>
     public (Tensor Objective, Tensor Batch) Compute()
     {
-        if (!this.started)
-        {
-            this.started = true;
-            if (this.model.Config.CalibrateNormalizer && this.model.StepsTrained == 0)
-            {
-                NormalizerCalibration.Calibrate(this.model, this.batch, this.dtype);
-            }
-        }
-
         var x = this.model.Data.Sample(this.batch, this.generator, this.model.Device, this.dtype);
         var c = this.model.Config;
         var field = this.model.Field;
