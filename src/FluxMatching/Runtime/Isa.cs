@@ -20,7 +20,7 @@ public enum InstructionSet
 /// The one place the fused CPU kernels' instruction set is chosen: the widest this CPU runs natively, lowered by the
 /// environment variable <c>FLUX_ISA=avx512|avx2|none</c> (for testing the narrower paths on a wider CPU; a value the
 /// CPU cannot run is refused). Kernels read <see cref="Current"/> on the calling thread when a call starts (a test's
-/// <see cref="Force"/> flows to their <c>Parallel.For</c> workers with the execution context); a plan that outlives
+/// <see cref="Force"/> flows to their <see cref="KernelPool"/> workers with the execution context); a plan that outlives
 /// the call, such as <see cref="FusedMlpDrift"/>, keeps the set it was made for.
 /// </summary>
 public static class Isa

@@ -31,7 +31,7 @@ internal static class KernelThreads
         }
 
         int chunk = (n + threads - 1) / threads;
-        Parallel.For(0, threads, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
+        KernelPool.For(threads, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
     }
 
     /// <summary>Runs <paramref name="body"/> over elements [0, n) in one range per worker (range starts aligned to
@@ -46,6 +46,6 @@ internal static class KernelThreads
         }
 
         long chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
-        Parallel.For(0, threads, t => body(Math.Min(n, t * chunk), Math.Min(n, (t + 1) * chunk)));
+        KernelPool.For(threads, t => body(Math.Min(n, t * chunk), Math.Min(n, (t + 1) * chunk)));
     }
 }

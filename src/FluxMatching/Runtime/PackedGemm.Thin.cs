@@ -63,7 +63,7 @@ internal static unsafe partial class PackedGemm
             }
 
             int per = (tiles + threads - 1) / threads;
-            Parallel.For(0, threads, t => ThinRange(job, t * per * TileRows, Math.Min(m, (t + 1) * per * TileRows)));
+            KernelPool.For(threads, t => ThinRange(job, t * per * TileRows, Math.Min(m, (t + 1) * per * TileRows)));
         }
         finally
         {

@@ -37,7 +37,7 @@ internal static unsafe partial class PackedGemm
         else
         {
             int per = (panels + threads - 1) / threads;
-            Parallel.For(0, threads, t => TransposedAPanels(job, t * per, Math.Min(panels, (t + 1) * per)));
+            KernelPool.For(threads, t => TransposedAPanels(job, t * per, Math.Min(panels, (t + 1) * per)));
         }
 
         return c;

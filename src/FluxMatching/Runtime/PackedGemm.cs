@@ -100,7 +100,7 @@ internal static unsafe partial class PackedGemm
         }
 
         int per = (panels + threads - 1) / threads;
-        Parallel.For(0, threads, t => RunPanels(job, t * per, Math.Min(panels, (t + 1) * per)));
+        KernelPool.For(threads, t => RunPanels(job, t * per, Math.Min(panels, (t + 1) * per)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)

@@ -1,0 +1,192 @@
+namespace FluxMatching.Runtime;
+
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+/// <summary>
+/// The fork-join of the fused CPU kernels (<see cref="KernelThreads"/>): long-lived worker threads, one fewer than the
+/// slices of a call, take slices 1…n−1 while the calling thread runs slice 0. After a slice a worker spins for
+/// <see cref="SpinMicroseconds"/> waiting for the next one before it sleeps, so the tens-of-microseconds kernels of an
+/// MLP training step (libtorch runs single-threaded between them) start on every core at once. A thread-pool
+/// <c>Parallel.For</c> left slice 1 to the calling thread whenever its worker woke late: ring2d-dsm with two threads
+/// was slower than with one. The caller's execution context (a test's <see cref="Isa.Force"/>) flows to the workers,
+/// and the workers flush denormals once the process does (<see cref="TorchRuntime.Configure"/>). A call made inside a
+/// slice runs its slices in turn on that thread; a call from a second thread while the pool is busy falls back to
+/// <c>Parallel.For</c>.
+/// </summary>
+internal static class KernelPool
+{
+    /// <summary>How long an idle worker spins for the next slice before it sleeps (µs).</summary>
+    internal const int SpinMicroseconds = 200;
+
+    private static readonly object Gate = new();
+    private static readonly List<Worker> Workers = [];
+
+    [ThreadStatic]
+    private static bool inSlice;
+
+    /// <summary>Runs <paramref name="body"/>(t) for t in [0, <paramref name="count"/>): slice 0 on the calling thread,
+    /// the others on the pool's workers; returns when every slice has finished and rethrows the first failure.</summary>
+    /// <param name="count">Number of slices (≥ 1); at most the processor count is useful.</param>
+    /// <param name="body">The slice's work.</param>
+    public static void For(int count, Action<int> body)
+    {
+        if (count <= 1 || inSlice)
+        {
+            for (int t = 0; t < count; t++)
+            {
+                body(t);
+            }
+
+            return;
+        }
+
+        if (!Monitor.TryEnter(Gate))
+        {
+            Parallel.For(0, count, body);
+            return;
+        }
+
+        try
+        {
+            inSlice = true;
+            var context = ExecutionContext.Capture();
+            while (Workers.Count < count - 1)
+            {
+                Workers.Add(new Worker(Workers.Count + 1));
+            }
+
+            for (int t = 1; t < count; t++)
+            {
+                Workers[t - 1].Post(body, t, context);
+            }
+
+            Exception? failure = null;
+            try
+            {
+                body(0);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+
+            for (int t = 1; t < count; t++)
+            {
+                failure ??= Workers[t - 1].Join();
+            }
+
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+        finally
+        {
+            inSlice = false;
+            Monitor.Exit(Gate);
+        }
+    }
+
+    /// <summary>One long-lived worker: waits (spinning, then sleeping) for a posted slice, runs it, reports done.</summary>
+    private sealed class Worker
+    {
+        private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+        private readonly ManualResetEventSlim wake = new(false, spinCount: 0);
+        private Action<int>? body;
+        private ExecutionContext? context;
+        private int slice;
+        private int pending;    // 1 from Post until the slice has run
+        private int sleeping;   // 1 while the worker is (about to be) blocked on wake
+        private Exception? error;
+        private bool flushesDenormals;
+
+        public Worker(int index) =>
+            new Thread(Loop) { IsBackground = true, Name = $"flux-kernels-{index}" }.Start();
+
+        /// <summary>Hands the worker slice <paramref name="t"/> (the worker must be idle).</summary>
+        public void Post(Action<int> work, int t, ExecutionContext? flow)
+        {
+            body = work;
+            slice = t;
+            context = flow;
+            error = null;
+            Interlocked.Exchange(ref pending, 1);   // a full fence: the job is visible before sleeping is read
+            if (Volatile.Read(ref sleeping) == 1)
+            {
+                wake.Set();
+            }
+        }
+
+        /// <summary>Waits for the posted slice to finish; returns its failure or null.</summary>
+        public Exception? Join()
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref pending) != 0)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
+            return error;
+        }
+
+        private void Loop()
+        {
+            inSlice = true;   // a kernel call made inside a slice runs in turn on this thread
+            while (true)
+            {
+                Await();
+                try
+                {
+                    if (!flushesDenormals && TorchRuntime.DenormalsFlushed)
+                    {
+                        flushesDenormals = TorchRuntime.SetFlushDenormal(true);
+                    }
+
+                    if (context is null)
+                    {
+                        body!(slice);
+                    }
+                    else
+                    {
+                        ExecutionContext.Run(context, static state => ((Worker)state!).RunSlice(), this);
+                    }
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+
+                body = null;
+                context = null;
+                Volatile.Write(ref pending, 0);
+            }
+        }
+
+        private void RunSlice() => body!(slice);
+
+        /// <summary>Spins up to <see cref="SpinTicks"/> for a posted slice, then sleeps until one is posted.</summary>
+        private void Await()
+        {
+            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            while (Volatile.Read(ref pending) == 0)
+            {
+                if (Stopwatch.GetTimestamp() < deadline)
+                {
+                    Thread.SpinWait(20);
+                    continue;
+                }
+
+                wake.Reset();
+                Interlocked.Exchange(ref sleeping, 1);   // a full fence: Post sees sleeping, or this sees pending
+                if (Volatile.Read(ref pending) == 0)
+                {
+                    wake.Wait();
+                }
+
+                Volatile.Write(ref sleeping, 0);
+                deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            }
+        }
+    }
+}
