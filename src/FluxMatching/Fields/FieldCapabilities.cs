@@ -23,6 +23,14 @@ internal interface IFirstOrderNode : IVectorField
     Tensor EvaluateFirstOrder(Tensor x, Tensor? sigma);
 }
 
+/// <summary>A field that evaluates DSM's objective mean_b Σ_d (f(x_b; σ) + y_b)_d² as one first-order node (value and
+/// parameter gradients in one call). Falls back to libtorch off the CPU.</summary>
+internal interface ISquaredResidualNode : IVectorField
+{
+    /// <summary>mean_b Σ_d (f(x_b; σ) + y_b)_d², 0-d, for x and y [B, D] and σ (one element or [B]) or null.</summary>
+    Tensor MeanSquaredResidual(Tensor x, Tensor? sigma, Tensor offset);
+}
+
 /// <summary>A field with a gradient-free sampler drift: fused CPU passes per step, and optionally a whole-run fused
 /// plan over packed weights (<see cref="FusedMlpDrift"/>).</summary>
 internal interface IFusedSamplerDrift : IVectorField
@@ -73,6 +81,23 @@ internal static class FieldCapabilities
     /// <see cref="IVectorField.Evaluate"/>.</summary>
     public static Func<Tensor, Tensor> FirstOrder(IVectorField field, Tensor? sigma) =>
         field is IFirstOrderNode node ? z => node.EvaluateFirstOrder(z, sigma) : z => field.Evaluate(z, sigma);
+
+    /// <summary>mean_b Σ_dims (f(x; σ) + y)², 0-d, for a loss that differentiates it once: the field's fused node where
+    /// it has one, else the same expression on <see cref="FirstOrder"/>.</summary>
+    /// <param name="field">The field f.</param>
+    /// <param name="x">Points [B, *S].</param>
+    /// <param name="sigma">σ for a noise-conditioned field, else null.</param>
+    /// <param name="offset">y of x's shape.</param>
+    public static Tensor MeanSquaredResidual(IVectorField field, Tensor x, Tensor? sigma, Tensor offset)
+    {
+        if (field is ISquaredResidualNode node)
+        {
+            return node.MeanSquaredResidual(x, sigma, offset);
+        }
+
+        var residual = FirstOrder(field, sigma)(x).add(offset, Scalars.One);
+        return residual.pow(Scalars.Two).reshape(x.size(0), -1).sum(1).mean();
+    }
 
     /// <summary>The first-order node, or null.</summary>
     public static IFirstOrderNode? FirstOrderNode(IVectorField field) => field as IFirstOrderNode;

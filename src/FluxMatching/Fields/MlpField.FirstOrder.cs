@@ -71,69 +71,20 @@ public sealed partial class MlpField
         {
             int count = (vars.Length - 1) / 2;
             var saved = new List<Tensor>(3 * count);
-            var activation = (Tensor)vars[0];
-            saved.Add(activation);
-            for (int l = 0; l < count - 1; l++)
-            {
-                var h = PackedGemm.MatMul(activation, Weight(vars, l), transposedB: true, Bias(vars, l));
-                Tensor slope;
-                if (SiluKernels.Applicable(h))
-                {
-                    activation = empty_like(h);
-                    slope = empty_like(h);
-                    SiluKernels.ActivationSlope(h, activation, slope);   // silu(h) and silu'(h) in one pass
-                }
-                else
-                {
-                    var sig = h.sigmoid();
-                    activation = h.mul(sig);
-                    slope = sig.neg().add_(Scalars.One, Scalars.One).mul_(h).add_(Scalars.One, Scalars.One).mul_(sig);   // silu'(h)
-                }
-
-                saved.Add(activation);
-                saved.Add(slope);
-            }
-
-            for (int l = 0; l < count; l++)
-            {
-                saved.Add(Weight(vars, l));
-            }
-
+            var f = FirstOrderPass.Forward(vars, 1, saved);
             ctx.save_for_backward(saved);
             ctx.save_data("count", count);
             ctx.save_data("inputGrad", ((Tensor)vars[0]).requires_grad);
-            return PackedGemm.MatMul(activation, Weight(vars, count - 1), transposedB: true, Bias(vars, count - 1));
+            return f;
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
             int count = (int)ctx.get_data("count");
-            var saved = ctx.get_saved_variables();
             var grads = new Tensor[1 + (2 * count)];
-            var delta = grad_output.contiguous();
-            for (int l = count - 1; l >= 0; l--)
-            {
-                var previous = saved[l == 0 ? 0 : (2 * l) - 1];            // a_l: the input of layer l
-                var weight = saved[(2 * count) - 1 + l];
-                grads[1 + (2 * l)] = previous.size(1) >= 16
-                    ? PackedGemm.MatMulTransposedA(delta, previous)                    // ∂W_l = δᵀa
-                    : PackedGemm.MatMulTransposedA(previous, delta).t().contiguous();  // thin input: (aᵀδ)ᵀ
-                grads[2 + (2 * l)] = delta.sum(dim: 0);
-                if (l > 0)
-                {
-                    delta = PackedGemm.MatMul(delta, weight, transposedB: false).mul_(saved[2 * l]);
-                }
-                else if ((bool)ctx.get_data("inputGrad"))
-                {
-                    grads[0] = PackedGemm.MatMul(delta, weight, transposedB: false);
-                }
-            }
-
+            FirstOrderPass.Backward(grad_output.contiguous(), ctx.get_saved_variables(), count,
+                (bool)ctx.get_data("inputGrad"), grads, 1);
             return [.. grads];
         }
-
-        private static Tensor Weight(object[] vars, int l) => (Tensor)vars[1 + (2 * l)];
-
-        private static Tensor Bias(object[] vars, int l) => (Tensor)vars[2 + (2 * l)];
     }
 }

@@ -10,8 +10,8 @@ using static TorchSharp.torch;
 /// takes concat([x, σ]) with σ itself (not log σ) expanded to [B, 1]. For x of rank &gt; 2 each sample is
 /// flattened to D, passed through the MLP and reshaped back.
 /// </summary>
-public sealed partial class MlpField : TrainableField, IClosedFormEndPoint, IFirstOrderNode, IFusedSamplerDrift,
-    IOwnCpuKernels
+public sealed partial class MlpField : TrainableField, IClosedFormEndPoint, IFirstOrderNode, ISquaredResidualNode,
+    IFusedSamplerDrift, IOwnCpuKernels
 {
     private readonly ModuleList<Linear> layers;
     private readonly IReadOnlyList<Linear> layerView;

@@ -1,6 +1,7 @@
 namespace FluxMatching.Losses;
 
 using FluxMatching.Data;
+using FluxMatching.Fields;
 using FluxMatching.Kernels;
 using FluxMatching.Runtime;
 using TorchSharp;
@@ -35,6 +36,26 @@ public static class DsmLoss
         var xs = x.add(eps, sc[sigma]);
         var residual = Checked(field, xs).add(eps.div(sc[sigma]), Scalars.One);
         return residual.pow(Scalars.Two).reshape(x.shape[0], -1).sum(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The batch mean of <see cref="EpsilonPlain"/> for a field: mean_b Σ_dims (f(x_b + σε_b; σ) + ε_b/σ)², 0-d,
+    /// with the same draws. A field with a fused squared-residual node (an MLP on the CPU) computes the value and its
+    /// parameter gradients in one call; any other field runs <see cref="EpsilonPlain"/>'s expression.</summary>
+    /// <param name="field">f(·; σ): [B, *S] → [B, *S] (a score model).</param>
+    /// <param name="x">Clean batch [B, *S].</param>
+    /// <param name="sigma2">σ² &gt; 0 of the noise.</param>
+    /// <param name="sigma">σ passed to a noise-conditioned field (one element), else null.</param>
+    /// <param name="noise">Optional ε of x's shape (null: randn from <paramref name="generator"/>).</param>
+    /// <param name="generator">Generator (null: global).</param>
+    public static Tensor EpsilonPlainMean(IVectorField field, Tensor x, double sigma2, Tensor? sigma = null,
+        Tensor? noise = null, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        using var scope = NewDisposeScope();
+        var (eps, s) = Prepare(z => field.Evaluate(z, sigma), x, sigma2, noise, generator);
+        using var sc = new Scalars();
+        var xs = x.add(eps, sc[s]);
+        return FieldCapabilities.MeanSquaredResidual(field, xs, sigma, eps.div(sc[s])).MoveToOuterDisposeScope();
     }
 
     /// <summary>ε-form DSM with the batch-KDE target: mean_dims (f(x_σ) + (x_σ − x̂0)/σ)², shape [B].</summary>

@@ -59,17 +59,17 @@ internal sealed class FluxModelObjective : ITrainingObjective
 
         if (c.Loss == LossKind.Dsm)
         {
-            // DSM differentiates the field once: a field's first-order node where it has one.
+            // DSM differentiates the field once: a field's fused squared-residual node where it has one.
             if (!c.Annealed)
             {
-                return (DsmLoss.EpsilonPlain(FieldCapabilities.FirstOrder(field, null), x, c.Sigma2, generator: this.generator).mean(), x);
+                return (DsmLoss.EpsilonPlainMean(field, x, c.Sigma2, generator: this.generator), x);
             }
 
             var s = HostSigma();
             double sigma = s.to(ScalarType.Float64).ItemAsDouble();
             // σ²-weighted ε-DSM of the σ-conditioned field (λ(σ) = σ², the usual annealed weighting).
             using var weight = (sigma * sigma).ToScalar();
-            return (DsmLoss.EpsilonPlain(FieldCapabilities.FirstOrder(field, s), x, sigma * sigma, generator: this.generator).mean().mul(weight), x);
+            return (DsmLoss.EpsilonPlainMean(field, x, sigma * sigma, s, generator: this.generator).mul(weight), x);
         }
 
         if (!c.Annealed)

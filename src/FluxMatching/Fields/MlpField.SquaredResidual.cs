@@ -1,0 +1,87 @@
+namespace FluxMatching.Fields;
+
+using FluxMatching.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>DSM's whole objective as one first-order node (forward, loss and parameter gradients in one call).</summary>
+public sealed partial class MlpField
+{
+    /// <summary>
+    /// The mean squared residual mean_b Σ_d (f(x_b; σ) + y_b)_d² (0-d), the plain ε-DSM objective with y = ε/σ. On the
+    /// CPU in float32 with the packed kernel (<see cref="EvaluateFirstOrder"/>'s conditions) and neither x nor y
+    /// requiring a gradient, one custom autograd node computes the value and every parameter gradient when it is
+    /// called (δ_L = 2(f + y)/B, then the first-order backward) and its backward only scales them by the incoming
+    /// gradient: the residual, square, sum and mean and their autograd nodes disappear from the step. Elsewhere it is
+    /// the same expression in libtorch on <see cref="EvaluateFirstOrder"/>.
+    /// </summary>
+    /// <param name="x">Points [B, D].</param>
+    /// <param name="sigma">σ (one element or [B]) for a noise-conditioned field, else null.</param>
+    /// <param name="offset">y [B, D], added to f before squaring.</param>
+    /// <returns>The 0-d mean over the batch of Σ_d (f + y)².</returns>
+    internal Tensor MeanSquaredResidual(Tensor x, Tensor? sigma, Tensor offset)
+    {
+        long batch = x.size(0);
+        if (!SquaredResidualFuses(x, offset))
+        {
+            return EvaluateFirstOrder(x, sigma).add(offset.view(x.shape), Scalars.One).pow(Scalars.Two).reshape(batch, -1)
+                .sum(1).mean();
+        }
+
+        var input = x.reshape(batch, dimension);
+        if (noiseConditioned)
+        {
+            ArgumentNullException.ThrowIfNull(sigma);
+            input = cat([input, sigma.to(x.dtype, x.device).reshape(-1, 1).expand(batch, 1)], 1);
+        }
+
+        var vars = new object[2 + (2 * layers.Count)];
+        vars[0] = input.contiguous();
+        vars[1] = offset.reshape(batch, dimension).contiguous();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            vars[2 + (2 * l)] = layers[l].weight!;
+            vars[3 + (2 * l)] = layers[l].bias!;
+        }
+
+        return SquaredResidualFunction.apply(vars);
+    }
+
+    /// <summary>Whether <see cref="MeanSquaredResidual"/> runs as the fused node for these operands.</summary>
+    internal bool SquaredResidualFuses(Tensor x, Tensor offset) =>
+        FirstOrderApplies(x) && !x.requires_grad && !offset.requires_grad && offset.dtype == ScalarType.Float32
+        && offset.device_type == DeviceType.CPU && offset.numel() == x.numel();
+
+    Tensor ISquaredResidualNode.MeanSquaredResidual(Tensor x, Tensor? sigma, Tensor offset) =>
+        MeanSquaredResidual(x, sigma, offset);
+
+    /// <summary>Inputs (a_0, y, W_0, b_0, …), output mean_b Σ_d (f + y)²; gradients computed in forward.</summary>
+    private sealed class SquaredResidualFunction : autograd.SingleTensorFunction<SquaredResidualFunction>
+    {
+        public override string Name => "MlpFieldSquaredResidual";
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            int count = (vars.Length - 2) / 2;
+            var saved = new List<Tensor>(3 * count);
+            var residual = FirstOrderPass.Forward(vars, 2, saved).add_((Tensor)vars[1], Scalars.One);
+            long batch = residual.size(0);
+            using var mean = (1.0 / batch).ToScalar();
+            using var twice = (2.0 / batch).ToScalar();
+            var value = residual.pow(Scalars.Two).sum().mul_(mean);
+            var grads = new Tensor?[2 + (2 * count)];
+            FirstOrderPass.Backward(residual.mul_(twice), saved, count, inputGrad: false, grads, 2);
+            ctx.save_for_backward([.. grads.Skip(2).Select(g => g!)]);
+            return value;
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        {
+            var grads = ctx.get_saved_variables();
+            var result = new List<Tensor>(2 + grads.Count) { null!, null! };
+            bool unit = grad_output.item<float>() == 1f;   // the usual loss.backward(): the gradients as computed
+            result.AddRange(unit ? grads : grads.Select(g => g.mul(grad_output)));
+            return result;
+        }
+    }
+}
