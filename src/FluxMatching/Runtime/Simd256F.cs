@@ -104,10 +104,28 @@ internal readonly unsafe struct Simd256F : ISimd<Simd256F, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256F Silu(Simd256F x) => new(Silu(x.v));
 
-    /// <summary>x/(1 + e^{−x}) on a raw register (the packed matrix kernel's epilogue).</summary>
+    /// <summary>x/(1 + e^{−x}) on a raw register (the packed matrix kernel's epilogue, the fused sampler tile). e^{−x}
+    /// is taken in base 2 without the Cody–Waite split: t = −x·log₂e clamped to [−125, 127], t = n + f with n = round(t),
+    /// 2^f by a degree-5 minimax polynomial on |f| ≤ ½ (relative error 7.5e-8), 2ⁿ added into the exponent bits. Five
+    /// fewer operations than <see cref="ExpBounded"/>'s path (1.7× the speed on the AVX2 path of an EPYC 9004);
+    /// relative error of silu ≤ 1e-6 for |x| ≤ 10 and ≤ 4e-6 below (where |silu(x)| &lt; 5e-4), see
+    /// <see cref="SimdMath"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Silu(Vector256<float> x) =>
-        x / (Vector256<float>.One + Exp(Vector256.Min(Vector256.Max(-x, Vector256.Create(SimdMath.SingleFloor)), Vector256.Create(88.0f))));
+    public static Vector256<float> Silu(Vector256<float> x)
+    {
+        var t = Vector256.Min(Vector256.Max(x * Vector256.Create(-1.44269504088896341f), Vector256.Create(-125f)),
+            Vector256.Create(127f));
+        var magic = Vector256.Create(12582912f);   // 1.5·2²³: t + magic holds round(t) in its low mantissa bits
+        var shifted = t + magic;
+        var f = t - (shifted - magic);
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(1.3276466634e-3f), f, Vector256.Create(9.6755409613e-3f));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(5.5507134646e-2f));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(2.4022120237e-1f));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(6.9314694405e-1f));
+        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.0000001192f));
+        var e = (p.AsInt32() + (shifted.AsInt32() << 23)).AsSingle();   // p·2ⁿ (the magic's bits shift out)
+        return x / (Vector256<float>.One + e);
+    }
 
     /// <summary>e^x for x in [floor, ceiling] (see <see cref="SimdMath"/> for the method).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

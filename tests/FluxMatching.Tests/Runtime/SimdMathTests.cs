@@ -56,7 +56,20 @@ public unsafe class SimdMathTests
         Assert.True(Math.Abs(silu[0]) < 1e-30);
         Assert.Equal(-3 / (1 + Math.Exp(3)), silu[1], 6);
         Assert.Equal(500f, silu[6]);
+        var core = Uniform(-10, 10, 3);
+        var tail = Uniform(-87, -10, 4);
+        double worstCore = WorstSilu(core, Apply<TV>(TV.Silu, core)), worstTail = WorstSilu(tail, Apply<TV>(TV.Silu, tail));
+        Assert.True(worstCore < 1e-6, $"{typeof(TV).Name}: silu on [-10, 10] relative error {worstCore:E2}");   // the documented bounds (SimdMath)
+        Assert.True(worstTail < 4e-6, $"{typeof(TV).Name}: silu on [-87, -10] relative error {worstTail:E2}");
+        Assert.True(float.IsNaN(Apply<TV>(TV.Silu, Enumerable.Repeat(float.NaN, 64).ToArray())[0]));
     }
+
+    private static double WorstSilu(float[] x, float[] y) =>
+        x.Zip(y).Where(p => p.First != 0).Max(p =>
+        {
+            double want = p.First / (1 + Math.Exp(-(double)p.First));
+            return Math.Abs(p.Second - want) / Math.Abs(want);
+        });
 
     private static void CheckDouble<TV>()
         where TV : unmanaged, ISimd<TV, double>
