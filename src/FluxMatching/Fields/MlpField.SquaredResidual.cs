@@ -10,7 +10,7 @@ public sealed partial class MlpField
     /// <summary>
     /// The mean squared residual mean_b Σ_d (f(x_b; σ) + y_b)_d² (0-d), the plain ε-DSM objective with y = ε/σ. On the
     /// CPU in float32 with the packed kernel (<see cref="EvaluateFirstOrder"/>'s conditions) and neither x nor y
-    /// requiring a gradient, one custom autograd node computes the value and every parameter gradient when it is
+    /// requiring a gradient (and gradients enabled), one custom autograd node computes the value and every parameter gradient when it is
     /// called (δ_L = 2(f + y)/B, then the first-order backward) and its backward only scales them by the incoming
     /// gradient: the residual, square, sum and mean and their autograd nodes disappear from the step. Elsewhere it is
     /// the same expression in libtorch on <see cref="EvaluateFirstOrder"/>.
@@ -24,7 +24,7 @@ public sealed partial class MlpField
         long batch = x.size(0);
         if (!SquaredResidualFuses(x, offset))
         {
-            return EvaluateFirstOrder(x, sigma).add(offset.view(x.shape), Scalars.One).pow(Scalars.Two).reshape(batch, -1)
+            return EvaluateFirstOrder(x, sigma).add(offset.reshape(x.shape), Scalars.One).pow(Scalars.Two).reshape(batch, -1)
                 .sum(1).mean();
         }
 
@@ -47,9 +47,10 @@ public sealed partial class MlpField
         return SquaredResidualFunction.apply(vars);
     }
 
-    /// <summary>Whether <see cref="MeanSquaredResidual"/> runs as the fused node for these operands.</summary>
+    /// <summary>Whether <see cref="MeanSquaredResidual"/> runs as the fused node for these operands (under no_grad it
+    /// does not: the gradients would be computed for nothing).</summary>
     internal bool SquaredResidualFuses(Tensor x, Tensor offset) =>
-        FirstOrderApplies(x) && !x.requires_grad && !offset.requires_grad && offset.dtype == ScalarType.Float32
+        is_grad_enabled() && FirstOrderApplies(x) && !x.requires_grad && !offset.requires_grad && offset.dtype == ScalarType.Float32
         && offset.device_type == DeviceType.CPU && offset.numel() == x.numel();
 
     Tensor ISquaredResidualNode.MeanSquaredResidual(Tensor x, Tensor? sigma, Tensor offset) =>

@@ -29,6 +29,13 @@ public class MlpFieldSquaredResidualTests
         var y = randn(320, d, generator: gen).mul(3.0);
         var sigma = conditioned ? tensor(0.3f) : null;
         Assert.Equal(set != InstructionSet.None, field.SquaredResidualFuses(x, y));
+        using (no_grad())
+        {
+            Assert.False(field.SquaredResidualFuses(x, y));   // no gradients to compute: the plain expression
+            Assert.Equal(field.Evaluate(x, sigma).add(y).square().sum(1).mean().item<float>(),
+                field.MeanSquaredResidual(x, sigma, y).item<float>(), 1e-4);
+        }
+
 
         (double Value, Tensor[] Grads) Run(Func<Tensor> objective, double scale)
         {
