@@ -95,9 +95,14 @@ internal static class FieldCapabilities
             return node.MeanSquaredResidual(x, sigma, offset);
         }
 
-        var residual = FirstOrder(field, sigma)(x).add(offset, Scalars.One);
-        return residual.pow(Scalars.Two).reshape(x.size(0), -1).sum(1).mean();
+        return SquaredResidualMean(FirstOrder(field, sigma)(x), offset);
     }
+
+    /// <summary>mean_b Σ_dims (f + y)², 0-d, in libtorch (autograd attached) for f [B, *S] and y of f's size.</summary>
+    /// <param name="f">The field's values.</param>
+    /// <param name="offset">y, reshaped to f's shape.</param>
+    public static Tensor SquaredResidualMean(Tensor f, Tensor offset) =>
+        f.add(offset.reshape(f.shape), Scalars.One).pow(Scalars.Two).reshape(f.size(0), -1).sum(1).mean();
 
     /// <summary>The first-order node, or null.</summary>
     public static IFirstOrderNode? FirstOrderNode(IVectorField field) => field as IFirstOrderNode;

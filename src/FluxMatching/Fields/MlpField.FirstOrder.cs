@@ -27,6 +27,13 @@ public sealed partial class MlpField
             return Evaluate(x, sigma);
         }
 
+        return MlpFunction.apply(FirstOrderInputs(x, sigma, null)).view(x.shape);
+    }
+
+    /// <summary>The first-order nodes' inputs: a_0 = x [B, D] (with the σ column for a noise-conditioned field),
+    /// then <paramref name="extra"/> when given, then W_0, b_0, …, W_{L−1}, b_{L−1}.</summary>
+    private object[] FirstOrderInputs(Tensor x, Tensor? sigma, Tensor? extra)
+    {
         long batch = x.size(0);
         var input = x.reshape(batch, dimension);
         if (noiseConditioned)
@@ -35,15 +42,21 @@ public sealed partial class MlpField
             input = cat([input, sigma.to(x.dtype, x.device).reshape(-1, 1).expand(batch, 1)], 1);
         }
 
-        var vars = new object[1 + (2 * layers.Count)];
+        int first = extra is null ? 1 : 2;
+        var vars = new object[first + (2 * layers.Count)];
         vars[0] = input.contiguous();
-        for (int l = 0; l < layers.Count; l++)
+        if (extra is not null)
         {
-            vars[1 + (2 * l)] = layers[l].weight!;
-            vars[2 + (2 * l)] = layers[l].bias!;
+            vars[1] = extra;
         }
 
-        return MlpFunction.apply(vars).view(x.shape);
+        for (int l = 0; l < layers.Count; l++)
+        {
+            vars[first + (2 * l)] = layers[l].weight!;
+            vars[first + 1 + (2 * l)] = layers[l].bias!;
+        }
+
+        return vars;
     }
 
     Tensor IFirstOrderNode.EvaluateFirstOrder(Tensor x, Tensor? sigma) => EvaluateFirstOrder(x, sigma);

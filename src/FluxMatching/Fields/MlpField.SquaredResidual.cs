@@ -21,30 +21,13 @@ public sealed partial class MlpField
     /// <returns>The 0-d mean over the batch of Σ_d (f + y)².</returns>
     internal Tensor MeanSquaredResidual(Tensor x, Tensor? sigma, Tensor offset)
     {
-        long batch = x.size(0);
         if (!SquaredResidualFuses(x, offset))
         {
-            return EvaluateFirstOrder(x, sigma).add(offset.reshape(x.shape), Scalars.One).pow(Scalars.Two).reshape(batch, -1)
-                .sum(1).mean();
+            return FieldCapabilities.SquaredResidualMean(EvaluateFirstOrder(x, sigma), offset);
         }
 
-        var input = x.reshape(batch, dimension);
-        if (noiseConditioned)
-        {
-            ArgumentNullException.ThrowIfNull(sigma);
-            input = cat([input, sigma.to(x.dtype, x.device).reshape(-1, 1).expand(batch, 1)], 1);
-        }
-
-        var vars = new object[2 + (2 * layers.Count)];
-        vars[0] = input.contiguous();
-        vars[1] = offset.reshape(batch, dimension).contiguous();
-        for (int l = 0; l < layers.Count; l++)
-        {
-            vars[2 + (2 * l)] = layers[l].weight!;
-            vars[3 + (2 * l)] = layers[l].bias!;
-        }
-
-        return SquaredResidualFunction.apply(vars);
+        var y = offset.reshape(x.size(0), dimension).contiguous();
+        return SquaredResidualFunction.apply(FirstOrderInputs(x, sigma, y));
     }
 
     /// <summary>Whether <see cref="MeanSquaredResidual"/> runs as the fused node for these operands (under no_grad it
