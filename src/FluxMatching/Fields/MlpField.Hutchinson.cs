@@ -40,7 +40,7 @@ public sealed partial class MlpField
 
         int count = layers.Count;
         var first = layers[0];
-        var firstZ = noiseConditioned ? first.weight!.narrow(1, 0, dimension) : first.weight!;
+        var firstZ = noiseConditioned ? first.weight!.narrow(1, 0, dimension).contiguous() : first.weight!;   // contiguous: the narrow kernels take it
         var last = layers[count - 1];
         if (count == 1)
         {

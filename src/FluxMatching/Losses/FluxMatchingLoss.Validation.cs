@@ -1,6 +1,7 @@
 namespace FluxMatching.Losses;
 
 using FluxMatching.Fields;
+using FluxMatching.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,7 +28,7 @@ public sealed partial class FluxMatchingLoss
             throw new ArgumentException($"{paramName} must be float32 or float64, got {x.dtype}.", paramName);
         }
 
-        if (x.device_type == DeviceType.CPU && !x.isfinite().all().item<bool>())
+        if (x.device_type == DeviceType.CPU && !TensorMemory.AllFinite(x))
         {
             throw new ArgumentException($"{paramName} contains NaN or infinite values; all entries must be finite.",
                 paramName);

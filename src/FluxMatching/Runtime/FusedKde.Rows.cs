@@ -27,7 +27,7 @@ internal static unsafe partial class FusedKde
 
         T max = TV.MaxAcross(vmax);
         var top = TV.Broadcast(max);
-        var floor = TV.Broadcast(ExpFloor<T>());
+        var floor = TV.Broadcast(SkipFloor<T>());
         var acc = stackalloc TV[d];
         for (int k = 0; k < d; k++)
         {
@@ -40,7 +40,7 @@ internal static unsafe partial class FusedKde
             var shifted = TV.Load(buffer + c) - top;
             if (TV.AllLess(shifted, floor))
             {
-                continue;   // every weight underflows to exactly 0
+                continue;   // every weight is below e^SkipFloor of the largest: negligible
             }
 
             var e = TV.ExpNonPositive(shifted);
@@ -83,7 +83,7 @@ internal static unsafe partial class FusedKde
 
         T max = TV.MaxAcross(vmax);
         var top = TV.Broadcast(max);
-        var floor = TV.Broadcast(ExpFloor<T>());
+        var floor = TV.Broadcast(SkipFloor<T>());
         TV sum = TV.Zero, acc0 = TV.Zero, acc1 = TV.Zero;
         for (int c = 0; c < stride; c += w)
         {
@@ -131,7 +131,7 @@ internal static unsafe partial class FusedKde
             accC[k] = TV.Zero;
         }
 
-        TV vlse = TV.Broadcast(lse), floor = TV.Broadcast(ExpFloor<T>()), vq = TV.Zero;
+        TV vlse = TV.Broadcast(lse), floor = TV.Broadcast(SkipFloor<T>()), vq = TV.Zero;
         for (int c = 0; c < stride; c += TV.Count)
         {
             var l = TV.Load(x.Extra + c);
@@ -184,7 +184,7 @@ internal static unsafe partial class FusedKde
         TV m0 = TV.Broadcast(m[0]), m1 = TV.Broadcast(m[1]);
         var abar = TV.Broadcast(-((m[0] * p[0]) + (m[1] * p[1])));
         var ebar = TV.Broadcast(-((m[0] * y[0]) + (m[1] * y[1])));
-        TV vlse = TV.Broadcast(lse), floor = TV.Broadcast(ExpFloor<T>());
+        TV vlse = TV.Broadcast(lse), floor = TV.Broadcast(SkipFloor<T>());
         TV vq = TV.Zero, q0 = TV.Zero, q1 = TV.Zero, c0 = TV.Zero, c1 = TV.Zero;
         for (int c = 0; c < stride; c += TV.Count)
         {
@@ -229,7 +229,7 @@ internal static unsafe partial class FusedKde
             acc[k] = TV.Zero;
         }
 
-        TV vb = TV.Broadcast(bias), floor = TV.Broadcast(ExpFloor<T>());
+        TV vb = TV.Broadcast(bias), floor = TV.Broadcast(SkipFloor<T>());
         for (int c = 0; c < stride; c += TV.Count)
         {
             var l = vb;
@@ -264,7 +264,7 @@ internal static unsafe partial class FusedKde
     {
         int stride = zq.Stride;
         T* z0 = zq.Column(0), z1 = zq.Column(1), lse = zq.Extra, g0 = g.Column(0), g1 = g.Column(1);
-        TV vb = TV.Broadcast(bias), va0 = TV.Broadcast(a0), va1 = TV.Broadcast(a1), floor = TV.Broadcast(ExpFloor<T>());
+        TV vb = TV.Broadcast(bias), va0 = TV.Broadcast(a0), va1 = TV.Broadcast(a1), floor = TV.Broadcast(SkipFloor<T>());
         TV acc0 = TV.Zero, acc1 = TV.Zero;
         for (int c = 0; c < stride; c += TV.Count)
         {
@@ -283,8 +283,10 @@ internal static unsafe partial class FusedKde
         output[1] = TV.Sum(acc1);
     }
 
-    /// <summary>ln of the smallest normal number: e^x below it is exactly 0 in the kernels' exp.</summary>
-    private static T ExpFloor<T>()
+    /// <summary>A block of weights all below e^floor relative to the row's largest (or to its normalizer) is skipped:
+    /// float32 e^−32 ≈ 1.3e-14, float64 e^−72 ≈ 5e-32. A row of N weights then loses at most N·e^floor of its sum, far
+    /// below the type's rounding (2^−24, 2^−53) for any batch that fits in memory.</summary>
+    private static T SkipFloor<T>()
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? T.CreateTruncating(SimdMath.SingleFloor) : T.CreateTruncating(SimdMath.DoubleFloor);
+        typeof(T) == typeof(float) ? T.CreateTruncating(SimdMath.SingleSkip) : T.CreateTruncating(SimdMath.DoubleSkip);
 }

@@ -16,7 +16,7 @@ using System.Runtime.InteropServices;
 /// <item><see cref="ColumnSoftmaxApply{T}"/>: out_i = Σ_j exp(l_ji − lse_j) g_j (the softmax of each query over the
 /// reference points applied from the left: the flux loss's responsibility matrix).</item>
 /// </list>
-/// Blocks whose weights all underflow are skipped (their exp is exactly 0). Rows are split across
+/// Blocks whose weights are all negligible (below e^−32 of the row's largest in float32, e^−72 in float64) are skipped. Rows are split across
 /// <see cref="KernelThreads"/> workers when there is enough work, on the registers <see cref="Isa"/> chooses (callers
 /// take the matrix-product path when it allows no kernel).
 /// </summary>

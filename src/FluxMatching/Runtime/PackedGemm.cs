@@ -55,7 +55,8 @@ internal static unsafe partial class PackedGemm
         return kb == k && n >= 16 && k >= 8 && m >= 1 && m * n * k >= MinWork && k <= int.MaxValue / Panel;
     }
 
-    /// <summary>A·op(B) (+ bias): the packed kernel when <see cref="Applicable"/>, else libtorch.</summary>
+    /// <summary>A·op(B) (+ bias): the packed kernel when <see cref="Applicable"/>, the narrow kernels when
+    /// <see cref="NarrowApplicable"/>, else libtorch.</summary>
     /// <param name="a">A [M, K].</param>
     /// <param name="b">B [K, N], or [N, K] when <paramref name="transposedB"/> (a linear layer's weight).</param>
     /// <param name="transposedB">Whether B is given as [N, K].</param>
@@ -65,6 +66,11 @@ internal static unsafe partial class PackedGemm
     {
         if (!Applicable(a, b, transposedB) || (bias is not null && !TensorMemory.IsDirect<float>(bias)))
         {
+            if (NarrowApplicable(a, b, transposedB, bias))
+            {
+                return RunNarrow(a, b, transposedB, bias);
+            }
+
             if (bias is null)
             {
                 return a.mm(transposedB ? b.t() : b);

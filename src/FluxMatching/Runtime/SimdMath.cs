@@ -21,6 +21,13 @@ internal static class SimdMath
     /// <summary>ln(FLT_MIN): the float32 <c>ExpNonPositive</c> returns exactly 0 below it.</summary>
     public const float SingleFloor = -87.33654f;
 
+    /// <summary>The fused KDE kernels skip a block of float32 weights that are all below e^this relative to the row's
+    /// largest: each contributes under 1.3e-14 of the sum.</summary>
+    public const float SingleSkip = -32f;
+
+    /// <summary>The float64 counterpart of <see cref="SingleSkip"/> (each weight under 5e-32 of the sum).</summary>
+    public const double DoubleSkip = -72.0;
+
     /// <summary>ln(DBL_MIN): the float64 <c>ExpNonPositive</c> returns exactly 0 below it.</summary>
     public const double DoubleFloor = -708.3964185322641;
 }

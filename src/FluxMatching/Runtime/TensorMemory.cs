@@ -38,6 +38,41 @@ internal static unsafe class TensorMemory
         return (T*)DataFunction(t.Handle);
     }
 
+    /// <summary>Whether every element of a CPU tensor is finite: one pass over the memory of a contiguous float32 or
+    /// float64 tensor, else libtorch's <c>isfinite().all()</c> (the check every training batch passes).</summary>
+    /// <param name="t">A CPU tensor.</param>
+    public static bool AllFinite(Tensor t)
+    {
+        long n = t.numel();
+        if (n <= int.MaxValue && IsDirect<float>(t))
+        {
+            return AllFinite(new ReadOnlySpan<float>(Pointer<float>(t), (int)n));
+        }
+
+        if (n <= int.MaxValue && IsDirect<double>(t))
+        {
+            return AllFinite(new ReadOnlySpan<double>(Pointer<double>(t), (int)n));
+        }
+
+        using var finite = t.isfinite();
+        using var all = finite.all();
+        return all.item<bool>();
+    }
+
+    private static bool AllFinite<T>(ReadOnlySpan<T> values)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        foreach (var v in values)
+        {
+            if (!T.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The TorchSharp element type of <typeparamref name="T"/> (float → Float32, double → Float64).</summary>
     public static ScalarType TypeOf<T>()
         where T : unmanaged =>

@@ -15,6 +15,15 @@ public class PackedGemmTests
         [9, 16, 8, true],
         [1000, 128, 128, true]);
 
+    public static IEnumerable<object[]> Narrow => EveryIsa.With(
+        [512, 128, 2, true, 1],    // a 2-D field's first layer
+        [1024, 128, 2, false, 2],  // the seeds W_Lᵀ[c; p], two threads
+        [512, 2, 128, true, 1],    // its output layer
+        [512, 2, 128, false, 2],   // ∇_z = h̄ W_1
+        [37, 13, 3, true, 1],      // partial column blocks (13 = 8 + 5), K = 3
+        [37, 3, 29, false, 2],     // one partial group of four columns, K not a multiple of 8
+        [600, 9, 5, true, 2]);
+
     public static IEnumerable<object[]> Threads => EveryIsa.With([1], [2]);
 
     public static IEnumerable<object[]> TransposedLeft => EveryIsa.With(
@@ -42,6 +51,40 @@ public class PackedGemmTests
     }
 
     [Theory]
+    [MemberData(nameof(Narrow))]
+    public void Product_with_a_narrow_side_matches_float64_and_needs_no_libtorch_product(InstructionSet isa, int m, int n,
+        int k, bool transposedB, int threads)
+    {
+        using var forced = Isa.Force(isa);
+        var restore = KernelThreads.Override;
+        KernelThreads.Override = threads;   // this thread's kernels only: libtorch's global count is shared by parallel tests
+        try
+        {
+            using var scope = NewDisposeScope();
+            var gen = new Generator(9);
+            var a = randn(m, k, generator: gen);
+            var b = transposedB ? randn(n, k, generator: gen) : randn(k, n, generator: gen);
+            var bias = randn(n, generator: gen);
+            Assert.False(PackedGemm.Applicable(a, b, transposedB));
+            Assert.Equal(isa != InstructionSet.None, PackedGemm.NarrowApplicable(a, b, transposedB, bias));
+            var bd = transposedB ? b.to(float64).t() : b.to(float64);
+            foreach (var withBias in new[] { true, false })
+            {
+                var got = PackedGemm.MatMul(a, b, transposedB, withBias ? bias : null);
+                var want = a.to(float64).mm(bd);
+                want = withBias ? want.add(bias.to(float64)) : want;
+                Assert.Equal(new long[] { m, n }, got.shape);
+                double err = Numerics.RelativeError(Numerics.Values(want), Numerics.Values(got.to(float64)));
+                Assert.True(err < 1e-6, $"relative error {err:E2} (bias: {withBias})");
+            }
+        }
+        finally
+        {
+            KernelThreads.Override = restore;
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Threads))]
     public void Fused_silu_epilogue_equals_silu_of_the_product_for_every_thread_count(InstructionSet isa, int threads)
     {
@@ -52,8 +95,8 @@ public class PackedGemmTests
             return;
         }
 
-        int restore = get_num_threads();
-        set_num_threads(threads);
+        var restore = KernelThreads.Override;
+        KernelThreads.Override = threads;   // this thread's kernels only: libtorch's global count is shared by parallel tests
         try
         {
             using var scope = NewDisposeScope();
@@ -69,7 +112,7 @@ public class PackedGemmTests
         }
         finally
         {
-            set_num_threads(restore);
+            KernelThreads.Override = restore;
         }
     }
 
