@@ -84,7 +84,7 @@ public sealed partial class MlpField
         {
             int count = (vars.Length - 1) / 2;
             var saved = new List<Tensor>(3 * count);
-            var f = FirstOrderPass.Forward(vars, 1, saved);
+            var f = FirstOrderPass.Forward(vars, 1, saved)!;
             ctx.save_for_backward(saved);
             ctx.save_data("count", count);
             ctx.save_data("inputGrad", ((Tensor)vars[0]).requires_grad);

@@ -48,13 +48,28 @@ public sealed partial class MlpField
         {
             int count = (vars.Length - 2) / 2;
             var saved = new List<Tensor>(3 * count);
-            var residual = FirstOrderPass.Forward(vars, 2, saved).add_((Tensor)vars[1], Scalars.One);
-            long batch = residual.size(0);
-            using var mean = (1.0 / batch).ToScalar();
-            using var twice = (2.0 / batch).ToScalar();
-            var value = residual.pow(Scalars.Two).sum().mul_(mean);
+            var y = (Tensor)vars[1];
+            long batch = y.size(0);
             var grads = new Tensor?[2 + (2 * count)];
-            FirstOrderPass.Backward(residual.mul_(twice), saved, count, inputGrad: false, grads, 2);
+            Tensor value;
+            if (FirstOrderPass.NarrowEdges(vars, 2))
+            {
+                // the output layer, the residual, its square and δ_L = 2(f + y)/B in one pass with the output's backward
+                FirstOrderPass.Forward(vars, 2, saved, withOutput: false);
+                double squares = FirstOrderPass.NarrowOutput(saved, count, (Tensor)vars[^1], null, y, (float)(2.0 / batch),
+                    grads, 2);
+                FirstOrderPass.BackwardHidden(saved, count, inputGrad: false, grads, 2);
+                value = tensor((float)(squares / batch), dtype: y.dtype, device: y.device);
+            }
+            else
+            {
+                var residual = FirstOrderPass.Forward(vars, 2, saved)!.add_(y, Scalars.One);
+                using var mean = (1.0 / batch).ToScalar();
+                using var twice = (2.0 / batch).ToScalar();
+                value = residual.pow(Scalars.Two).sum().mul_(mean);
+                FirstOrderPass.Backward(residual.mul_(twice), saved, count, inputGrad: false, grads, 2);
+            }
+
             ctx.save_for_backward([.. grads.Skip(2).Select(g => g!)]);
             return value;
         }

@@ -1,18 +1,26 @@
 namespace FluxMatching.Tests.Fields;
 
 using FluxMatching.Fields;
+using FluxMatching.Runtime;
 using FluxMatching.Tests.Losses;
+using FluxMatching.Tests.Runtime;
 
 /// <summary>The first-order custom autograd node of <see cref="MlpField"/> against libtorch's autograd.</summary>
 public class MlpFieldFirstOrderTests
 {
+    public static IEnumerable<object[]> Cases => EveryIsa.With(
+        [8, 2, false, true],
+        [3, 3, true, true],     // narrow input and output: the fused edge layers, with the input gradient
+        [2, 2, false, false],   // DSM's use: the input needs no gradient (the node skips it)
+        [2, 1, false, true],    // one hidden layer: the output's backward feeds the input layer directly
+        [24, 2, false, false]); // a wide input: ∂W_0 = δᵀx without the thin-input transpose
+
     [Theory]
-    [InlineData(8, 2, false, true)]
-    [InlineData(3, 3, true, true)]
-    [InlineData(2, 2, false, false)]   // DSM's use: the input needs no gradient (the node skips it)
-    [InlineData(24, 2, false, false)]  // a wide input: ∂W_0 = δᵀx without the thin-input transpose
-    public void Parameter_and_input_gradients_equal_those_of_evaluate(int d, int depth, bool conditioned, bool inputGrad)
+    [MemberData(nameof(Cases))]
+    public void Parameter_and_input_gradients_equal_those_of_evaluate(InstructionSet isa, int d, int depth, bool conditioned,
+        bool inputGrad)
     {
+        using var forced = Isa.Force(isa);
         using var scope = NewDisposeScope();
         manual_seed(31);
         var field = new MlpField(d, 256, depth, conditioned);

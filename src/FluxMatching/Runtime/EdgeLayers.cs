@@ -1,0 +1,381 @@
+namespace FluxMatching.Runtime;
+
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+/// <summary>
+/// The first and last layers of a first-order MLP pass when the field's input and output are narrow (a low-dimensional
+/// field: 2 or 3 inputs into H hidden units, H hidden units out to D = 2), each fused with the element-wise work around
+/// it so that a [B, H] array is read once instead of three or four times (float32, CPU, rows split across
+/// <see cref="KernelThreads"/> workers with one set of accumulators each):
+/// <list type="bullet">
+/// <item><see cref="FirstLayer"/>: a = silu(x W₀ᵀ + b₀) and s = silu'(x W₀ᵀ + b₀), without h.</item>
+/// <item><see cref="OutputBackward"/>: from δ_L = ∂ℓ/∂f (given, or for DSM's mean squared residual δ_L = c(f + y) with
+/// f = a W_Lᵀ + b_L computed in the same pass, returning Σ (f + y)²): ∂W_L = δ_Lᵀ a, ∂b_L = Σ δ_L,
+/// δ_{L−1} = (δ_L W_L) ⊙ s and its column sums ∂b_{L−1}.</item>
+/// <item><see cref="ScaleRows"/>: δ ← δ ⊙ s in place with the column sums ∂b.</item>
+/// <item><see cref="InputWeightGradient"/>: ∂W₀ = δ₀ᵀ x [H, K] for a narrow x.</item>
+/// </list>
+/// Same values as the tensor expressions up to float32 rounding (tested against autograd).
+/// </summary>
+internal static unsafe class EdgeLayers
+{
+    /// <summary>Input widths below this take <see cref="FirstLayer"/> and <see cref="InputWeightGradient"/>.</summary>
+    public const int MaxInput = 8;
+
+    /// <summary>Output widths up to this take <see cref="OutputBackward"/>.</summary>
+    public const int MaxOutput = 16;
+
+    private const long ParallelWork = 1L << 16;
+
+    /// <summary>a = silu(x Wᵀ + b), s = silu'(x Wᵀ + b).</summary>
+    /// <param name="x">x [B, K], K &lt; <see cref="MaxInput"/>.</param>
+    /// <param name="weight">W [H, K].</param>
+    /// <param name="bias">b [H].</param>
+    /// <param name="a">Output a [B, H].</param>
+    /// <param name="s">Output s [B, H].</param>
+    public static void FirstLayer(Tensor x, Tensor weight, Tensor bias, Tensor a, Tensor s)
+    {
+        int k = (int)x.size(1), h = (int)weight.size(0);
+        float* wt = (float*)NativeMemory.Alloc((nuint)(k * h), sizeof(float));
+        try
+        {
+            float* w = TensorMemory.Pointer<float>(weight);
+            for (int j = 0; j < h; j++)
+            {
+                for (int q = 0; q < k; q++)
+                {
+                    wt[(q * h) + j] = w[(j * k) + q];   // [K, H]: each input's column of W contiguous
+                }
+            }
+
+            float* px = TensorMemory.Pointer<float>(x), pb = TensorMemory.Pointer<float>(bias);
+            float* pa = TensorMemory.Pointer<float>(a), ps = TensorMemory.Pointer<float>(s);
+            Split((int)x.size(0), h, 0, (i0, i1, _) =>
+            {
+                if (Isa.Wide)
+                {
+                    FirstLayerRows<Simd512F>(px, wt, pb, pa, ps, k, h, i0, i1);
+                }
+                else
+                {
+                    FirstLayerRows<Simd256F>(px, wt, pb, pa, ps, k, h, i0, i1);
+                }
+            });
+        }
+        finally
+        {
+            NativeMemory.Free(wt);
+        }
+    }
+
+    /// <summary>The output layer's backward (see the class summary). With <paramref name="offset"/> the pass computes
+    /// f = a W_Lᵀ + b_L and δ_L = <paramref name="scale"/>·(f + y) itself and returns Σ (f + y)²; otherwise it reads
+    /// δ_L from <paramref name="delta"/> and returns 0.</summary>
+    /// <param name="a">a_{L−1} [B, H].</param>
+    /// <param name="s">silu'(h_{L−1}) [B, H].</param>
+    /// <param name="weight">W_L [D, H], D ≤ <see cref="MaxOutput"/>.</param>
+    /// <param name="bias">b_L [D] (needed only with <paramref name="offset"/>).</param>
+    /// <param name="delta">δ_L [B, D] when <paramref name="offset"/> is null.</param>
+    /// <param name="offset">y [B, D] for the squared residual, else null.</param>
+    /// <param name="scale">c in δ_L = c(f + y).</param>
+    /// <param name="weightGrad">Output ∂W_L [D, H].</param>
+    /// <param name="biasGrad">Output ∂b_L [D].</param>
+    /// <param name="previous">Output δ_{L−1} [B, H].</param>
+    /// <param name="previousBiasGrad">Output ∂b_{L−1} [H].</param>
+    public static double OutputBackward(Tensor a, Tensor s, Tensor weight, Tensor? bias, Tensor? delta, Tensor? offset,
+        float scale, Tensor weightGrad, Tensor biasGrad, Tensor previous, Tensor previousBiasGrad)
+    {
+        int d = (int)weight.size(0), h = (int)weight.size(1), width = (d * h) + d + h + 1;
+        var args = new OutputArgs(TensorMemory.Pointer<float>(a), TensorMemory.Pointer<float>(s),
+            TensorMemory.Pointer<float>(weight), bias is null ? null : TensorMemory.Pointer<float>(bias),
+            delta is null ? null : TensorMemory.Pointer<float>(delta), offset is null ? null : TensorMemory.Pointer<float>(offset),
+            TensorMemory.Pointer<float>(previous), scale, d, h);
+        float* sums = Split((int)a.size(0), h * (d + 2), width, (i0, i1, acc) =>
+        {
+            if (Isa.Wide)
+            {
+                OutputRows<Simd512F>(args, acc, i0, i1);
+            }
+            else
+            {
+                OutputRows<Simd256F>(args, acc, i0, i1);
+            }
+        });
+        try
+        {
+            Copy(sums, TensorMemory.Pointer<float>(weightGrad), d * h);
+            Copy(sums + (d * h), TensorMemory.Pointer<float>(biasGrad), d);
+            Copy(sums + (d * h) + d, TensorMemory.Pointer<float>(previousBiasGrad), h);
+            return sums[width - 1];
+        }
+        finally
+        {
+            NativeMemory.Free(sums);
+        }
+    }
+
+    /// <summary>δ ← δ ⊙ s in place; ∂b = Σ_B δ (after scaling).</summary>
+    /// <param name="delta">δ [B, H] (overwritten).</param>
+    /// <param name="s">s [B, H].</param>
+    /// <param name="biasGrad">Output ∂b [H].</param>
+    public static void ScaleRows(Tensor delta, Tensor s, Tensor biasGrad)
+    {
+        int h = (int)delta.size(1);
+        float* pd = TensorMemory.Pointer<float>(delta), ps = TensorMemory.Pointer<float>(s);
+        float* sums = Split((int)delta.size(0), h, h, (i0, i1, acc) =>
+        {
+            if (Isa.Wide)
+            {
+                ScaleRowsRange<Simd512F>(pd, ps, acc, h, i0, i1);
+            }
+            else
+            {
+                ScaleRowsRange<Simd256F>(pd, ps, acc, h, i0, i1);
+            }
+        });
+        Copy(sums, TensorMemory.Pointer<float>(biasGrad), h);
+        NativeMemory.Free(sums);
+    }
+
+    /// <summary>∂W₀ = δ₀ᵀ x [H, K] for x [B, K], K &lt; <see cref="MaxInput"/>.</summary>
+    /// <param name="delta">δ₀ [B, H].</param>
+    /// <param name="x">x [B, K].</param>
+    /// <param name="weightGrad">Output ∂W₀ [H, K].</param>
+    public static void InputWeightGradient(Tensor delta, Tensor x, Tensor weightGrad)
+    {
+        int h = (int)delta.size(1), k = (int)x.size(1);
+        float* pd = TensorMemory.Pointer<float>(delta), px = TensorMemory.Pointer<float>(x);
+        float* sums = Split((int)delta.size(0), h * k, h * k, (i0, i1, acc) =>
+        {
+            if (Isa.Wide)
+            {
+                InputGradientRows<Simd512F>(pd, px, acc, h, k, i0, i1);
+            }
+            else
+            {
+                InputGradientRows<Simd256F>(pd, px, acc, h, k, i0, i1);
+            }
+        });
+        float* g = TensorMemory.Pointer<float>(weightGrad);
+        for (int j = 0; j < h; j++)
+        {
+            for (int q = 0; q < k; q++)
+            {
+                g[(j * k) + q] = sums[(q * h) + j];
+            }
+        }
+
+        NativeMemory.Free(sums);
+    }
+
+    /// <summary>Runs <paramref name="body"/> over row ranges, each worker with <paramref name="width"/> zeroed float
+    /// accumulators; returns their sum (caller frees it; null when <paramref name="width"/> is 0).</summary>
+    private static float* Split(int rows, long workPerRow, int width, Action<int, int, IntPtr> body)
+    {
+        int threads = Math.Max(1, Math.Min(KernelThreads.Count, rows / 64));
+        if ((long)rows * workPerRow < ParallelWork)
+        {
+            threads = 1;
+        }
+
+        float* acc = width == 0 ? null : (float*)NativeMemory.AllocZeroed((nuint)((long)threads * width), sizeof(float));
+        if (threads == 1)
+        {
+            body(0, rows, (IntPtr)acc);
+            return acc;
+        }
+
+        int chunk = (rows + threads - 1) / threads;
+        KernelPool.For(threads, t => body(Math.Min(rows, t * chunk), Math.Min(rows, (t + 1) * chunk), (IntPtr)(acc + ((long)t * width))));
+        for (int t = 1; t < threads; t++)
+        {
+            float* part = acc + ((long)t * width);
+            for (int j = 0; j < width; j++)
+            {
+                acc[j] += part[j];
+            }
+        }
+
+        return acc;
+    }
+
+    private static void Copy(float* from, float* to, int n) =>
+        new ReadOnlySpan<float>(from, n).CopyTo(new Span<float>(to, n));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FirstLayerRows<TV>(float* x, float* wt, float* bias, float* a, float* s, int k, int h, int i0, int i1)
+        where TV : unmanaged, ISimd<TV, float>
+    {
+        var one = TV.Broadcast(1f);
+        int full = h - (h % TV.Count);
+        for (int i = i0; i < i1; i++)
+        {
+            float* xi = x + ((long)i * k);
+            long row = (long)i * h;
+            for (int j = 0; j < full; j += TV.Count)
+            {
+                var v = TV.Load(bias + j);
+                for (int q = 0; q < k; q++)
+                {
+                    v = TV.MultiplyAdd(TV.Broadcast(xi[q]), TV.Load(wt + (q * h) + j), v);
+                }
+
+                var sig = one / (one + TV.ExpBounded(-v));
+                TV.Store(a + row + j, v * sig);
+                TV.Store(s + row + j, sig * (one + (v * (one - sig))));
+            }
+
+            for (int j = full; j < h; j++)
+            {
+                float v = bias[j];
+                for (int q = 0; q < k; q++)
+                {
+                    v += xi[q] * wt[(q * h) + j];
+                }
+
+                float sig = 1f / (1f + MathF.Exp(-v));
+                a[row + j] = v * sig;
+                s[row + j] = sig * (1f + (v * (1f - sig)));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OutputRows<TV>(in OutputArgs p, IntPtr accumulators, int i0, int i1)
+        where TV : unmanaged, ISimd<TV, float>
+    {
+        int d = p.D, h = p.H, full = h - (h % TV.Count);
+        float* gw = (float*)accumulators, gb = gw + (d * h), gbPrev = gb + d, value = gbPrev + h;
+        float* di = stackalloc float[MaxOutput];
+        double squares = 0;
+        for (int i = i0; i < i1; i++)
+        {
+            float* ai = p.A + ((long)i * h), si = p.S + ((long)i * h), prev = p.Previous + ((long)i * h);
+            if (p.Offset is null)
+            {
+                new ReadOnlySpan<float>(p.Delta + ((long)i * d), d).CopyTo(new Span<float>(di, d));
+            }
+            else
+            {
+                for (int o = 0; o < d; o++)
+                {
+                    float* w = p.W + (o * h);
+                    var dot = TV.Zero;
+                    int j = 0;
+                    for (; j < full; j += TV.Count)
+                    {
+                        dot = TV.MultiplyAdd(TV.Load(ai + j), TV.Load(w + j), dot);
+                    }
+
+                    float f = TV.Sum(dot) + p.Bias[o];
+                    for (; j < h; j++)
+                    {
+                        f += ai[j] * w[j];
+                    }
+
+                    float r = f + p.Offset[((long)i * d) + o];
+                    squares += (double)r * r;
+                    di[o] = p.Scale * r;
+                }
+            }
+
+            for (int o = 0; o < d; o++)
+            {
+                gb[o] += di[o];
+            }
+
+            for (int j = 0; j < full; j += TV.Count)
+            {
+                var av = TV.Load(ai + j);
+                var back = TV.Zero;
+                for (int o = 0; o < d; o++)
+                {
+                    var dv = TV.Broadcast(di[o]);
+                    back = TV.MultiplyAdd(dv, TV.Load(p.W + (o * h) + j), back);
+                    float* g = gw + (o * h) + j;
+                    TV.Store(g, TV.MultiplyAdd(dv, av, TV.Load(g)));
+                }
+
+                var dp = back * TV.Load(si + j);
+                TV.Store(prev + j, dp);
+                TV.Store(gbPrev + j, TV.Load(gbPrev + j) + dp);
+            }
+
+            for (int j = full; j < h; j++)
+            {
+                float back = 0f;
+                for (int o = 0; o < d; o++)
+                {
+                    back += di[o] * p.W[(o * h) + j];
+                    gw[(o * h) + j] += di[o] * ai[j];
+                }
+
+                prev[j] = back * si[j];
+                gbPrev[j] += prev[j];
+            }
+        }
+
+        *value += (float)squares;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleRowsRange<TV>(float* delta, float* s, IntPtr accumulators, int h, int i0, int i1)
+        where TV : unmanaged, ISimd<TV, float>
+    {
+        float* gb = (float*)accumulators;
+        int full = h - (h % TV.Count);
+        for (int i = i0; i < i1; i++)
+        {
+            float* di = delta + ((long)i * h), si = s + ((long)i * h);
+            for (int j = 0; j < full; j += TV.Count)
+            {
+                var v = TV.Load(di + j) * TV.Load(si + j);
+                TV.Store(di + j, v);
+                TV.Store(gb + j, TV.Load(gb + j) + v);
+            }
+
+            for (int j = full; j < h; j++)
+            {
+                di[j] *= si[j];
+                gb[j] += di[j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InputGradientRows<TV>(float* delta, float* x, IntPtr accumulators, int h, int k, int i0, int i1)
+        where TV : unmanaged, ISimd<TV, float>
+    {
+        float* acc = (float*)accumulators;   // [K, H]
+        int full = h - (h % TV.Count);
+        for (int i = i0; i < i1; i++)
+        {
+            float* di = delta + ((long)i * h), xi = x + ((long)i * k);
+            for (int q = 0; q < k; q++)
+            {
+                var xv = TV.Broadcast(xi[q]);
+                float* row = acc + (q * h);
+                int j = 0;
+                for (; j < full; j += TV.Count)
+                {
+                    TV.Store(row + j, TV.MultiplyAdd(xv, TV.Load(di + j), TV.Load(row + j)));
+                }
+
+                for (; j < h; j++)
+                {
+                    row[j] += xi[q] * di[j];
+                }
+            }
+        }
+    }
+
+    private readonly struct OutputArgs(float* a, float* s, float* w, float* bias, float* delta, float* offset,
+        float* previous, float scale, int d, int h)
+    {
+        public readonly float* A = a, S = s, W = w, Bias = bias, Delta = delta, Offset = offset, Previous = previous;
+        public readonly float Scale = scale;
+        public readonly int D = d, H = h;
+    }
+}
