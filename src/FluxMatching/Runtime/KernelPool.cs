@@ -7,7 +7,9 @@ using System.Runtime.ExceptionServices;
 /// The fork-join of the fused CPU kernels (<see cref="KernelThreads"/>): long-lived worker threads, one fewer than the
 /// slices of a call, take slices 1…n−1 while the calling thread runs slice 0. After a slice a worker spins for
 /// <see cref="SpinMicroseconds"/> waiting for the next one before it sleeps, so the tens-of-microseconds kernels of an
-/// MLP training step (libtorch runs single-threaded between them) start on every core at once. A thread-pool
+/// MLP training step (libtorch runs single-threaded between them) start on every core at once. A slice that no worker
+/// has started when the caller finishes its own runs on the caller (a worker asleep, or its core taken by another
+/// process on a shared machine, then costs nothing more than the slice itself). A thread-pool
 /// <c>Parallel.For</c> left slice 1 to the calling thread whenever its worker woke late: ring2d-dsm with two threads
 /// was slower than with one. The caller's execution context (a test's <see cref="Isa.Force"/>) flows to the workers,
 /// and the workers flush denormals once the process does (<see cref="TorchRuntime.Configure"/>). A call made inside a
@@ -17,7 +19,7 @@ using System.Runtime.ExceptionServices;
 internal static class KernelPool
 {
     /// <summary>How long an idle worker spins for the next slice before it sleeps (µs).</summary>
-    internal const int SpinMicroseconds = 200;
+    internal const int SpinMicroseconds = 2000;
 
     private static readonly object Gate = new();
     private static readonly List<Worker> Workers = [];
@@ -73,7 +75,7 @@ internal static class KernelPool
 
             for (int t = 1; t < count; t++)
             {
-                failure ??= Workers[t - 1].Join();
+                failure ??= Workers[t - 1].Join(body);
             }
 
             if (failure is not null)
@@ -96,7 +98,8 @@ internal static class KernelPool
         private Action<int>? body;
         private ExecutionContext? context;
         private int slice;
-        private int pending;    // 1 from Post until the slice has run
+        private const int Idle = 0, Posted = 1, Claimed = 2;
+        private int pending;    // Posted from Post until the worker or the caller claims the slice, Idle once it has run
         private int sleeping;   // 1 while the worker is (about to be) blocked on wake
         private Exception? error;
         private bool flushesDenormals;
@@ -111,18 +114,37 @@ internal static class KernelPool
             slice = t;
             context = flow;
             error = null;
-            Interlocked.Exchange(ref pending, 1);   // a full fence: the job is visible before sleeping is read
+            Interlocked.Exchange(ref pending, Posted);   // a full fence: the job is visible before sleeping is read
             if (Volatile.Read(ref sleeping) == 1)
             {
                 wake.Set();
             }
         }
 
-        /// <summary>Waits for the posted slice to finish; returns its failure or null.</summary>
-        public Exception? Join()
+        /// <summary>Waits for the posted slice to finish, or runs it on the calling thread when the worker has not
+        /// started it yet (asleep, or its core taken by another process: the slice then costs what it would have cost
+        /// the worker, instead of a wake-up or a time slice more); returns its failure or null.</summary>
+        public Exception? Join(Action<int> work)
         {
+            if (Interlocked.CompareExchange(ref pending, Claimed, Posted) == Posted)
+            {
+                try
+                {
+                    work(slice);
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+
+                body = null;
+                context = null;
+                Volatile.Write(ref pending, Idle);
+                return error;
+            }
+
             var spin = default(SpinWait);
-            while (Volatile.Read(ref pending) != 0)
+            while (Volatile.Read(ref pending) != Idle)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
@@ -136,6 +158,11 @@ internal static class KernelPool
             while (true)
             {
                 Await();
+                if (Interlocked.CompareExchange(ref pending, Claimed, Posted) != Posted)
+                {
+                    continue;   // the caller took the slice
+                }
+
                 try
                 {
                     if (!flushesDenormals && TorchRuntime.DenormalsFlushed)
@@ -159,7 +186,7 @@ internal static class KernelPool
 
                 body = null;
                 context = null;
-                Volatile.Write(ref pending, 0);
+                Volatile.Write(ref pending, Idle);
             }
         }
 
@@ -169,7 +196,7 @@ internal static class KernelPool
         private void Await()
         {
             long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-            while (Volatile.Read(ref pending) == 0)
+            while (Volatile.Read(ref pending) != Posted)
             {
                 if (Stopwatch.GetTimestamp() < deadline)
                 {
@@ -179,7 +206,7 @@ internal static class KernelPool
 
                 wake.Reset();
                 Interlocked.Exchange(ref sleeping, 1);   // a full fence: Post sees sleeping, or this sees pending
-                if (Volatile.Read(ref pending) == 0)
+                if (Volatile.Read(ref pending) != Posted)
                 {
                     wake.Wait();
                 }

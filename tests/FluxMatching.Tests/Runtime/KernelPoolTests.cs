@@ -22,13 +22,37 @@ public class KernelPoolTests
     }
 
     [Fact]
-    public void Slice_zero_runs_on_the_calling_thread_and_the_others_on_other_threads()
+    public void Slice_zero_runs_on_the_calling_thread_and_a_worker_takes_the_others_while_it_runs()
     {
         int caller = Environment.CurrentManagedThreadId;
         var ids = new int[2];
-        KernelPool.For(2, t => ids[t] = Environment.CurrentManagedThreadId);
+        KernelPool.For(2, t =>
+        {
+            ids[t] = Environment.CurrentManagedThreadId;
+            if (t == 0)
+            {
+                SpinWait.SpinUntil(() => Volatile.Read(ref ids[1]) != 0, TimeSpan.FromSeconds(10));   // slice 0 is busy
+            }
+        });
         Assert.Equal(caller, ids[0]);
         Assert.NotEqual(caller, ids[1]);
+    }
+
+    [Fact]
+    public void Each_slice_runs_once_when_the_caller_and_a_waking_worker_race_to_take_it()
+    {
+        var hits = new int[2];
+        for (int i = 0; i < 200; i++)
+        {
+            if (i % 20 == 0)
+            {
+                Thread.Sleep((KernelPool.SpinMicroseconds / 1000) + 2);   // the worker sleeps: the caller is often first
+            }
+
+            KernelPool.For(2, t => Interlocked.Increment(ref hits[t]));
+        }
+
+        Assert.Equal([200, 200], hits);
     }
 
     [Fact]
