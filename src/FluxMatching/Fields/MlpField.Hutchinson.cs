@@ -30,6 +30,11 @@ public sealed partial class MlpField
         Tensor c, bool allowFused = true)
     {
         using var _ = no_grad();
+        if (allowFused && HutchinsonEdgesApply(z, sigma, probe, c))
+        {
+            return HutchinsonEdges(z, sigma, probe, c);
+        }
+
         long batch = z.size(0);
         var input = z;
         if (noiseConditioned)

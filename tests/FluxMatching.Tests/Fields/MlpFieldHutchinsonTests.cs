@@ -35,6 +35,36 @@ public class MlpFieldHutchinsonTests
         Assert.False(got.Gradient.requires_grad);
     }
 
+    public static IEnumerable<object[]> Float32Cases => Runtime.EveryIsa.With(
+        [2, 1, false],   // one hidden layer: the output pass feeds the first layer's gradient directly
+        [2, 2, false],
+        [3, 3, true],    // noise-conditioned: σ folded into the first layer's bias
+        [2, 2, true]);
+
+    [Theory]
+    [MemberData(nameof(Float32Cases))]
+    public void Float32_terms_with_the_fused_edge_layers_equal_double_backward_in_float64(FluxMatching.Runtime.InstructionSet isa,
+        int d, int depth, bool conditioned)
+    {
+        using var forced = FluxMatching.Runtime.Isa.Force(isa);
+        using var scope = NewDisposeScope();
+        manual_seed(21);
+        var field = new MlpField(d, 40, depth, conditioned);   // 40: a partial register block on AVX-512
+        manual_seed(21);
+        var field64 = new MlpField(d, 40, depth, conditioned).to(ScalarType.Float64);
+        var gen = new Generator(22);
+        var z = randn(67, d, generator: gen) * 2.0;
+        var probe = randn(67, d, generator: gen);
+        var c = randn(67, d, generator: gen);
+        var sigma = conditioned ? tensor(0.7f) : null;
+        var want = FluxEndPoint.Autograd(x => field64.Evaluate(x, sigma?.to(ScalarType.Float64)), [67, d])(
+            z.to(ScalarType.Float64), probe.to(ScalarType.Float64), c.to(ScalarType.Float64));
+        var got = field.HutchinsonTerms(z, sigma, probe, c);
+        Assert.True(Numerics.RelativeError(Numerics.Values(want.F), Numerics.Values(got.F.to(ScalarType.Float64))) < 1e-5);
+        Assert.True(Numerics.RelativeError(Numerics.Values(want.Quadratic), Numerics.Values(got.Quadratic.to(ScalarType.Float64))) < 1e-5);
+        Assert.True(Numerics.RelativeError(Numerics.Values(want.Gradient), Numerics.Values(got.Gradient.to(ScalarType.Float64))) < 1e-5);
+    }
+
     [Fact]
     public void The_loss_of_an_mlp_field_is_the_same_through_the_field_and_through_a_callable()
     {
