@@ -14,6 +14,43 @@ public sealed partial class BatchKde
         && (TensorMemory.IsDirect<float>(reference) || TensorMemory.IsDirect<double>(reference));
 
     /// <summary>
+    /// One exponential-integrator substep of the flux loss, z' = (1 − e^{−h}) m(z) + e^{−h} z + c ξ, for flattened
+    /// queries z [N, D] and noise ξ [N, D]: the fused kernels write m(z) and the update goes over it in one pass (no
+    /// log-normalizers kept); elsewhere the same expression in tensor operations.
+    /// </summary>
+    /// <param name="flat">z [N, D].</param>
+    /// <param name="noise">ξ [N, D].</param>
+    /// <param name="pull">1 − e^{−h}.</param>
+    /// <param name="keep">e^{−h}.</param>
+    /// <param name="noiseScale">c = √(σ²(1 − e^{−2h})).</param>
+    internal Tensor Substep(Tensor flat, Tensor noise, double pull, double keep, double noiseScale)
+    {
+        using var gradients = no_grad();
+        if (!Fused || !TensorMemory.IsDirect<float>(flat) || !TensorMemory.IsDirect<float>(noise)
+            || !TensorMemory.IsDirect<float>(reference))
+        {
+            using var sc = new Scalars();
+            return DenoiseRows(flat, out _).mul_(sc[pull]).add_(flat, sc[keep]).add_(noise, sc[noiseScale]);
+        }
+
+        var next = empty_like(flat);
+        unsafe
+        {
+            float* m = TensorMemory.Pointer<float>(next), z = TensorMemory.Pointer<float>(flat);
+            float* xi = TensorMemory.Pointer<float>(noise);
+            int n = (int)flat.size(0);
+            FusedKde.SoftmaxRows(Columns<float>(), z, n, Scale<float>(), m, null);
+            float p = (float)pull, k = (float)keep, c = (float)noiseScale;
+            for (long i = 0, count = flat.numel(); i < count; i++)
+            {
+                m[i] = (m[i] * p) + (z[i] * k) + (xi[i] * c);
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>
     /// The denoiser m(z) = Σ_b w_b(z) X_b of flattened queries [N, D], without a graph. <paramref name="state"/>
     /// receives what <see cref="Moments"/> needs to rebuild the weights: the row log-normalizers [N] (fused) or the
     /// weights [N, B] themselves.

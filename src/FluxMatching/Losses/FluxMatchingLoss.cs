@@ -173,12 +173,18 @@ public sealed partial class FluxMatchingLoss
             double rhoH = Math.Exp(-t / substeps);
             var keep = sc[rhoH];
             var pull = sc[1.0 - rhoH];
-            var noise = sc[Math.Sqrt(sigma2 * Math.Max(1.0 - rhoH * rhoH, 0.0))];
+            double noiseScale = Math.Sqrt(sigma2 * Math.Max(1.0 - rhoH * rhoH, 0.0));
+            var noise = sc[noiseScale];
             for (int k = 0; k < substeps; k++)
             {
-                var m = kde.DenoiseRows(xt, out _);
-                denoisedX0 ??= m;                                             // m(x0), reused for ŝ(x0) below
-                xt = (k == 0 ? m.mul(pull) : m.mul_(pull)).add_(xt, keep).add_(source.SubstepNoise(), noise);
+                if (k > 0)
+                {
+                    xt = kde.Substep(xt, source.SubstepNoise(), 1.0 - rhoH, rhoH, noiseScale);
+                    continue;
+                }
+
+                denoisedX0 = kde.DenoiseRows(xt, out _);                      // m(x0), reused for ŝ(x0) below
+                xt = denoisedX0.mul(pull).add_(xt, keep).add_(source.SubstepNoise(), noise);
             }
         }
 

@@ -157,11 +157,18 @@ internal sealed unsafe class SoaMatrix<T> : IDisposable
                 cell[k] = double.IsFinite(v) ? (ulong)(Math.Clamp(v, 0, 1) * cells) : 0;
             }
 
-            for (int b = bits - 1; b >= 0; b--)
+            if (d == 2)
             {
-                for (int k = 0; k < d; k++)
+                key = (Spread(cell[0]) << 1) | Spread(cell[1]);   // the loop below for two coordinates, without it
+            }
+            else
+            {
+                for (int b = bits - 1; b >= 0; b--)
                 {
-                    key = (key << 1) | ((cell[k] >> b) & 1);
+                    for (int k = 0; k < d; k++)
+                    {
+                        key = (key << 1) | ((cell[k] >> b) & 1);
+                    }
                 }
             }
 
@@ -170,5 +177,16 @@ internal sealed unsafe class SoaMatrix<T> : IDisposable
         }
 
         Array.Sort(keys, order);
+    }
+
+    /// <summary>The low 32 bits of <paramref name="x"/> moved to the even bit positions (bit b to bit 2b).</summary>
+    private static ulong Spread(ulong x)
+    {
+        x &= 0xFFFFFFFFUL;
+        x = (x | (x << 16)) & 0x0000FFFF0000FFFFUL;
+        x = (x | (x << 8)) & 0x00FF00FF00FF00FFUL;
+        x = (x | (x << 4)) & 0x0F0F0F0F0F0F0F0FUL;
+        x = (x | (x << 2)) & 0x3333333333333333UL;
+        return (x | (x << 1)) & 0x5555555555555555UL;
     }
 }
