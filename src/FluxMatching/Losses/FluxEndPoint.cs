@@ -35,18 +35,69 @@ internal static class FluxEndPoint
         using (no_grad())
         {
             mean = kde.DenoiseRows(xt, out state);
-            s = mean.sub(xt).mul_(sc[inv]);
+            s = Direct(mean, xt) ? Affine(mean, xt, -1.0, inv) : mean.sub(xt).mul_(sc[inv]);   // ŝ = (m − z)/σ²
         }
 
         var (f, quadratic, gradient) = terms(xt, probe, s);
         using var _ = no_grad();
-        var y = f.add(s, sc[-2.0]);
+        bool direct = Direct(f, s, probe, quadratic, gradient);
+        var y = direct ? Affine(f, s, -2.0, 1.0) : f.add(s, sc[-2.0]);
         var (q, qv, cy) = kde.Moments(xt, state, mean, probe, y);
+        if (direct && Direct(q, qv, cy))
+        {
+            return Combine(f, s, probe, y, quadratic, gradient, q, qv, cy, inv);
+        }
+
         var residual = f.sub(s).mul_(s).sum(1)
             .add_(quadratic, Scalars.One)
             .add_(q, sc[-inv * inv])
             .add_(probe.mul(probe).sum(1), sc[inv]);
         var g = gradient.add(cy, sc[inv * inv]).add_(y, sc[-inv]).add_(qv, sc[-inv * inv * inv]);
+        return (residual, g);
+    }
+
+    private static bool Direct(params Tensor[] tensors) => tensors.All(TensorMemory.IsDirect<float>);
+
+    /// <summary>(a + βb)·γ element-wise for contiguous float32 CPU tensors of one shape, in one pass.</summary>
+    private static unsafe Tensor Affine(Tensor a, Tensor b, double beta, double gamma)
+    {
+        var result = empty_like(a);
+        float* pa = TensorMemory.Pointer<float>(a), pb = TensorMemory.Pointer<float>(b), r = TensorMemory.Pointer<float>(result);
+        float fb = (float)beta, fg = (float)gamma;
+        for (long i = 0, n = a.numel(); i < n; i++)
+        {
+            r[i] = (pa[i] + (fb * pb[i])) * fg;
+        }
+
+        return result;
+    }
+
+    /// <summary>r̂ and g of <see cref="Compute"/> in one pass over the rows (contiguous float32 CPU operands).</summary>
+    private static unsafe (Tensor Residual, Tensor Gradient) Combine(Tensor f, Tensor s, Tensor probe, Tensor y,
+        Tensor quadratic, Tensor gradient, Tensor q, Tensor qv, Tensor cy, double inv)
+    {
+        long n = f.size(0), d = f.size(1);
+        var residual = empty(n, dtype: f.dtype, device: f.device);
+        var g = empty_like(f);
+        float* pf = TensorMemory.Pointer<float>(f), ps = TensorMemory.Pointer<float>(s), pp = TensorMemory.Pointer<float>(probe);
+        float* py = TensorMemory.Pointer<float>(y), pquad = TensorMemory.Pointer<float>(quadratic);
+        float* pgrad = TensorMemory.Pointer<float>(gradient), pq = TensorMemory.Pointer<float>(q);
+        float* pqv = TensorMemory.Pointer<float>(qv), pcy = TensorMemory.Pointer<float>(cy);
+        float* pr = TensorMemory.Pointer<float>(residual), pg = TensorMemory.Pointer<float>(g);
+        float inv1 = (float)inv, inv2 = (float)(inv * inv), inv3 = (float)(inv * inv * inv);
+        for (long i = 0; i < n; i++)
+        {
+            float us = 0f, pp2 = 0f;
+            for (long k = i * d, end = k + d; k < end; k++)
+            {
+                us += (pf[k] - ps[k]) * ps[k];
+                pp2 += pp[k] * pp[k];
+                pg[k] = pgrad[k] + (inv2 * pcy[k]) - (inv1 * py[k]) - (inv3 * pqv[k]);
+            }
+
+            pr[i] = us + pquad[i] - (inv2 * pq[i]) + (inv1 * pp2);
+        }
+
         return (residual, g);
     }
 

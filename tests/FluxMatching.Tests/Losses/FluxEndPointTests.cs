@@ -42,6 +42,31 @@ public class FluxEndPointTests
         Assert.True(Numerics.RelativeError(Numerics.Values(wantG), Numerics.Values(gotG)) < 1e-11);
     }
 
+    public static IEnumerable<object[]> Float32Cases => Runtime.EveryIsa.With([2], [5]);
+
+    [Theory]
+    [MemberData(nameof(Float32Cases))]
+    public void Float32_end_point_with_the_mlp_closed_form_follows_float64_autograd(FluxMatching.Runtime.InstructionSet isa, int d)
+    {
+        using var forced = FluxMatching.Runtime.Isa.Force(isa);
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        var field = new MlpField(d, 48, 2);
+        manual_seed(6);
+        var field64 = new MlpField(d, 48, 2).to(ScalarType.Float64);
+        var gen = new Generator(7);
+        var x = randn(96, d, generator: gen);
+        var xt = x + 0.4 * randn(96, d, generator: gen);
+        var probe = randint(0, 2, [96, d], generator: gen).to(ScalarType.Float32) * 2 - 1;
+        using var kde = new BatchKde(x, 0.3);
+        using var kde64 = new BatchKde(x.to(ScalarType.Float64), 0.3);
+        var (wantR, wantG) = FullAutograd(z => field64.Evaluate(z), kde64, xt.to(ScalarType.Float64), probe.to(ScalarType.Float64));
+        var (gotR, gotG) = FluxEndPoint.Compute(kde, xt, probe,
+            (z, p, c) => ((IClosedFormEndPoint)field).EndPointTerms(z, null, p, c));
+        Assert.True(Numerics.RelativeError(Numerics.Values(wantR), Numerics.Values(gotR.to(ScalarType.Float64))) < 2e-5);
+        Assert.True(Numerics.RelativeError(Numerics.Values(wantG), Numerics.Values(gotG.to(ScalarType.Float64))) < 2e-5);
+    }
+
     [Fact]
     public void A_field_that_ignores_its_input_contributes_no_jacobian_terms()
     {
