@@ -12,16 +12,29 @@ internal static unsafe partial class EdgeLayers
     {
         var one = TV.Broadcast(1f);
         int full = h - (h % TV.Count);
+        var xs = stackalloc TV[MaxInput];
         for (int i = i0; i < i1; i++)
         {
             float* xi = x + ((long)i * k);
             long row = (long)i * h;
+            for (int q = 0; q < k; q++)
+            {
+                xs[q] = TV.Broadcast(xi[q]);   // once per row, not per register block
+            }
+
             for (int j = 0; j < full; j += TV.Count)
             {
                 var v = TV.Load(bias + j);
-                for (int q = 0; q < k; q++)
+                if (k == 2)
                 {
-                    v = TV.MultiplyAdd(TV.Broadcast(xi[q]), TV.Load(wt + (q * h) + j), v);
+                    v = TV.MultiplyAdd(xs[1], TV.Load(wt + h + j), TV.MultiplyAdd(xs[0], TV.Load(wt + j), v));
+                }
+                else
+                {
+                    for (int q = 0; q < k; q++)
+                    {
+                        v = TV.MultiplyAdd(xs[q], TV.Load(wt + (q * h) + j), v);
+                    }
                 }
 
                 var sig = one / (one + TV.ExpBounded(-v));
