@@ -169,8 +169,9 @@ internal static unsafe partial class EdgeLayers
         NativeMemory.Free(sums);
     }
 
-    /// <summary>Runs <paramref name="body"/> over row ranges, each worker with <paramref name="width"/> zeroed float
-    /// accumulators; returns their sum (caller frees it; null when <paramref name="width"/> is 0).</summary>
+    /// <summary>Runs <paramref name="body"/> over row ranges (a few per worker, claimed one at a time), each range with
+    /// <paramref name="width"/> zeroed float accumulators; returns their sum (caller frees it; null when
+    /// <paramref name="width"/> is 0).</summary>
     private static float* Split(int rows, long workPerRow, int width, Action<int, int, IntPtr> body)
     {
         int threads = Math.Max(1, Math.Min(KernelThreads.Count, rows / 64));
@@ -179,16 +180,17 @@ internal static unsafe partial class EdgeLayers
             threads = 1;
         }
 
-        float* acc = width == 0 ? null : (float*)NativeMemory.AllocZeroed((nuint)((long)threads * width), sizeof(float));
-        if (threads == 1)
+        int items = threads == 1 ? 1 : Math.Min(4 * threads, Math.Max(threads, rows / 32));   // claimed one at a time
+        float* acc = width == 0 ? null : (float*)NativeMemory.AllocZeroed((nuint)((long)items * width), sizeof(float));
+        if (items == 1)
         {
             body(0, rows, (IntPtr)acc);
             return acc;
         }
 
-        int chunk = (rows + threads - 1) / threads;
-        KernelPool.For(threads, t => body(Math.Min(rows, t * chunk), Math.Min(rows, (t + 1) * chunk), (IntPtr)(acc + ((long)t * width))));
-        for (int t = 1; t < threads; t++)
+        int chunk = (rows + items - 1) / items;
+        KernelPool.ForEach(threads, items, t => body(Math.Min(rows, t * chunk), Math.Min(rows, (t + 1) * chunk), (IntPtr)(acc + ((long)t * width))));
+        for (int t = 1; t < items; t++)
         {
             float* part = acc + ((long)t * width);
             for (int j = 0; j < width; j++)

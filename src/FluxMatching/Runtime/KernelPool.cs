@@ -27,6 +27,36 @@ internal static class KernelPool
     [ThreadStatic]
     private static bool inSlice;
 
+    /// <summary>Runs <paramref name="body"/>(i) for every item i in [0, <paramref name="items"/>) on up to
+    /// <paramref name="threads"/> threads (the caller and <paramref name="threads"/> − 1 workers), each taking the next
+    /// unclaimed item until none is left: a worker that starts late, or is descheduled, takes fewer items instead of
+    /// holding the others up. Rethrows the first failure.</summary>
+    /// <param name="threads">Threads to use (≥ 1).</param>
+    /// <param name="items">Number of items; several per thread let the threads even out.</param>
+    /// <param name="body">One item's work.</param>
+    public static void ForEach(int threads, int items, Action<int> body)
+    {
+        if (threads <= 1 || items <= 1 || inSlice)
+        {
+            for (int i = 0; i < items; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        int next = -1;
+        For(Math.Min(threads, items), _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < items)
+            {
+                body(i);
+            }
+        });
+    }
+
     /// <summary>Runs <paramref name="body"/>(t) for t in [0, <paramref name="count"/>): slice 0 on the calling thread,
     /// the others on the pool's workers; returns when every slice has finished and rethrows the first failure.</summary>
     /// <param name="count">Number of slices (≥ 1); at most the processor count is useful.</param>
@@ -75,7 +105,8 @@ internal static class KernelPool
 
             for (int t = 1; t < count; t++)
             {
-                failure ??= Workers[t - 1].Join(body);
+                var error = Workers[t - 1].Join(body);   // every slice joined, also after a failure
+                failure ??= error;
             }
 
             if (failure is not null)

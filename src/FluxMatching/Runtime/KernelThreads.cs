@@ -4,6 +4,10 @@ namespace FluxMatching.Runtime;
 /// passes) split their work across: <c>torch.get_num_threads()</c>, unless the calling thread overrides it.</summary>
 internal static class KernelThreads
 {
+    /// <summary>Ranges per worker: the workers claim them one at a time (<see cref="KernelPool.ForEach"/>), so a
+    /// worker that starts late takes fewer.</summary>
+    private const int ItemsPerThread = 4;
+
     [ThreadStatic]
     private static int? overrideCount;
 
@@ -19,7 +23,7 @@ internal static class KernelThreads
     public static int Count =>
         Math.Max(1, Math.Min(overrideCount ?? TorchSharp.torch.get_num_threads(), Environment.ProcessorCount));
 
-    /// <summary>Runs <paramref name="body"/> over rows [0, n) as one contiguous range per worker, or on the calling
+    /// <summary>Runs <paramref name="body"/> over rows [0, n) in contiguous ranges, a few per worker, or on the calling
     /// thread when there is one worker, fewer than two rows per worker, or under <paramref name="minWork"/> work.</summary>
     public static void Rows(int n, long workPerRow, long minWork, Action<int, int> body)
     {
@@ -30,11 +34,12 @@ internal static class KernelThreads
             return;
         }
 
-        int chunk = (n + threads - 1) / threads;
-        KernelPool.For(threads, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
+        int items = Math.Min(ItemsPerThread * threads, n / 2);
+        int chunk = (n + items - 1) / items;
+        KernelPool.ForEach(threads, (n + chunk - 1) / chunk, t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
     }
 
-    /// <summary>Runs <paramref name="body"/> over elements [0, n) in one range per worker (range starts aligned to
+    /// <summary>Runs <paramref name="body"/> over elements [0, n) in a few ranges per worker (range starts aligned to
     /// 64 elements), or on the calling thread below <paramref name="minLength"/> elements.</summary>
     public static void Chunks(long n, long minLength, Action<long, long> body)
     {
@@ -45,7 +50,7 @@ internal static class KernelThreads
             return;
         }
 
-        long chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
-        KernelPool.For(threads, t => body(Math.Min(n, t * chunk), Math.Min(n, (t + 1) * chunk)));
+        long chunk = ((n + (ItemsPerThread * threads) - 1) / (ItemsPerThread * threads) + 63) / 64 * 64;
+        KernelPool.ForEach(threads, (int)((n + chunk - 1) / chunk), t => body(t * chunk, Math.Min(n, (t + 1) * chunk)));
     }
 }

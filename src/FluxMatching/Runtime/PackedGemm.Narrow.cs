@@ -40,7 +40,7 @@ internal static unsafe partial class PackedGemm
         }
 
         long k = a.size(1), n = transposedB ? b.size(0) : b.size(1), kb = transposedB ? b.size(1) : b.size(0);
-        return kb == k && a.size(0) >= 1 && ((k < NarrowK && k >= 1 && n >= NarrowK) || (n < NarrowN && n >= 1 && k >= NarrowK))
+        return kb == k && a.size(0) >= 1 && a.size(0) <= int.MaxValue && ((k < NarrowK && k >= 1 && n >= NarrowK) || (n < NarrowN && n >= 1 && k >= NarrowK))
             && k * n <= 1 << 20;
     }
 

@@ -36,8 +36,7 @@ internal static unsafe partial class PackedGemm
         }
         else
         {
-            int per = (panels + threads - 1) / threads;
-            KernelPool.For(threads, t => TransposedAPanels(job, t * per, Math.Min(panels, (t + 1) * per)));
+            KernelPool.ForEach(threads, panels, p => TransposedAPanels(job, p, p + 1));
         }
 
         return c;

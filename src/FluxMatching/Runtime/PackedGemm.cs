@@ -105,8 +105,7 @@ internal static unsafe partial class PackedGemm
             return;
         }
 
-        int per = (panels + threads - 1) / threads;
-        KernelPool.For(threads, t => RunPanels(job, t * per, Math.Min(panels, (t + 1) * per)));
+        KernelPool.ForEach(threads, panels, p => RunPanels(job, p, p + 1));   // panels claimed one at a time
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized from the first call (no tier-0 SIMD)

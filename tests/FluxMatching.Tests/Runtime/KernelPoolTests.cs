@@ -55,6 +55,39 @@ public class KernelPoolTests
         Assert.Equal([200, 200], hits);
     }
 
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(2, 4)]
+    [InlineData(2, 37)]
+    [InlineData(3, 8)]
+    public void ForEach_runs_every_item_exactly_once_whichever_thread_claims_it(int threads, int items)
+    {
+        var hits = new int[items];
+        for (int round = 0; round < 50; round++)
+        {
+            KernelPool.ForEach(threads, items, i => Interlocked.Increment(ref hits[i]));
+        }
+
+        Assert.All(hits, h => Assert.Equal(50, h));
+    }
+
+    [Fact]
+    public void ForEach_rethrows_a_failing_item_after_the_others_finished()
+    {
+        int finished = 0;
+        var e = Assert.Throws<InvalidOperationException>(() => KernelPool.ForEach(2, 6, i =>
+        {
+            if (i == 3)
+            {
+                throw new InvalidOperationException("item 3 failed");
+            }
+
+            Interlocked.Increment(ref finished);
+        }));
+        Assert.Equal("item 3 failed", e.Message);
+        Assert.Equal(5, finished);   // the thread that failed stops taking items; the other (or the caller) drains the rest
+    }
+
     [Fact]
     public void A_forced_instruction_set_flows_to_the_workers_with_the_callers_context()
     {
@@ -89,6 +122,23 @@ public class KernelPoolTests
         var hits = new int[3];   // the pool still works afterwards
         KernelPool.For(3, t => hits[t]++);
         Assert.Equal([1, 1, 1], hits);
+    }
+
+    [Fact]
+    public void A_failing_first_slice_still_waits_for_the_others()
+    {
+        int finished = 0;
+        Assert.Throws<InvalidOperationException>(() => KernelPool.For(2, t =>
+        {
+            if (t == 0)
+            {
+                throw new InvalidOperationException("slice 0 failed");
+            }
+
+            Thread.Sleep(20);
+            Interlocked.Increment(ref finished);
+        }));
+        Assert.Equal(1, Volatile.Read(ref finished));
     }
 
     [Fact]
