@@ -10,16 +10,10 @@ public sealed partial class MlpField
 {
     private static class FirstOrderPass
     {
-        /// <summary>Whether the passes take the fused edge layers (<see cref="EdgeLayers"/>): a narrow input (K below
-        /// <see cref="EdgeLayers.MaxInput"/>) and a narrow output (D up to <see cref="EdgeLayers.MaxOutput"/>), at least
-        /// one hidden layer.</summary>
-        public static bool NarrowEdges(object[] vars, int first)
-        {
-            int count = (vars.Length - first) / 2;
-            var firstWeight = (Tensor)vars[first];                        // W_0 [H, K]
-            var lastWeight = (Tensor)vars[first + (2 * (count - 1))];     // W_{L−1} [D, H]
-            return count >= 2 && firstWeight.size(1) < EdgeLayers.MaxInput && lastWeight.size(0) <= EdgeLayers.MaxOutput;
-        }
+        /// <summary>Whether the passes take the fused edge layers (<see cref="EdgeLayers.Fit"/>), from the node's inputs
+        /// (W_0 [H, K] at vars[first], W_{L−1} [D, H] last but one).</summary>
+        public static bool NarrowEdges(object[] vars, int first) =>
+            EdgeLayers.Fit((vars.Length - first) / 2, ((Tensor)vars[first]).size(1), ((Tensor)vars[^2]).size(0));
 
         /// <summary>f [B, D] for the input a_0 = vars[0] and the layers (W_l, b_l) = vars[first + 2l], vars[first + 2l + 1]
         /// (null when <paramref name="withOutput"/> is false: the caller fuses the output layer); appends a_0, then
@@ -37,27 +31,26 @@ public sealed partial class MlpField
                 Tensor slope;
                 if (l == 0 && narrow)
                 {
-                    var h0 = empty(activation.size(0), weight.size(0), dtype: activation.dtype, device: activation.device);
-                    slope = empty_like(h0);
-                    EdgeLayers.FirstLayer(activation, weight, bias, h0, slope);   // silu and silu' without h
-                    activation = h0;
-                    saved.Add(activation);
-                    saved.Add(slope);
-                    continue;
-                }
-
-                var h = PackedGemm.MatMul(activation, weight, transposedB: true, bias);
-                if (SiluKernels.Applicable(h))
-                {
-                    activation = empty_like(h);
-                    slope = empty_like(h);
-                    SiluKernels.ActivationSlope(h, activation, slope);   // silu(h) and silu'(h) in one pass
+                    var input = activation;
+                    activation = empty(input.size(0), weight.size(0), dtype: input.dtype, device: input.device);
+                    slope = empty_like(activation);
+                    EdgeLayers.FirstLayer(input, weight, bias, activation, slope);   // silu and silu' without h
                 }
                 else
                 {
-                    var sig = h.sigmoid();
-                    activation = h.mul(sig);
-                    slope = sig.neg().add_(Scalars.One, Scalars.One).mul_(h).add_(Scalars.One, Scalars.One).mul_(sig);   // silu'(h)
+                    var h = PackedGemm.MatMul(activation, weight, transposedB: true, bias);
+                    if (SiluKernels.Applicable(h))
+                    {
+                        activation = empty_like(h);
+                        slope = empty_like(h);
+                        SiluKernels.ActivationSlope(h, activation, slope);   // silu(h) and silu'(h) in one pass
+                    }
+                    else
+                    {
+                        var sig = h.sigmoid();
+                        activation = h.mul(sig);
+                        slope = sig.neg().add_(Scalars.One, Scalars.One).mul_(h).add_(Scalars.One, Scalars.One).mul_(sig);   // silu'(h)
+                    }
                 }
 
                 saved.Add(activation);
@@ -79,7 +72,7 @@ public sealed partial class MlpField
         public static void Backward(Tensor delta, IList<Tensor> saved, int count, bool inputGrad, Tensor?[] grads,
             int first)
         {
-            if (count >= 2 && saved[0].size(1) < EdgeLayers.MaxInput && delta.size(1) <= EdgeLayers.MaxOutput)
+            if (EdgeLayers.Fit(count, saved[0].size(1), delta.size(1)))
             {
                 NarrowOutput(saved, count, null, delta, null, 0f, grads, first);
                 BackwardHidden(saved, count, inputGrad, grads, first);

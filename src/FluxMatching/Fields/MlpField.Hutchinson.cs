@@ -30,23 +30,22 @@ public sealed partial class MlpField
         Tensor c, bool allowFused = true)
     {
         using var _ = no_grad();
-        if (allowFused && HutchinsonEdgesApply(z, sigma, probe, c))
-        {
-            return HutchinsonEdges(z, sigma, probe, c);
-        }
-
         long batch = z.size(0);
+        int count = layers.Count;
+        var first = layers[0];
+        var firstZ = noiseConditioned ? first.weight!.narrow(1, 0, dimension).contiguous() : first.weight!;   // contiguous: the narrow kernels take it
+        var last = layers[count - 1];
+
+        // The fused edge layers (EdgeLayers): the first layer with its tangent and silu in one pass, without h_1, ḣ_1
+        // or the concatenated input; the output layer with the seeds, pᵀ∇f p and the last silu's reverse step.
+        bool edges = allowFused && HutchinsonEdgesApply(z, sigma, probe, c);
         var input = z;
-        if (noiseConditioned)
+        if (noiseConditioned && !edges)
         {
             ArgumentNullException.ThrowIfNull(sigma);
             input = cat([z, sigma.to(z.dtype, z.device).reshape(-1, 1).expand(batch, 1)], 1);
         }
 
-        int count = layers.Count;
-        var first = layers[0];
-        var firstZ = noiseConditioned ? first.weight!.narrow(1, 0, dimension).contiguous() : first.weight!;   // contiguous: the narrow kernels take it
-        var last = layers[count - 1];
         if (count == 1)
         {
             var linear = first.forward(input);
@@ -58,21 +57,37 @@ public sealed partial class MlpField
         var tangent = new Tensor[count - 1];
         var slope = new Tensor[count - 1];
         var curvature = new Tensor[count - 1];
-        h[0] = PackedGemm.MatMul(input, first.weight!, transposedB: true, first.bias);
-        tangent[0] = PackedGemm.MatMul(probe, firstZ, transposedB: true);
-        bool fused = allowFused && SiluKernels.Applicable(h[0], tangent[0]);
+        bool fused = edges;
+        if (!edges)
+        {
+            h[0] = PackedGemm.MatMul(input, first.weight!, transposedB: true, first.bias);
+            tangent[0] = PackedGemm.MatMul(probe, firstZ, transposedB: true);
+            fused = allowFused && SiluKernels.Applicable(h[0], tangent[0]);
+        }
+
         Tensor activation = null!, activationTangent = null!;
         for (int l = 0; l < count - 1; l++)
         {
             Tensor? stacked = null;
             if (fused)
             {
-                stacked = empty(2 * batch, h[l].size(1), dtype: h[l].dtype, device: h[l].device);
+                bool firstEdge = edges && l == 0;
+                long width = firstEdge ? first.weight!.size(0) : h[l].size(1);
+                stacked = empty(2 * batch, width, dtype: z.dtype, device: z.device);
                 activation = stacked.narrow(0, 0, batch);
                 activationTangent = stacked.narrow(0, batch, batch);
-                slope[l] = empty_like(h[l]);
-                curvature[l] = empty_like(h[l]);
-                SiluKernels.Forward(h[l], tangent[l], activation, activationTangent, slope[l], curvature[l]);
+                slope[l] = empty_like(activation);
+                curvature[l] = empty_like(activation);
+                if (firstEdge)
+                {
+                    double? sigmaValue = noiseConditioned ? sigma!.to(float64).item<double>() : null;
+                    EdgeLayers.FirstLayerTangent(z, sigmaValue, probe, first.weight!, first.bias!, activation,
+                        activationTangent, slope[0], curvature[0]);
+                }
+                else
+                {
+                    SiluKernels.Forward(h[l], tangent[l], activation, activationTangent, slope[l], curvature[l]);
+                }
             }
             else
             {
@@ -94,29 +109,38 @@ public sealed partial class MlpField
             }
         }
 
-        var f = PackedGemm.MatMul(activation, last.weight!, transposedB: true, last.bias);
-
         // Reverse: adjoints of (a, ȧ) seeded by c·f and p·(∇f p).
-        var seeds = PackedGemm.MatMul(cat([c, probe], 0), last.weight!, transposedB: false);   // [2B, H]
-        var adjoint = seeds.narrow(0, 0, batch);
-        var tangentAdjoint = seeds.narrow(0, batch, batch);
-        var quadratic = tangentAdjoint.mul(activationTangent).sum(1);
-        Tensor gradient = null!;
-        for (int l = count - 2; l >= 0; l--)
+        int top = count - 2;
+        Tensor f, quadratic, adjoint = null!, tangentAdjoint = null!, hBar = null!, tBar = null!, pair = null!;
+        if (edges)
         {
-            Tensor hBar, tBar, pair;
-            if (fused)
-            {
-                pair = empty(l == 0 ? batch : 2 * batch, adjoint.size(1), dtype: adjoint.dtype, device: adjoint.device);
-                hBar = pair.narrow(0, 0, batch);
-                tBar = l == 0 ? null! : pair.narrow(0, batch, batch);
-                SiluKernels.Backward(adjoint, tangentAdjoint, slope[l], curvature[l], hBar, l == 0 ? null : tBar);
-            }
-            else
+            f = empty(batch, last.weight!.size(0), dtype: z.dtype, device: z.device);
+            quadratic = empty(batch, dtype: z.dtype, device: z.device);
+            (pair, hBar, var tb) = ReversePair(batch, activation, top);
+            EdgeLayers.OutputTangent(activation, activationTangent, slope[top], curvature[top], last.weight, last.bias!,
+                c, probe, f, quadratic, hBar, tb);
+        }
+        else
+        {
+            f = PackedGemm.MatMul(activation, last.weight!, transposedB: true, last.bias);
+            var seeds = PackedGemm.MatMul(cat([c, probe], 0), last.weight!, transposedB: false);   // [2B, H]
+            adjoint = seeds.narrow(0, 0, batch);
+            tangentAdjoint = seeds.narrow(0, batch, batch);
+            quadratic = tangentAdjoint.mul(activationTangent).sum(1);
+        }
+
+        Tensor gradient = null!;
+        for (int l = top; l >= 0; l--)
+        {
+            if (!fused)
             {
                 hBar = tangentAdjoint.mul(curvature[l]).addcmul_(adjoint, slope[l], Scalars.One);
                 tBar = tangentAdjoint.mul(slope[l]);
-                pair = null!;
+            }
+            else if (!edges || l < top)   // with the edge layers the last hidden layer's (h̄, ḣ̄) came with the output pass
+            {
+                (pair, hBar, var tb) = ReversePair(batch, adjoint, l);
+                SiluKernels.Backward(adjoint, tangentAdjoint, slope[l], curvature[l], hBar, tb);
             }
 
             if (l == 0)
@@ -131,5 +155,22 @@ public sealed partial class MlpField
         }
 
         return (f, quadratic, gradient);
+    }
+
+    /// <summary>Whether the fused edge layers apply to the end-point terms: float32 contiguous CPU operands with the
+    /// kernels on, a narrow input and output (<see cref="EdgeLayers.Fit"/>), and one σ for the whole batch.</summary>
+    private bool HutchinsonEdgesApply(Tensor z, Tensor? sigma, Tensor probe, Tensor c) =>
+        PackedGemm.Enabled && PackedGemm.Supported
+        && EdgeLayers.Fit(layers.Count, layers[0].weight!.size(1), layers[^1].weight!.size(0))
+        && TensorMemory.IsDirect<float>(z) && TensorMemory.IsDirect<float>(probe) && TensorMemory.IsDirect<float>(c)
+        && (!noiseConditioned || (sigma is not null && sigma.numel() == 1))
+        && layers.All(l => l.bias is not null && TensorMemory.IsDirect<float>(l.weight!) && TensorMemory.IsDirect<float>(l.bias));
+
+    /// <summary>The reverse pass's (h̄, ḣ̄) rows of one layer stacked [2B, H] (H, dtype and device of
+    /// <paramref name="like"/>), or h̄ alone [B, H] for the first layer.</summary>
+    private static (Tensor Pair, Tensor HBar, Tensor? TangentBar) ReversePair(long batch, Tensor like, int layer)
+    {
+        var pair = empty(layer == 0 ? batch : 2 * batch, like.size(1), dtype: like.dtype, device: like.device);
+        return (pair, pair.narrow(0, 0, batch), layer == 0 ? null : pair.narrow(0, batch, batch));
     }
 }

@@ -57,6 +57,27 @@ internal static unsafe partial class EdgeLayers
         }
     }
 
+    /// <summary>a·w over <paramref name="h"/> floats (register blocks, then a scalar tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot<TV>(float* a, float* w, int h)
+        where TV : unmanaged, ISimd<TV, float>
+    {
+        int full = h - (h % TV.Count), j = 0;
+        var dot = TV.Zero;
+        for (; j < full; j += TV.Count)
+        {
+            dot = TV.MultiplyAdd(TV.Load(a + j), TV.Load(w + j), dot);
+        }
+
+        float sum = TV.Sum(dot);
+        for (; j < h; j++)
+        {
+            sum += a[j] * w[j];
+        }
+
+        return sum;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OutputRows<TV>(in OutputArgs p, IntPtr accumulators, int i0, int i1)
         where TV : unmanaged, ISimd<TV, float>
@@ -76,21 +97,7 @@ internal static unsafe partial class EdgeLayers
             {
                 for (int o = 0; o < d; o++)
                 {
-                    float* w = p.W + (o * h);
-                    var dot = TV.Zero;
-                    int j = 0;
-                    for (; j < full; j += TV.Count)
-                    {
-                        dot = TV.MultiplyAdd(TV.Load(ai + j), TV.Load(w + j), dot);
-                    }
-
-                    float f = TV.Sum(dot) + p.Bias[o];
-                    for (; j < h; j++)
-                    {
-                        f += ai[j] * w[j];
-                    }
-
-                    float r = f + p.Offset[((long)i * d) + o];
+                    float r = Dot<TV>(ai, p.W + (o * h), h) + p.Bias[o] + p.Offset[((long)i * d) + o];
                     squares += (double)r * r;
                     di[o] = p.Scale * r;
                 }

@@ -158,21 +158,7 @@ internal static unsafe partial class EdgeLayers
             float* ai = p.A + row, ci = p.C + ((long)i * d), pi = p.Probe + ((long)i * d);
             for (int o = 0; o < d; o++)
             {
-                float* w = p.W + (o * h);
-                var dot = TV.Zero;
-                int j = 0;
-                for (; j < full; j += TV.Count)
-                {
-                    dot = TV.MultiplyAdd(TV.Load(ai + j), TV.Load(w + j), dot);
-                }
-
-                float fo = TV.Sum(dot) + p.Bias[o];
-                for (; j < h; j++)
-                {
-                    fo += ai[j] * w[j];
-                }
-
-                p.F[((long)i * d) + o] = fo;
+                p.F[((long)i * d) + o] = Dot<TV>(ai, p.W + (o * h), h) + p.Bias[o];
             }
 
             var q = TV.Zero;

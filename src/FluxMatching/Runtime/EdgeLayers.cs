@@ -28,6 +28,14 @@ internal static unsafe partial class EdgeLayers
 
     private const long ParallelWork = 1L << 16;
 
+    /// <summary>Whether an MLP takes the fused edge layers: at least one hidden layer, an input narrower than
+    /// <see cref="MaxInput"/> and an output at most <see cref="MaxOutput"/> wide.</summary>
+    /// <param name="linearLayers">Number of linear layers.</param>
+    /// <param name="inputWidth">The first layer's input width K.</param>
+    /// <param name="outputWidth">The last layer's output width D.</param>
+    public static bool Fit(int linearLayers, long inputWidth, long outputWidth) =>
+        linearLayers >= 2 && inputWidth < MaxInput && outputWidth <= MaxOutput;
+
     /// <summary>a = silu(x Wᵀ + b), s = silu'(x Wᵀ + b).</summary>
     /// <param name="x">x [B, K], K &lt; <see cref="MaxInput"/>.</param>
     /// <param name="weight">W [H, K].</param>

@@ -18,9 +18,7 @@ public class EdgeLayersTests
     public void First_layer_gives_silu_and_its_slope_of_the_affine_map(InstructionSet isa, int b, int h, int k, int d, int threads)
     {
         _ = d;
-        using var forced = Isa.Force(isa);
-        using var workers = Workers(threads);
-        using var scope = NewDisposeScope();
+        using var context = new Context(isa, threads);
         var gen = new Generator(11);
         var x = randn(b, k, generator: gen);
         var w = randn(h, k, generator: gen);
@@ -40,9 +38,7 @@ public class EdgeLayersTests
         int b, int h, int k, int d, int threads)
     {
         _ = k;
-        using var forced = Isa.Force(isa);
-        using var workers = Workers(threads);
-        using var scope = NewDisposeScope();
+        using var context = new Context(isa, threads);
         var gen = new Generator(12);
         var a = randn(b, h, generator: gen);
         var s = rand(b, h, generator: gen);
@@ -72,9 +68,7 @@ public class EdgeLayersTests
         int k, int d, int threads)
     {
         _ = d;
-        using var forced = Isa.Force(isa);
-        using var workers = Workers(threads);
-        using var scope = NewDisposeScope();
+        using var context = new Context(isa, threads);
         var gen = new Generator(13);
         var delta = randn(b, h, generator: gen);
         var s = rand(b, h, generator: gen);
@@ -97,15 +91,25 @@ public class EdgeLayersTests
         Assert.True(err < 1e-5, $"relative error {err:E2}");
     }
 
-    private static Restore Workers(int threads)
+    /// <summary>The instruction set, this thread's worker count and a dispose scope for one test, undone in reverse.</summary>
+    private sealed class Context : IDisposable
     {
-        var previous = KernelThreads.Override;
-        KernelThreads.Override = threads;
-        return new Restore(previous);
-    }
+        private readonly IDisposable forced;
+        private readonly int? workers = KernelThreads.Override;
+        private readonly DisposeScope scope;
 
-    private readonly struct Restore(int? previous) : IDisposable
-    {
-        public void Dispose() => KernelThreads.Override = previous;
+        public Context(InstructionSet isa, int threads)
+        {
+            forced = Isa.Force(isa);
+            KernelThreads.Override = threads;
+            scope = NewDisposeScope();
+        }
+
+        public void Dispose()
+        {
+            scope.Dispose();
+            KernelThreads.Override = workers;
+            forced.Dispose();
+        }
     }
 }
